@@ -1,0 +1,51 @@
+# ASN training-evaluation project. `make` alone lists the targets.
+# Everything runs in a local virtual environment (.venv) created on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup kernel data reports report test test-fast lint format lab clean
+
+help: ## list every target
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m ipykernel install --sys-prefix --name asn-eval --display-name "Python (asn-eval)" > /dev/null
+	@touch $(STAMP)
+
+setup: $(STAMP) ## create .venv, install the package and register the Jupyter kernel
+
+kernel: $(STAMP) ## also register the kernel for a JupyterLab outside .venv (~/.local)
+	$(PY) -m ipykernel install --user --name asn-eval --display-name "Python (asn-eval)"
+
+data: $(STAMP) ## regenerate the synthetic example data under data/raw (seeded, deterministic)
+	$(PY) -m helpers.simulate
+
+reports: $(STAMP) ## build every region's HTML report and reports/index.html from data/raw
+	$(PY) -m helpers.pipeline run $(ARGS)
+
+test: $(STAMP) ## run the whole test suite, slow and end-to-end tests included (what CI runs)
+	$(PY) -m pytest -m "slow or not slow" $(ARGS)
+
+test-fast: $(STAMP) ## run the quick tests only (skips tests marked slow)
+	$(PY) -m pytest $(ARGS)
+
+lint: $(STAMP) ## ruff lint + format check of code and notebooks, and check notebooks carry no outputs
+	$(PY) -m ruff check src tests notebooks benchmarks
+	$(PY) -m ruff format --check src tests notebooks benchmarks
+
+format: $(STAMP) ## format code and notebooks with ruff
+	$(PY) -m ruff format src tests notebooks benchmarks
+	$(PY) -m ruff check --fix src tests notebooks benchmarks
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab notebooks
+
+clean: ## remove processed data, reports and build files (never data/raw)
+	rm -rf data/processed/*/ reports/*.html reports/build

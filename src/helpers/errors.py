@@ -1,0 +1,98 @@
+"""The project's exceptions: one base class, one named error per kind of failure.
+
+Every message names what was wrong and what was expected, and, for input files, the file,
+the row and the column, so that a user can fix the input without reading a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "HelpersError",
+    "ConfigError",
+    "InputFileError",
+    "CodebookError",
+    "EstimationError",
+    "PipelineError",
+    "DisclosureError",
+]
+
+
+class HelpersError(Exception):
+    """Base class of every error raised by :mod:`helpers`."""
+
+
+class ConfigError(HelpersError, ValueError):
+    """The region registry or a parameter is invalid."""
+
+
+class InputFileError(HelpersError, ValueError):
+    """An input file cannot be read or does not hold what was expected.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    message : str
+        What was wrong and what was expected.
+    row : int, optional
+        1-based data row (the header is not counted).
+    column : str, optional
+        The column as named in the file.
+    sheet : str, optional
+        The sheet of an XLSX workbook.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        sheet: str | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.row = row
+        self.column = column
+        self.sheet = sheet
+        self.message = message
+        where = [f"{self.path}"]
+        if sheet is not None:
+            where.append(f"sheet {sheet!r}")
+        if row is not None:
+            where.append(f"row {row}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {message}")
+
+
+class CodebookError(InputFileError):
+    """A codebook is malformed or references a column the data do not have."""
+
+
+class EstimationError(HelpersError, ValueError):
+    """An estimate cannot be computed honestly from the data given (one group only, a constant
+    outcome, too few clusters, ...)."""
+
+
+class PipelineError(HelpersError, RuntimeError):
+    """A notebook run failed; keeps the region, notebook and failing cell."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        region: str | None = None,
+        notebook: str | None = None,
+        cell: int | None = None,
+    ) -> None:
+        self.region = region
+        self.notebook = notebook
+        self.cell = cell
+        super().__init__(message)
+
+
+class DisclosureError(HelpersError, RuntimeError):
+    """Processed data or a report holds personal data or a cell below the minimum size."""
