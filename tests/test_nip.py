@@ -1,0 +1,122 @@
+"""Tests of helpers.nip: make_nip round-trips, every invalid reason, nip_parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from helpers.nip import canonical_id, make_nip, nip_parts, normalise_nip, validate_nip
+
+AS_OF = "2024-06-30"
+
+
+def reason_of(nip: str, as_of: str = AS_OF) -> str:
+    return validate_nip(pd.Series([nip]), as_of=as_of).loc[0, "reason"]
+
+
+@pytest.mark.parametrize(
+    ("birth", "tmt", "gender", "seq"),
+    [
+        ("1990-01-01", "2010-01-01", "M", 1),
+        ("1985-07-31", "2009-03-01", "F", 123),
+        ("1970-02-28", "1995-12-01", 1, 999),
+        ("2000-12-31", "2023-06-01", 2, 45),
+        ("1996-02-29", "2020-02-01", "F", 7),
+    ],
+)
+def test_make_nip_round_trip(birth, tmt, gender, seq):
+    nip = make_nip(birth, tmt, gender, seq)
+    assert len(nip) == 18 and nip.isdigit()
+    out = validate_nip(pd.Series([nip]), as_of=AS_OF).iloc[0]
+    assert out["valid"], out["reason"]
+    assert out["reason"] == ""
+    assert out["birth_date"] == pd.Timestamp(birth)
+    assert out["tmt_cpns"] == pd.Timestamp(tmt).replace(day=1)
+    assert out["gender"] == {"M": "M", "F": "F", 1: "M", 2: "F"}[gender]
+    parts = nip_parts(nip, as_of=AS_OF)
+    assert parts.valid
+    assert parts.birth_date == pd.Timestamp(birth).date()
+    assert parts.sequence == f"{seq:03d}"
+
+
+def test_make_nip_rejects_bad_parts():
+    with pytest.raises(ValueError, match="gender"):
+        make_nip("1990-01-01", "2010-01-01", "L", 1)
+    with pytest.raises(ValueError, match="sequence"):
+        make_nip("1990-01-01", "2010-01-01", "M", 0)
+    with pytest.raises(ValueError, match="sequence"):
+        make_nip("1990-01-01", "2010-01-01", "M", 1000)
+    with pytest.raises(TypeError):
+        make_nip("1990-01-01", "2010-01-01", "M", "001")
+    with pytest.raises(ValueError):
+        make_nip(None, "2010-01-01", "M", 1)
+
+
+VALID = make_nip("1990-01-01", "2010-01-01", "M", 1)  # 199001012010011001
+
+
+@pytest.mark.parametrize(
+    ("nip", "reason"),
+    [
+        (VALID[:-1], "length: 17 digits, expected 18"),
+        (VALID + "1", "length: 19 digits, expected 18"),
+        (VALID[:5] + "O" + VALID[6:], "non-digit characters"),
+        ("19901332" + VALID[8:], "birth date 19901332 is not a date"),
+        ("19900230" + VALID[8:], "birth date 19900230 is not a date"),
+        (VALID[:8] + "201913" + VALID[14:], "TMT CPNS 201913 is not a month"),
+        (VALID[:8] + "201000" + VALID[14:], "TMT CPNS 201000 is not a month"),
+        (VALID[:14] + "3" + VALID[15:], "gender digit 3, expected 1 or 2"),
+        (VALID[:15] + "000", "sequence 000"),
+        (make_nip("1990-01-01", "2005-01-01", "M", 1), "TMT CPNS before age 18"),
+        (make_nip("1990-01-01", "2025-01-01", "M", 1), "TMT CPNS after as_of"),
+    ],
+)
+def test_each_invalid_reason(nip, reason):
+    assert reason_of(nip) == reason
+
+
+def test_future_birth_date_reported_with_other_problems():
+    nip = make_nip("2030-01-01", "2050-01-01", "F", 3)
+    assert reason_of(nip) == "birth date in the future; TMT CPNS after as_of"
+
+
+def test_missing_and_excel_number():
+    out = validate_nip(pd.Series([None, "1.99001012010011E+17"]), as_of=AS_OF)
+    assert out["reason"].iloc[0] == "missing"
+    assert out["reason"].iloc[1].startswith("stored as a number")
+    assert not out["valid"].any()
+
+
+def test_normalisation_and_alignment():
+    s = pd.Series(
+        ["19900101 201001 1 001", "'199001012010011001", "19900101.201001.1.001"], index=[7, 8, 9]
+    )
+    out = validate_nip(s, as_of=AS_OF)
+    assert out.index.tolist() == [7, 8, 9]
+    assert out["nip"].tolist() == [VALID] * 3
+    assert out["valid"].all()
+    assert list(out.columns) == ["nip", "valid", "reason", "birth_date", "tmt_cpns", "gender"]
+    assert str(out["birth_date"].dtype) == "datetime64[ns]"
+    assert out["valid"].dtype == bool
+
+
+def test_default_as_of_is_today():
+    assert validate_nip(pd.Series([VALID]))["valid"].iloc[0]
+    tomorrow = dt.date.today() + dt.timedelta(days=40)
+    future = make_nip("1990-01-01", tomorrow, "M", 1)
+    assert validate_nip(pd.Series([future]))["reason"].iloc[0] == "TMT CPNS after as_of"
+
+
+def test_nip_parts_of_invalid_value():
+    parts = nip_parts("199001012010013001", as_of=AS_OF)
+    assert not parts.valid
+    assert parts.gender is None
+    assert parts.birth_date == dt.date(1990, 1, 1)
+    assert nip_parts("12345").sequence is None
+
+
+def test_normalise_nip_and_canonical_id():
+    assert normalise_nip(pd.Series(["1990 0101"])).tolist() == ["19900101"]
+    assert canonical_id(pd.Series([" R-01 ", "1.2"])).tolist() == ["R-01", "12"]
