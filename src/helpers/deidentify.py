@@ -1,0 +1,287 @@
+"""De-identification of free text: mask personal identifiers in interview quotes, then escape.
+
+Quotes from interviews and focus groups appear in reports that officials read. Before a quote
+leaves the analysis it goes through :func:`mask_text` (or :func:`mask_series`), and before it
+enters HTML through :func:`escape_html`. Masking always comes first: escaping first would turn
+``&`` into ``&amp;`` and could split a name or an e-mail address the patterns must still see.
+
+What is masked, in this order (each match becomes one marker):
+
+=====================  ==============  ===================================================
+what                   marker          how it is recognised
+=====================  ==============  ===================================================
+e-mail addresses       ``[email]``     ``local@domain.tld``
+NIP (18 digits)        ``[NIP]``       18 digits, single spaces, dots or hyphens allowed
+                                       between digits (``19850312 201001 1 003``); any 18
+                                       digits, whether or not the date parts are valid
+phone numbers          ``[telepon]``   ``+62``, ``62`` or ``0`` followed by 8-12 digits,
+                                       single spaces or hyphens allowed between them
+                                       (``+62 812-3456-7890``, ``0812 3456 7890``), and
+                                       landlines with the area code in brackets
+                                       (``(0761) 123456``)
+other long numbers     ``mask``        a run of 10 or more digits (NIK, account numbers),
+                                       marker given by the ``mask`` argument (``[...]``)
+listed unit/positions  ``[unit]``      each string in ``units``, case-insensitive, whole
+                                       words, any run of spaces; a mapping gives its own
+                                       marker (``{"Kepala Bidang Mutasi BKPSDM": "[jabatan]"}``)
+listed person names    ``[nama]``      each name in ``names`` and, by default, each part of
+                                       it (see below), case-insensitive, whole words, with a
+                                       preceding title absorbed (``Bapak``, ``Pak``, ``Ibu``,
+                                       ``Bu``, ``Sdr.``, ``Mas``, ``Mbak``, ``Dr.``, ...)
+=====================  ==============  ===================================================
+
+Name parts: Indonesians are addressed by any part of their name ("Pak Budi" for Budi Santoso,
+"Bu Rahma" for Siti Rahmawati) and many have a single name, so every part of a given name with
+at least three letters is masked on its own as well (``name_parts=True``). This over-masks
+ordinary words that are also names (``Indah``, ``Putri``); for quotes in a report that is the
+safer error. Titles are absorbed into the marker because "Pak"/"Bu" reveal gender.
+
+Not masked: names, places or positions that are not listed (there is no named-entity
+recognition: pass the roster names and the identifying positions of the region), nicknames and
+misspellings of listed names, dates of birth written as dates, addresses, vehicle plates, and
+academic degrees after a name (``[nama], S.Pd.``). Masking reduces, and does not remove, the
+risk that a reader recognises the speaker; small groups are suppressed elsewhere.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+__all__ = [
+    "MARKERS",
+    "TITLES",
+    "mask_text",
+    "mask_series",
+    "escape_html",
+]
+
+#: The marker written for each kind of identifier (units can carry their own marker).
+MARKERS: Mapping[str, str] = {
+    "email": "[email]",
+    "nip": "[NIP]",
+    "phone": "[telepon]",
+    "unit": "[unit]",
+    "name": "[nama]",
+}
+
+#: Forms of address absorbed into a name's marker when they come right before a listed name.
+TITLES: tuple[str, ...] = (
+    "bapak",
+    "bpk.",
+    "bpk",
+    "pak",
+    "ibu",
+    "bu",
+    "sdr.",
+    "sdr",
+    "sdri.",
+    "sdri",
+    "saudara",
+    "saudari",
+    "mas",
+    "mbak",
+    "kak",
+    "dr.",
+    "drs.",
+    "dra.",
+    "ir.",
+    "prof.",
+    "h.",
+    "hj.",
+)
+
+_MIN_PART_LETTERS = 3
+_NAME_PARTICLES = frozenset({"bin", "binti", "van", "der", "den", "de", "al"})
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+_NIP = re.compile(r"(?<![\w+])\d(?:[ .\-]?\d){17}(?!\w)")
+_LONG_NUMBER = re.compile(r"(?<!\w)\d{10,}(?!\w)")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\(\+62\)|\+62|62|0)(?:[ \-]?\d){8,12}|\(0\d{2,3}\)[ \-]?\d(?:[ \-]?\d){4,7})"
+    r"(?!\w)"
+)
+
+# Placeholders stand in for markers while later patterns run, so that no pattern sees (and
+# re-masks) a marker's letters. They are private-use characters, which are not word characters.
+_PLACEHOLDER_BASE = 0xF0000
+_PLACEHOLDER_RE = re.compile("[\U000f0000-\U000fffff]")
+
+
+@dataclass(frozen=True)
+class _Masker:
+    """Compiled patterns for one set of names and units; built once per argument set."""
+
+    steps: tuple[tuple[re.Pattern[str], str], ...]
+
+    def __call__(self, text: str) -> str:
+        markers: list[str] = []
+        out = _PLACEHOLDER_RE.sub("", text)
+        for pattern, marker in self.steps:
+            if marker not in markers:
+                markers.append(marker)
+            placeholder = chr(_PLACEHOLDER_BASE + markers.index(marker))
+            out = pattern.sub(placeholder, out)
+        return _PLACEHOLDER_RE.sub(lambda m: markers[ord(m.group()) - _PLACEHOLDER_BASE], out)
+
+
+def _flexible(phrase: str) -> str:
+    """Regex for ``phrase`` matching any run of whitespace where the phrase has a space."""
+    return r"\s+".join(re.escape(word) for word in phrase.split())
+
+
+def _whole_words(alternatives: Iterable[str]) -> str:
+    """Alternation of phrases, longest first, bounded so it only matches whole words."""
+    unique = sorted({a for a in alternatives if a}, key=lambda s: (-len(s), s))
+    body = "|".join(_flexible(a) for a in unique)
+    return rf"(?<!\w)(?:{body})(?!\w)"
+
+
+def _name_variants(names: Iterable[str], parts: bool) -> list[str]:
+    """Full names (degrees after a comma dropped) and, if ``parts``, their parts."""
+    variants: list[str] = []
+    for raw in names:
+        if raw is None or pd.isna(raw):
+            continue
+        full = " ".join(str(raw).split(",")[0].split())
+        if not full:
+            continue
+        variants.append(full)
+        if parts:
+            for part in full.split():
+                letters = sum(ch.isalpha() for ch in part)
+                if letters >= _MIN_PART_LETTERS and part.casefold() not in _NAME_PARTICLES:
+                    variants.append(part)
+    return variants
+
+
+def _unit_markers(units: Iterable[str] | Mapping[str, str]) -> dict[str, str]:
+    if isinstance(units, str):
+        raise TypeError("units must be a list of unit names or a mapping, not a single string")
+    if isinstance(units, Mapping):
+        pairs = {str(k): str(v) for k, v in units.items()}
+    else:
+        pairs = {str(u): MARKERS["unit"] for u in units if u is not None and not pd.isna(u)}
+    return {" ".join(k.split()): v for k, v in pairs.items() if k.strip()}
+
+
+@lru_cache(maxsize=64)
+def _build_masker(
+    names: tuple[str, ...],
+    units: tuple[tuple[str, str], ...],
+    mask: str,
+    name_parts: bool,
+) -> _Masker:
+    steps: list[tuple[re.Pattern[str], str]] = [
+        (_EMAIL, MARKERS["email"]),
+        (_NIP, MARKERS["nip"]),
+        (_PHONE, MARKERS["phone"]),
+        (_LONG_NUMBER, mask),
+    ]
+    by_marker: dict[str, list[str]] = {}
+    for unit, marker in units:
+        by_marker.setdefault(marker, []).append(unit)
+    # Longer unit names first across markers, so "Kepala Bidang Mutasi BKPSDM" wins over "BKPSDM".
+    for marker, phrases in sorted(by_marker.items(), key=lambda kv: -max(map(len, kv[1]))):
+        steps.append((re.compile(_whole_words(phrases), re.IGNORECASE), marker))
+    variants = _name_variants(names, name_parts)
+    if variants:
+        titles = "|".join(_flexible(t) if not t.endswith(".") else re.escape(t) for t in TITLES)
+        title_prefix = rf"(?:(?<!\w)(?:{titles})(?:\s+|(?<=\.)))*"
+        pattern = title_prefix + _whole_words(variants)
+        steps.append((re.compile(pattern, re.IGNORECASE), MARKERS["name"]))
+    return _Masker(tuple(steps))
+
+
+def _masker(
+    names: Iterable[str],
+    units: Iterable[str] | Mapping[str, str],
+    mask: str,
+    name_parts: bool,
+) -> _Masker:
+    if isinstance(names, str):
+        raise TypeError("names must be a list of names, not a single string")
+    if not isinstance(mask, str):
+        raise TypeError(f"mask must be a string, got {type(mask).__name__}")
+    name_key = tuple(sorted({str(n) for n in names if n is not None and not pd.isna(n)}))
+    unit_key = tuple(sorted(_unit_markers(units).items()))
+    return _build_masker(name_key, unit_key, mask, bool(name_parts))
+
+
+def mask_text(
+    text: str,
+    *,
+    names: Iterable[str] = (),
+    units: Iterable[str] | Mapping[str, str] = (),
+    mask: str = "[...]",
+    name_parts: bool = True,
+) -> str:
+    """Mask e-mail addresses, NIPs, long numbers, phone numbers, listed units and names.
+
+    Parameters
+    ----------
+    text : str
+        Free text, for example a quote from a transcript.
+    names : iterable of str, optional
+        Person names to mask (informants, colleagues they mention). Matched case-insensitively
+        as whole words; a title right before the name is masked with it.
+    units : iterable of str or mapping of str to str, optional
+        Units or positions that identify a person (``"Kepala Bidang Mutasi BKPSDM"``). A list
+        masks each with ``[unit]``; a mapping gives the marker for each (``"[jabatan]"``).
+    mask : str, default ``"[...]"``
+        Marker for other long digit runs (10 or more digits, such as a 16-digit NIK) that are
+        neither an NIP nor a phone number.
+    name_parts : bool, default True
+        Also mask each part (three letters or more) of a listed name on its own.
+
+    Returns
+    -------
+    str
+        The text with every match replaced by its marker (see the module docstring).
+
+    Examples
+    --------
+    >>> mask_text("Pak Budi (NIP 19850312 201001 1 003, 0812-3456-7890)", names=["Budi Santoso"])
+    '[nama] (NIP [NIP], [telepon])'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}")
+    return _masker(names, units, mask, name_parts)(text)
+
+
+def mask_series(
+    series: pd.Series,
+    *,
+    names: Iterable[str] = (),
+    units: Iterable[str] | Mapping[str, str] = (),
+    mask: str = "[...]",
+    name_parts: bool = True,
+) -> pd.Series:
+    """Mask every text in ``series`` as :func:`mask_text` does; missing values stay missing.
+
+    The patterns are compiled once for the whole series. Returns a new string Series with the
+    same index and name; the input is not modified.
+    """
+    if not isinstance(series, pd.Series):
+        raise TypeError(f"series must be a pandas Series, got {type(series).__name__}")
+    masker = _masker(names, units, mask, name_parts)
+    values = [pd.NA if pd.isna(v) else masker(str(v)) for v in series.tolist()]
+    return pd.Series(values, index=series.index, name=series.name, dtype="str")
+
+
+def escape_html(text: str) -> str:
+    """Escape ``text`` for HTML (``&``, ``<``, ``>``, ``"`` and ``'``); mask before escaping.
+
+    Examples
+    --------
+    >>> escape_html("<script>alert(1)</script>")
+    '&lt;script&gt;alert(1)&lt;/script&gt;'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}")
+    return html.escape(text, quote=True)
