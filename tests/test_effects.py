@@ -837,3 +837,17 @@ def test_public_functions_have_examples() -> None:
 
 def test_effect_is_exported_type() -> None:
     assert isinstance(estimate_effect(cross_section(n=60), "y", "t", design="diff"), Effect)
+
+
+def test_meta_truncates_negative_dl_tau2_at_zero():
+    """statsmodels' combine_effects gives tau^2 = -0.0108 here (Q < k - 1); DL truncates at 0,
+    so the pooled estimate equals the fixed-effect (inverse-variance) mean."""
+    from helpers.effects import random_effects_meta
+
+    y, s = np.array([0.215777, 0.077735]), np.array([0.184837, 0.080516])
+    m = random_effects_meta(pd.DataFrame({"estimate": y, "se": s}))
+    w = 1 / s**2
+    assert m.tau2 == 0.0
+    np.testing.assert_allclose(m.estimate, np.sum(w * y) / np.sum(w), rtol=1e-12)
+    np.testing.assert_allclose(m.se, np.sqrt(1 / np.sum(w)), rtol=1e-12)
+    assert any("truncated" in n for n in m.notes)

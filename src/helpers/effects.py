@@ -2716,6 +2716,11 @@ def random_effects_meta(
             )  # fmt: skip
         notes.extend(f"statsmodels warning: {m}" for m in caught)
         tau2 = float(results.tau2)
+        if tau2 < 0:
+            # statsmodels 0.15 returns the untruncated moment estimate when Q < k - 1;
+            # DerSimonian-Laird (and Paule-Mandel) truncate tau^2 at zero by definition.
+            notes.append(f"tau^2 estimate {tau2:.4g} < 0 truncated at 0 (Q < k - 1).")
+            tau2 = 0.0
     else:
         wf = 1 / v
         mu_f = np.sum(wf * y) / np.sum(wf)
