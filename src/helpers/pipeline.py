@@ -169,6 +169,8 @@ def run_notebook(
             log_output=False,
             execution_timeout=timeout,
             cwd=str(cwd or notebook.parent),
+            # the kernel's own start-up log (ipykernel's TCP notice) is not for the reader
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
         status, cell, error = "failed", exc.cell_index, f"{exc.ename}: {exc.evalue}"

@@ -1,0 +1,369 @@
+"""Plain-Indonesian text for the region report, computed from the numbers (layer 3).
+
+Every sentence here is built from a region's own estimates and findings: the executive summary
+states each headline effect with its interval and what it means; recommendations are produced
+only when a finding calls for them, and each says which finding it rests on. Respondents' text
+is always escaped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from helpers.formatting import Html, escape, fmt_num, fmt_pct
+
+__all__ = [
+    "LEVELS",
+    "DESIGNS",
+    "verdict",
+    "headline_summary",
+    "estimates_table",
+    "naive_bias_notes",
+    "joint_display",
+    "challenges",
+    "Recommendation",
+    "recommendations",
+    "recommendations_html",
+    "level_intro",
+    "ASSUMPTIONS",
+    "in_sentence",
+]
+
+LEVELS = {
+    1: ("Reaksi", "kepuasan peserta terhadap pelatihan"),
+    2: ("Pembelajaran", "pengetahuan dan keterampilan yang bertambah"),
+    3: ("Perilaku", "keterampilan yang diterapkan di tempat kerja"),
+    4: ("Hasil", "apa yang diperoleh organisasi dan masyarakat"),
+}
+
+DESIGNS = {
+    "diff": "selisih rata-rata sederhana (tanpa penyesuaian)",
+    "ancova": "ANCOVA: disesuaikan dengan skor awal dan karakteristik pegawai",
+    "ipw": "pembobotan skor kecenderungan (IPW)",
+    "did": "selisih-dalam-selisih (DiD) dengan efek tetap unit dan bulan",
+    "paired": "perbandingan sebelum-sesudah pada orang yang sama",
+    "mixed": "model campuran (siswa dalam kelas)",
+}
+
+#: Each design's identifying assumption, in plain Indonesian (the English one is Effect.assumption).
+ASSUMPTIONS = {
+    "diff": "Tanpa program, peserta dan bukan peserta akan memiliki hasil rata-rata yang sama, "
+    "seperti pada undian acak. Karena peserta tidak dipilih acak, desain ini hanya "
+    "ditampilkan untuk memperlihatkan bias seleksi.",
+    "ancova": "Setelah skor awal dan karakteristik pegawai (usia, jenis kelamin, masa kerja, "
+    "golongan, SKP) diperhitungkan, keikutsertaan tidak berkaitan dengan hasil yang "
+    "akan dicapai tanpa program (tidak ada faktor perancu yang tidak terukur).",
+    "ipw": "Keikutsertaan hanya bergantung pada karakteristik yang terukur, dan setiap peserta "
+    "memiliki pembanding yang serupa (tumpang tindih skor kecenderungan).",
+    "did": "Tanpa pelatihan, hasil di dinas yang dilatih akan bergerak sejajar dengan dinas yang "
+    "belum dilatih (tren paralel); uji tren sebelum pelatihan memeriksanya.",
+    "paired": "Perubahan sebelum-sesudah pada peserta seluruhnya karena program; perubahan yang "
+    "terjadi juga tanpa program (misalnya efek mengulang tes) ikut terhitung.",
+    "mixed": "Siswa dalam kelas yang sama saling mirip (efek acak kelas); setelah nilai awal "
+    "diperhitungkan, guru yang dilatih tidak berbeda dari yang tidak dilatih dalam hal "
+    "yang memengaruhi nilai siswa.",
+}
+
+#: What a challenge code calls for, when informants raise it often enough.
+CHALLENGE_ACTIONS = {
+    "resource_constraints": "Sediakan sarana dan anggaran pendukung agar hasil pelatihan dapat "
+    "diterapkan (perangkat, waktu, biaya kegiatan lanjutan).",
+    "relevance_gap": "Susun pelatihan dari analisis kebutuhan kompetensi per jabatan, agar "
+    "materi sesuai tugas peserta.",
+    "workload": "Jadwalkan pelatihan di luar masa puncak beban kerja dan siapkan pengganti "
+    "tugas, agar pegawai yang paling sibuk tidak tertinggal.",
+    "transparency_gap": "Umumkan kriteria, jadwal dan hasil seleksi promosi dan mutasi secara "
+    "terbuka.",
+    "information_gap": "Sebarkan informasi peluang karier dan pelatihan ke semua unit melalui "
+    "kanal resmi yang sama, termasuk unit di kecamatan.",
+    "leadership_support": "Libatkan pimpinan unit: izin dan dorongan atasan menentukan siapa "
+    "yang ikut pelatihan.",
+}
+
+
+def _row_unit(label: str) -> str:
+    return "poin"
+
+
+def in_sentence(label: str) -> str:
+    """'Kepuasan kerja' -> 'kepuasan kerja' inside a sentence; 'SKP ...', 'IKM ...' stay."""
+    first = label.split(" ")[0]
+    return label if first.isupper() or len(label) < 2 else label[0].lower() + label[1:]
+
+
+def verdict(row: pd.Series | dict) -> str:
+    """One plain sentence: is there a clear effect, in which direction, and what can be seen."""
+    est, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
+    better = bool(row.get("higher_is_better", True))
+    if pd.isna(est):
+        return "Tidak dapat diestimasi."
+    if lo > 0 or hi < 0:
+        good = (est > 0) == better
+        return (
+            "Dampaknya jelas dan menguntungkan."
+            if good
+            else "Dampaknya jelas tetapi merugikan: perlu ditelusuri."
+        )
+    mde = row.get("mde")
+    if mde is not None and pd.notna(mde):
+        return (
+            f"Belum terbukti: intervalnya mencakup nol. Dengan sampel ini, hanya efek sebesar "
+            f"kira-kira {fmt_num(mde, 2)} atau lebih yang dapat terdeteksi."
+        )
+    return "Belum terbukti: intervalnya mencakup nol."
+
+
+def _direction(est: float) -> str:
+    return "naik" if est > 0 else "turun"
+
+
+def headline_summary(effects: pd.DataFrame) -> Html:
+    """Executive-summary bullets: each headline effect, in plain words, with its interval."""
+    rows = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
+    rows = rows.sort_values(["level", "analysis"])
+    items = []
+    for r in rows.to_dict("records"):
+        level = LEVELS[int(r["level"])][0]
+        items.append(
+            f"<li><b>{escape(r['label'])}</b> (Level {int(r['level'])}, {level}): "
+            f"{_direction(r['estimate'])} {fmt_num(abs(r['estimate']), 2)} "
+            f"{_row_unit(r['label'])} (interval kepercayaan 95%: {fmt_num(r['ci_low'], 2)} "
+            f"sampai {fmt_num(r['ci_high'], 2)}). {escape(verdict(r))}</li>"
+        )
+    if not items:
+        return Html("<p>Belum ada efek yang dapat diestimasi dari data wilayah ini.</p>")
+    return Html("<ul>" + "".join(items) + "</ul>")
+
+
+def estimates_table(
+    effects: pd.DataFrame, *, level: int | None = None, headline_only: bool = True
+) -> pd.DataFrame:
+    """Estimates formatted for readers (Indonesian headers, decimal commas)."""
+    e = effects[effects["estimate"].notna()]
+    if level is not None:
+        e = e[e["level"] == level]
+    if headline_only:
+        e = e[e["headline"].astype(bool)]
+    out = pd.DataFrame(
+        {
+            "Hasil yang diukur": e["label"].astype(str),
+            "Desain": e["design"].map(lambda d: DESIGNS.get(d, d)),
+            "Efek": e["estimate"].map(lambda x: fmt_num(x, 2)),
+            "IK 95%": [
+                f"{fmt_num(a, 2)} sampai {fmt_num(b, 2)}"
+                for a, b in zip(e["ci_low"], e["ci_high"], strict=True)
+            ],
+            "p (BH)" if headline_only else "p": (e["p_adj"] if headline_only else e["p_value"]).map(
+                lambda p: "–" if pd.isna(p) else ("< 0,001" if p < 0.001 else fmt_num(p, 3))
+            ),
+            "Peserta / pembanding": [
+                f"{int(t)} / {int(c)}" for t, c in zip(e["n_treated"], e["n_control"], strict=True)
+            ],
+            "Efek terstandar": e["effect_size"].map(lambda x: fmt_num(x, 2)),
+            "MDE": e["mde"].map(lambda x: fmt_num(x, 2)),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def naive_bias_notes(effects: pd.DataFrame) -> Html:
+    """Where the naive difference differs from the headline design, say so plainly."""
+    notes = []
+    for _analysis, g in effects.groupby("analysis", sort=False):
+        head = g[g["headline"].astype(bool)]
+        naive = g[g["design"] == "diff"]
+        if head.empty or naive.empty or head["design"].iloc[0] == "diff":
+            continue
+        h, n = head.iloc[0], naive.iloc[0]
+        gap = n["estimate"] - h["estimate"]
+        if pd.isna(gap) or abs(gap) < 0.5 * max(h["se"], 1e-12):
+            continue
+        word = "lebih besar" if gap > 0 else "lebih kecil"
+        notes.append(
+            f"<li><b>{escape(h['label'])}</b>: selisih rata-rata sederhana "
+            f"({fmt_num(n['estimate'], 2)}) {word} dari estimasi utama "
+            f"({fmt_num(h['estimate'], 2)}). Peserta sudah berbeda dari bukan peserta sebelum "
+            "pelatihan (lihat tabel keseimbangan), sehingga perbandingan sederhana "
+            "menyesatkan.</li>"
+        )
+    if not notes:
+        return Html("")
+    return Html(
+        "<p>Pemilihan peserta tidak acak. Perbandingan sederhana antara peserta dan "
+        "bukan peserta karena itu bias:</p><ul>" + "".join(notes) + "</ul>"
+    )
+
+
+def level_intro(level: int) -> Html:
+    name, what = LEVELS[level]
+    return Html(f"<p class='small'>Level {level} Kirkpatrick, <b>{name}</b>: {what}.</p>")
+
+
+def _quote_html(text: str, role: str | None) -> str:
+    who = f"<span class='who'>— {escape(role)}</span>" if role and role == role else ""
+    return f"<div class='quote'>“{escape(text)}”{who}</div>"
+
+
+def joint_display(
+    effects: pd.DataFrame, findings: pd.DataFrame, *, level: int, top: int = 3
+) -> Html:
+    """For one Kirkpatrick level: the estimates beside what informants said."""
+    e = effects[
+        (effects["level"] == level) & effects["headline"].astype(bool) & effects["estimate"].notna()
+    ]
+    f = findings[(findings["level"] == level)] if "level" in findings else findings.iloc[0:0]
+    f = f.sort_values("n_transcripts", ascending=False).head(top)
+    left = "".join(
+        f"<li>{escape(r['label'])}: {_direction(r['estimate'])} "
+        f"{fmt_num(abs(r['estimate']), 2)} [{fmt_num(r['ci_low'], 2)}; "
+        f"{fmt_num(r['ci_high'], 2)}]</li>"
+        for r in e.to_dict("records")
+    )
+    right = "".join(
+        f"<li><b>{escape(r['label'])}</b> ({int(r['n_transcripts'])} transkrip)"
+        + (
+            _quote_html(r["example_quote"], None if r.get("suppressed") else r.get("example_role"))
+            if isinstance(r.get("example_quote"), str)
+            else ""
+        )
+        + "</li>"
+        for r in f.to_dict("records")
+    )
+    return Html(
+        "<table class='joint'><thead><tr><th>Angka (efek, IK 95%)</th>"
+        "<th>Suara informan (wawancara/FGD)</th></tr></thead><tbody><tr>"
+        f"<td><ul>{left or '<li>tidak ada estimasi pada level ini</li>'}</ul></td>"
+        f"<td><ul>{right or '<li>tidak ada kode pada level ini</li>'}</ul></td>"
+        "</tr></tbody></table>"
+    )
+
+
+def challenges(findings: pd.DataFrame, *, top: int = 5) -> Html:
+    """Challenges informants raised, most widespread first, with one de-identified quote."""
+    c = findings[findings["kind"] == "challenge"].sort_values("n_transcripts", ascending=False)
+    if c.empty:
+        return Html("<p>Informan tidak menyebut tantangan yang dikodekan.</p>")
+    items = []
+    for r in c.head(top).to_dict("records"):
+        quote = (
+            _quote_html(r["example_quote"], None if r.get("suppressed") else r.get("example_role"))
+            if isinstance(r.get("example_quote"), str)
+            else ""
+        )
+        items.append(
+            f"<li><b>{escape(r['label'])}</b>: disebut dalam "
+            f"{int(r['n_transcripts'])} transkrip ({fmt_pct(r['share_of_transcripts'])})"
+            f"{quote}</li>"
+        )
+    return Html("<ul>" + "".join(items) + "</ul>")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """An action and the finding it rests on."""
+
+    action: str
+    basis: str
+
+
+def recommendations(
+    effects: pd.DataFrame,
+    findings: pd.DataFrame,
+    *,
+    extras: Sequence[Recommendation] = (),
+    challenge_share: float = 0.25,
+) -> list[Recommendation]:
+    """Recommendations that follow from this region's findings (none are boilerplate).
+
+    Rules: a clear favourable effect -> keep and extend that part; an effect the sample
+    could not detect -> measure longer or with more people before judging; a challenge raised
+    in at least ``challenge_share`` of transcripts -> its action; informants' own
+    recommendations -> carried over with their count; ``extras`` from region-specific analyses
+    (response bias, budget, heterogeneity) appended.
+    """
+    recs: list[Recommendation] = []
+    head = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
+    for r in head.to_dict("records"):
+        clear = r["ci_low"] > 0 or r["ci_high"] < 0
+        good = (r["estimate"] > 0) == bool(r.get("higher_is_better", True))
+        span = f"{fmt_num(r['ci_low'], 2)} sampai {fmt_num(r['ci_high'], 2)}"
+        if clear and good:
+            recs.append(
+                Recommendation(
+                    f"Pertahankan komponen program yang berkaitan dengan {in_sentence(r['label'])} dan "
+                    "perluas ke pegawai yang belum ikut.",
+                    f"{r['label']} {_direction(r['estimate'])} {fmt_num(abs(r['estimate']), 2)} "
+                    f"(IK 95% {span}).",
+                )
+            )
+        elif clear and not good:
+            recs.append(
+                Recommendation(
+                    f"Telusuri mengapa {in_sentence(r['label'])} memburuk pada peserta sebelum "
+                    "program diperluas.",
+                    f"Estimasi {fmt_num(r['estimate'], 2)} (IK 95% {span}).",
+                )
+            )
+        else:
+            recs.append(
+                Recommendation(
+                    f"Jangan menyimpulkan bahwa program tidak berdampak pada {in_sentence(r['label'])}; "
+                    "ukur lagi dengan waktu lebih panjang atau sampel lebih besar, atau tinjau "
+                    "apakah materi program memang menyasar hasil ini.",
+                    f"Interval {span} mencakup nol; efek terkecil yang dapat terdeteksi sekitar "
+                    f"{fmt_num(r.get('mde'), 2)}.",
+                )
+            )
+    if len(findings):
+        ch = findings[
+            (findings["kind"] == "challenge")
+            & (findings["share_of_transcripts"] >= challenge_share)
+        ]
+        for r in ch.sort_values("n_transcripts", ascending=False).to_dict("records"):
+            if r["code"] in CHALLENGE_ACTIONS:
+                recs.append(
+                    Recommendation(
+                        CHALLENGE_ACTIONS[r["code"]],
+                        f"Tantangan “{r['label']}” disebut dalam "
+                        f"{int(r['n_transcripts'])} transkrip "
+                        f"({fmt_pct(r['share_of_transcripts'])}).",
+                    )
+                )
+        ctx = findings[
+            (findings["code"] == "leadership_support")
+            & (findings["share_of_transcripts"] >= challenge_share)
+        ]
+        for r in ctx.to_dict("records"):
+            recs.append(
+                Recommendation(
+                    CHALLENGE_ACTIONS["leadership_support"],
+                    f"Peran pimpinan dibahas dalam {int(r['n_transcripts'])} transkrip.",
+                )
+            )
+        rec = findings[findings["kind"] == "recommendation"].sort_values(
+            "n_transcripts", ascending=False
+        )
+        for r in rec.to_dict("records"):
+            label = str(r["label"]).removeprefix("Rekomendasi: ")
+            recs.append(
+                Recommendation(
+                    f"Usulan informan: {label}.",
+                    f"Diusulkan dalam {int(r['n_transcripts'])} transkrip.",
+                )
+            )
+    recs.extend(extras)
+    return recs
+
+
+def recommendations_html(recs: Sequence[Recommendation]) -> Html:
+    """Numbered recommendations, each with its basis."""
+    if not recs:
+        return Html("<p>Tidak ada rekomendasi yang dapat ditarik dari data ini.</p>")
+    items = "".join(
+        f"<li>{escape(r.action)}<br><span class='small'>Dasar: {escape(r.basis)}</span></li>"
+        for r in recs
+    )
+    return Html(f"<ol>{items}</ol>")
