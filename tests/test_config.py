@@ -106,6 +106,16 @@ def test_a_sixth_region_is_config_and_data_only(tmp_path):
     region = registry["sukamaju"]
     assert region.min_cell_size == 10
     assert check_region_files(region, project) == []
+    # the real steps run on it, with its own config, and write where its config says
+    from helpers.analysis import estimate_region
+    from helpers.cleaning import clean_region, write_cleaning
+
+    cleaned = clean_region(region, project=project, key=b"sixth-region-test-key-0123456789")
+    write_cleaning(cleaned, project=project)
+    assert (tmp_path / "data" / "processed" / "sukamaju" / "roster.parquet").is_file()
+    effects = estimate_region(region, cleaned.tables).effects
+    assert set(effects["analysis"]) == {a.id for a in region.analyses}
+    assert effects["estimate"].notna().all()
     (tmp_path / "data" / "raw" / "sukamaju" / "tes_pre_post.csv").unlink()
     missing = check_region_files(region, project)
     assert len(missing) == 1 and "tes_pre_post.csv" in missing[0]

@@ -34,6 +34,7 @@ from helpers.config import ProjectPaths, Region, TableSpec, paths
 from helpers.nip import validate_nip
 from helpers.pseudonym import load_or_create_key, pseudonymise
 from helpers.reading import read_table
+from helpers.schemas import GOLONGAN_ORDER
 from helpers.storage import write_csv_atomic, write_parquet_atomic
 
 __all__ = [
@@ -46,25 +47,6 @@ __all__ = [
     "skp_ratings",
 ]
 
-GOLONGAN_ORDER = [
-    "I/a",
-    "I/b",
-    "I/c",
-    "I/d",
-    "II/a",
-    "II/b",
-    "II/c",
-    "II/d",
-    "III/a",
-    "III/b",
-    "III/c",
-    "III/d",
-    "IV/a",
-    "IV/b",
-    "IV/c",
-    "IV/d",
-    "IV/e",
-]
 NIP_TYPES = ("nip",)
 
 

@@ -49,6 +49,7 @@ __all__ = [
     "SCHEMAS",
     "SKP_RATINGS",
     "SKP_RATING_DTYPE",
+    "GOLONGAN_ORDER",
     "PERSONAL_COLUMNS",
     "ROSTER",
     "TRAINING",
@@ -63,6 +64,27 @@ SKP_RATINGS = ("Sangat Kurang", "Kurang", "Butuh Perbaikan", "Baik", "Sangat Bai
 """SKP performance ratings of PermenPANRB 6/2022, lowest first."""
 SKP_RATING_DTYPE = pd.CategoricalDtype(list(SKP_RATINGS), ordered=True)
 """Ordered dtype for the ``rating`` column of ``skp``: ``Sangat Kurang < ... < Sangat Baik``."""
+
+GOLONGAN_ORDER = [
+    "I/a",
+    "I/b",
+    "I/c",
+    "I/d",
+    "II/a",
+    "II/b",
+    "II/c",
+    "II/d",
+    "III/a",
+    "III/b",
+    "III/c",
+    "III/d",
+    "IV/a",
+    "IV/b",
+    "IV/c",
+    "IV/d",
+    "IV/e",
+]
+"""PNS golongan/ruang, lowest first (rank = position)."""
 
 PERSONAL_COLUMNS = frozenset(
     {

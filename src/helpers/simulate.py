@@ -32,8 +32,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.codebook import CODEBOOK_COLUMNS
 from helpers.config import ProjectPaths, paths
 from helpers.provenance import SYNTHETIC_MARKER
+from helpers.schemas import GOLONGAN_ORDER, SKP_RATINGS
 
 __all__ = ["generate_region", "generate_all", "REGIONS", "DEFAULT_SEED", "main"]
 
@@ -65,7 +67,7 @@ AGREE = ["Sangat tidak setuju", "Tidak setuju", "Netral", "Setuju", "Sangat setu
 SATISFIED = ["Sangat tidak puas", "Tidak puas", "Cukup puas", "Puas", "Sangat puas"]
 OBSERVED = ["Belum terlihat", "Kadang-kadang", "Sering", "Selalu"]
 IKM_LABELS = ["Tidak baik", "Kurang baik", "Baik", "Sangat baik"]
-PREDIKAT = ["Sangat Kurang", "Kurang", "Butuh Perbaikan", "Baik", "Sangat Baik"]
+PREDIKAT = list(SKP_RATINGS)
 
 # Spelling variants officials' exports really carry: case, spacing, abbreviations, typos.
 LABEL_VARIANTS = {
@@ -193,19 +195,7 @@ LAST = [
     "Permata",
     "Anggraini",
 ]
-GOLONGAN = [
-    "II/a",
-    "II/b",
-    "II/c",
-    "II/d",
-    "III/a",
-    "III/b",
-    "III/c",
-    "III/d",
-    "IV/a",
-    "IV/b",
-    "IV/c",
-]
+GOLONGAN = GOLONGAN_ORDER[4:15]  # II/a .. IV/c, the ranks a district roster holds
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -965,24 +955,8 @@ def _codebook_rows(
     return rows
 
 
-CODEBOOK_COLUMNS = [
-    "file",
-    "raw_name",
-    "name",
-    "type",
-    "label",
-    "value_labels",
-    "scale",
-    "reverse",
-    "min",
-    "max",
-    "missing_codes",
-    "required",
-]
-
-
 def _codebook_frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows).reindex(columns=CODEBOOK_COLUMNS)
+    df = pd.DataFrame(rows).reindex(columns=list(CODEBOOK_COLUMNS))
     df["reverse"] = df["reverse"].map(lambda v: "true" if v is True else "")
     df["required"] = df["required"].map(lambda v: "true" if v is True else "")
     for c in ("min", "max"):
