@@ -958,18 +958,22 @@ def _cr1_sentence(cluster: str, g: int, n: int, k: int, k_text: str = "") -> str
     )
 
 
-def _regression(
+def _linear_design(
     data: pd.DataFrame,
     outcome: str,
     treatment: str,
-    design: str,
-    covs: tuple[str, ...],
     baseline: str | None,
-    cluster: str | None,
-    weights: str | None,
-    se: str,
-    alpha: float,
-) -> Effect:
+    covs: tuple[str, ...],
+    notes: list[str],
+    *,
+    cluster: str | None = None,
+    weights: str | None = None,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, pd.DataFrame]:
+    """Check the columns, drop incomplete rows (stated in ``notes``) and build the design
+    matrix Intercept + treatment (+ baseline) (+ covariates) shared by OLS/WLS and MixedLM.
+
+    Returns the complete-case frame, the outcome, the 0/1 treatment and the matrix.
+    """
     roles: dict[str, list[str]] = {"outcome": [outcome], "treatment": [treatment]}
     if baseline is not None:
         roles["baseline"] = [baseline]
@@ -980,7 +984,6 @@ def _regression(
     if weights is not None:
         roles["weights"] = [weights]
     _check_columns(data, roles)
-    notes: list[str] = []
     frame = _drop_missing(data, roles, notes)
     y = _to_float(frame[outcome], "outcome")
     t = _to_treatment(frame[treatment])
@@ -995,6 +998,25 @@ def _regression(
             if name in X.columns:
                 raise ConfigError(f"covariate {name!r} clashes with another model term")
             X[name] = C[name].to_numpy()
+    return frame, y, t, X
+
+
+def _regression(
+    data: pd.DataFrame,
+    outcome: str,
+    treatment: str,
+    design: str,
+    covs: tuple[str, ...],
+    baseline: str | None,
+    cluster: str | None,
+    weights: str | None,
+    se: str,
+    alpha: float,
+) -> Effect:
+    notes: list[str] = []
+    frame, y, t, X = _linear_design(
+        data, outcome, treatment, baseline, covs, notes, cluster=cluster, weights=weights
+    )
     _check_rank(X.to_numpy(), list(X.columns), design)
     if X.shape[0] <= X.shape[1]:
         raise EstimationError(
@@ -1581,26 +1603,10 @@ def _mixed(
     cluster: str,
     alpha: float,
 ) -> Effect:
-    roles: dict[str, list[str]] = {"outcome": [outcome], "treatment": [treatment]}
-    if baseline is not None:
-        roles["baseline"] = [baseline]
-    if covs:
-        roles["covariate"] = list(covs)
-    roles["cluster"] = [cluster]
-    _check_columns(data, roles)
     notes: list[str] = []
-    frame = _drop_missing(data, roles, notes)
-    y = _to_float(frame[outcome], "outcome")
-    t = _to_treatment(frame[treatment])
-    _check_groups(t, treatment)
-    _check_outcome_varies(y, outcome)
-    X = pd.DataFrame({"Intercept": np.ones_like(y), treatment: t})
-    if baseline is not None:
-        X[baseline] = _to_float(frame[baseline], "baseline")
-    if covs:
-        C = _covariate_matrix(frame, covs)
-        for name in C.columns:
-            X[name] = C[name].to_numpy()
+    frame, y, t, X = _linear_design(
+        data, outcome, treatment, baseline, covs, notes, cluster=cluster
+    )
     _check_rank(X.to_numpy(), list(X.columns), "mixed-model fixed-effects")
     groups, g = _cluster_codes(frame[cluster])
     if g < 2:
