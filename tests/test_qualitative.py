@@ -1,0 +1,59 @@
+"""Notebook 02's step on the shipped codes: planted variants mapped, unknown codes listed,
+planted personal data masked, HTML escaped."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers.qualitative import clean_region_codes
+
+FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
+
+
+@pytest.fixture(scope="module")
+def codes(registry):
+    cache = {}
+
+    def get(slug):
+        if slug not in cache:
+            cache[slug] = clean_region_codes(registry[slug])
+        return cache[slug]
+
+    return get
+
+
+@pytest.mark.parametrize("slug", FIVE)
+def test_planted_variants_mapped_and_unknown_codes_listed(slug, codes, truth):
+    result = codes(slug)
+    planted = truth(slug)["planted"]["codes"]
+    data = result.segments.set_index("row")
+    for row, variant, canonical in planted["variants"]:
+        assert data.loc[row, "code"] == canonical, (row, variant)
+    unknown_raw = {u[1] for u in planted["unknown"]}
+    listed = " ".join(result.unknown.astype(str).to_numpy().ravel()).lower()
+    for raw in unknown_raw:
+        assert raw.lower() in listed or raw.lower().replace(" ", "_") in listed, raw
+    assert (result.segments["code_status"] == "unknown").sum() >= len(planted["unknown"])
+
+
+@pytest.mark.parametrize("slug", FIVE)
+def test_planted_personal_data_is_masked_everywhere(slug, codes, truth):
+    result = codes(slug)
+    for _row, name, nip, phone in truth(slug)["planted"]["codes"]["masked"]:
+        for frame in (result.segments, result.quotes, result.findings):
+            text = " ".join(map(str, frame.to_numpy().ravel()))
+            assert name not in text and nip not in text and phone not in text
+
+
+@pytest.mark.parametrize("slug", ["kepahiang", "jambi"])
+def test_planted_script_is_escaped_in_html_quotes(slug, codes):
+    quotes = codes(slug).quotes
+    assert "<script" not in " ".join(quotes["html"].astype(str))
+
+
+@pytest.mark.parametrize("slug", FIVE)
+def test_agreement_on_double_coded_segments(slug, codes):
+    agreement = codes(slug).agreement
+    overall = agreement[agreement["code"] == "__overall__"].iloc[0]
+    assert overall["n_coders"] == 2 and 0.6 < overall["cohen_kappa"] <= 1
+    assert overall["kappa_se"] > 0
