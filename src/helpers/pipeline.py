@@ -5,6 +5,13 @@ One command builds everything::
     python -m helpers.pipeline run                 # every region in config/regions.yaml
     python -m helpers.pipeline run --region medan  # one (or several) regions
     python -m helpers.pipeline --list              # the regions and their notebooks
+    python -m helpers.pipeline run --force         # rebuild even what did not change
+    python -m helpers.pipeline run --jobs 2        # regions in parallel on this machine
+    python -m helpers.pipeline run --scheduler tcp://host:8786   # on a Dask cluster
+
+A region is rebuilt only when something it depends on changed (raw and review files, its
+registry entry, the notebooks, the helpers code or the pseudonym key); otherwise it is
+skipped and the run says so.
 
 For each region, in sequence, notebooks ``01`` to ``04`` run with the region's parameters from
 the registry. Parameters are checked against each notebook's ``parameters`` cell first: an
@@ -19,16 +26,19 @@ a non-zero exit when any region failed. The report of a region is exported to
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from helpers.config import ProjectPaths, Region, check_region_files, load_registry, paths
 from helpers.errors import ConfigError, PipelineError
+from helpers.storage import write_text_atomic
 
 __all__ = [
     "REGION_NOTEBOOKS",
@@ -73,12 +83,18 @@ class RegionResult:
     steps: list[StepResult] = field(default_factory=list)
     report: Path | None = None
     error: str | None = None
+    skipped: bool = False
 
     @property
     def status(self) -> str:
         if self.error or any(s.status != "ok" for s in self.steps):
             return "failed"
-        return "ok"
+        return "skipped" if self.skipped else "ok"
+
+    @property
+    def succeeded(self) -> bool:
+        """Built now, or unchanged since a successful build."""
+        return self.status in ("ok", "skipped")
 
     @property
     def seconds(self) -> float:
@@ -184,6 +200,49 @@ def run_notebook(
     return StepResult(notebook.stem, status, time.perf_counter() - start, output, cell, error)
 
 
+def _hash_files(h: Any, files: Sequence[Path], root: Path) -> None:
+    for f in sorted(files):
+        if f.is_file():
+            h.update(str(f.relative_to(root)).encode())
+            h.update(hashlib.sha256(f.read_bytes()).digest())
+
+
+def _code_files() -> list[Path]:
+    package = Path(__file__).parent
+    return [p for p in package.rglob("*") if p.suffix in (".py", ".j2", ".css")]
+
+
+def region_fingerprint(region: Region, *, project: ProjectPaths = paths) -> str:
+    """SHA-256 over everything a region's outputs depend on: its raw files and review files,
+    its registry entry, the notebooks, the helpers package's code and the pseudonym key."""
+    h = hashlib.sha256()
+    _hash_files(h, list(project.raw_region(region.slug).glob("*")), project.root)
+    _hash_files(h, list(project.review_region(region.slug).glob("*.csv")), project.root)
+    h.update(repr(region).encode())
+    _hash_files(h, [project.notebooks / f"{n}.ipynb" for n in REGION_NOTEBOOKS], project.root)
+    package = Path(__file__).parent
+    _hash_files(h, _code_files(), package.parent)
+    from helpers.pseudonym import default_key_path
+
+    key = default_key_path()
+    h.update(hashlib.sha256(key.read_bytes()).digest() if key.is_file() else b"no key")
+    return h.hexdigest()
+
+
+def _stamp_file(project: ProjectPaths, slug: str) -> Path:
+    return project.build / slug / ".fingerprint"
+
+
+def is_up_to_date(region: Region, *, project: ProjectPaths = paths) -> bool:
+    """True when the region's report exists and nothing it depends on changed since."""
+    stamp = _stamp_file(project, region.slug)
+    return (
+        stamp.is_file()
+        and project.report_file(region.slug).is_file()
+        and stamp.read_text().strip() == region_fingerprint(region, project=project)
+    )
+
+
 def run_region(
     region: Region,
     *,
@@ -191,9 +250,14 @@ def run_region(
     timeout: int = DEFAULT_TIMEOUT,
     kernel_name: str = "python3",
     export: bool = True,
+    force: bool = True,
     progress: Callable[[str], None] | None = None,
 ) -> RegionResult:
-    """Run notebooks 01-04 for one region and export its HTML report."""
+    """Run notebooks 01-04 for one region and export its HTML report.
+
+    With ``force=False`` a region whose inputs are unchanged since its last successful build
+    (see :func:`region_fingerprint`) is skipped.
+    """
     say = progress or (lambda _msg: None)
     result = RegionResult(region.slug)
     problems = check_region_files(region, project)
@@ -201,6 +265,12 @@ def run_region(
         result.error = "; ".join(problems)
         say(f"[{region.slug}] cannot start: {result.error}")
         return result
+    if not force and is_up_to_date(region, project=project):
+        result.skipped = True
+        result.report = project.report_file(region.slug)
+        say(f"[{region.slug}] unchanged since the last build: skipped")
+        return result
+    _stamp_file(project, region.slug).unlink(missing_ok=True)
     for name in REGION_NOTEBOOKS:
         nb = project.notebooks / f"{name}.ipynb"
         if not nb.is_file():
@@ -233,7 +303,78 @@ def run_region(
             say(f"[{region.slug}] report -> {result.report}")
         except Exception as exc:  # an export failure fails this region only
             result.error = f"export failed: {type(exc).__name__}: {exc}"
+    if result.status == "ok":
+        write_text_atomic(
+            _stamp_file(project, region.slug), region_fingerprint(region, project=project)
+        )
     return result
+
+
+def _region_job(slug: str, root: str, timeout: int, kernel_name: str, force: bool) -> RegionResult:
+    """One region in a worker process (parallel or distributed executors)."""
+    project = ProjectPaths(Path(root))
+    region = load_registry(project.config_file)[slug]
+    return run_region(
+        region,
+        project=project,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        force=force,
+        progress=lambda m: print(m, flush=True),
+    )
+
+
+def _run_regions(
+    chosen: Sequence[str],
+    registry: Mapping[str, Region],
+    *,
+    project: ProjectPaths,
+    timeout: int,
+    kernel_name: str,
+    force: bool,
+    jobs: int,
+    scheduler: str | None,
+    progress: Callable[[str], None] | None,
+) -> list[RegionResult]:
+    """Sequential, local-parallel (``jobs`` processes) or Dask-distributed execution; the
+    results come back in the registry's order whatever the executor."""
+    args = (str(project.root), timeout, kernel_name, force)
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - distributed is a dependency
+            raise ConfigError("--scheduler needs the 'distributed' package") from exc
+        with Client(scheduler) as client:
+            futures = [
+                client.submit(_region_job, s, *args, key=f"region-{s}", pure=False) for s in chosen
+            ]
+            return client.gather(futures)
+    if jobs > 1 and len(chosen) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(chosen)), mp_context=ctx) as pool:
+            return list(pool.map(_region_job, chosen, *([a] * len(chosen) for a in args)))
+    return [
+        run_region(
+            registry[s],
+            project=project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            force=force,
+            progress=progress,
+        )
+        for s in chosen
+    ]
+
+
+def _synthesis_fingerprint(regions: Sequence[str], project: ProjectPaths) -> str:
+    h = hashlib.sha256(",".join(regions).encode())
+    _hash_files(h, [project.processed_region(s) / "effects.parquet" for s in regions], project.root)
+    _hash_files(h, [project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"], project.root)
+    _hash_files(h, _code_files(), Path(__file__).parent.parent)
+    return h.hexdigest()
 
 
 def run_pipeline(
@@ -243,38 +384,62 @@ def run_pipeline(
     timeout: int = DEFAULT_TIMEOUT,
     kernel_name: str = "python3",
     synthesis: bool = True,
+    force: bool = True,
+    jobs: int = 1,
+    scheduler: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[RegionResult]:
     """Run every region (or those named), then the synthesis and the index.
 
     The whole registry is validated, and every named region checked, before anything runs.
+    ``force=False`` skips regions (and the synthesis) whose inputs did not change;
+    ``jobs`` runs regions in that many local processes, each with its own kernels;
+    ``scheduler`` sends each region to a Dask distributed scheduler at that address (its
+    workers must see the same project folder).
     """
     registry = load_registry(project.config_file)
     chosen = list(regions) if regions else list(registry)
     unknown = [r for r in chosen if r not in registry]
     if unknown:
         raise ConfigError(f"unknown region(s) {unknown}; known regions: {sorted(registry)}")
-    results = [
-        run_region(
-            registry[s],
-            project=project,
-            timeout=timeout,
-            kernel_name=kernel_name,
-            progress=progress,
-        )
-        for s in chosen
-    ]
+    if jobs < 1:
+        raise ConfigError(f"jobs must be at least 1, got {jobs}")
+    results = _run_regions(
+        chosen,
+        registry,
+        project=project,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        force=force,
+        jobs=jobs,
+        scheduler=scheduler,
+        progress=progress,
+    )
     if synthesis:
         from helpers.report import build_index
 
+        say = progress or (lambda _m: None)
         syn = project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"
         syn_result = RegionResult("__synthesis__")
-        if syn.is_file() and any(r.status == "ok" for r in results):
-            (progress or (lambda _m: None))(f"[synthesis] {SYNTHESIS_NOTEBOOK} ...")
+        done = [r.region for r in results if r.succeeded]
+        target = project.reports / "synthesis.html"
+        stamp = project.build / ".synthesis.fingerprint"
+        fingerprint = _synthesis_fingerprint(done, project) if done else ""
+        if (
+            not force
+            and target.is_file()
+            and stamp.is_file()
+            and stamp.read_text().strip() == fingerprint
+        ):
+            syn_result.skipped, syn_result.report = True, target
+            say("[synthesis] unchanged since the last build: skipped")
+        elif syn.is_file() and done:
+            say(f"[synthesis] {SYNTHESIS_NOTEBOOK} ...")
+            stamp.unlink(missing_ok=True)
             step = run_notebook(
                 syn,
                 project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb",
-                {"regions": ",".join(r.region for r in results if r.status == "ok")},
+                {"regions": ",".join(done)},
                 timeout=timeout,
                 kernel_name=kernel_name,
             )
@@ -282,9 +447,8 @@ def run_pipeline(
             if step.status == "ok":
                 from helpers.report import export_report
 
-                syn_result.report = export_report(
-                    step.output, project.reports / "synthesis.html", language="id"
-                )
+                syn_result.report = export_report(step.output, target, language="id")
+                write_text_atomic(stamp, fingerprint)
         build_index(results, registry, project=project, synthesis=syn_result)
         if syn_result.steps and syn_result.status != "ok":
             results.append(syn_result)
@@ -318,6 +482,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument(
         "--no-synthesis", action="store_true", help="skip the cross-region synthesis and index"
     )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every region, even those whose inputs did not change",
+    )
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="regions run in parallel, each in its own process and kernels (default 1)",
+    )
+    run.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="send regions to a Dask distributed scheduler (e.g. tcp://10.0.0.5:8786); "
+        "its workers must see this project folder",
+    )
     args = parser.parse_args(argv)
     try:
         registry = load_registry()
@@ -336,6 +518,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             timeout=args.timeout,
             kernel_name=args.kernel,
             synthesis=not args.no_synthesis,
+            force=args.force,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
             progress=lambda m: print(m, flush=True),
         )
     except (ConfigError, PipelineError) as exc:
@@ -343,10 +528,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print()
     print(summary_table(results))
-    failed = [r.region for r in results if r.status != "ok"]
+    failed = [r.region for r in results if not r.succeeded]
+    skipped = [r.region for r in results if r.status == "skipped"]
     print(
-        f"\n{len(results) - len(failed)} ok, {len(failed)} failed "
-        f"in {time.perf_counter() - start:.0f}s; reports in {paths.reports}"
+        f"\n{len(results) - len(failed) - len(skipped)} built, {len(skipped)} unchanged "
+        f"(skipped), {len(failed)} failed in {time.perf_counter() - start:.1f}s; "
+        f"reports in {paths.reports}"
     )
     return 1 if failed else 0
 

@@ -201,7 +201,7 @@ def build_index(
         if r.region not in registry:
             continue
         region = registry[r.region]
-        status = "ok" if r.status == "ok" else "failed"
+        status = "ok" if r.status in ("ok", "skipped") else "failed"
         word = {"ok": "selesai", "failed": "gagal"}[status] if language == "id" else status
         link = (
             f'<a href="{escape(r.region)}.html">{escape(region.name)}</a>'
