@@ -52,6 +52,7 @@ from helpers.reading import (
     raw_row_numbers,
     read_table,
 )
+from helpers.sources import KOBO_META_COLUMNS, Export, clean_header, header_group, read_export
 from helpers.storage import write_csv_atomic
 
 __all__ = [
@@ -60,6 +61,7 @@ __all__ = [
     "CodebookType",
     "CODEBOOK_TYPES",
     "CODEBOOK_COLUMNS",
+    "OPTIONAL_CODEBOOK_COLUMNS",
     "LOG_COLUMNS",
     "load_codebook",
     "apply_codebook",
@@ -102,6 +104,10 @@ CODEBOOK_COLUMNS = (
     "missing_codes",
     "required",
 )
+OPTIONAL_CODEBOOK_COLUMNS = ("group", "sheet")
+"""Optional columns: ``group`` (the header's group path in a KoboToolbox export; information
+only, ignored when cleaning) and ``sheet`` (the XLSX sheet the row applies to, for the repeat
+sheets of a KoboToolbox export; empty: the file's main table)."""
 _REQUIRED_CODEBOOK_COLUMNS = ("raw_name", "name", "type")
 LOG_COLUMNS = ("step", "table", "file", "row", "column", "old_value", "new_value", "reason")
 _NUMERIC_TYPES = ("integer", "number", "likert")
@@ -176,7 +182,8 @@ class Codebook:
         One row per raw variable with the columns of :data:`CODEBOOK_COLUMNS` (``file`` is
         ``"*"`` where empty; ``reverse``/``required`` bool; ``min``/``max`` float; text
         columns ``""`` where empty) plus ``codebook_row`` (the 1-based row in the codebook
-        file) and any extra columns the file had.
+        file), the optional ``group`` and ``sheet`` (text, ``""`` where empty) when the file
+        has them (:data:`OPTIONAL_CODEBOOK_COLUMNS`), and any other extra columns.
     path : Path or None
         The codebook file (named in error messages).
     """
@@ -184,14 +191,25 @@ class Codebook:
     table: pd.DataFrame
     path: Path | None = None
 
-    def for_file(self, file_name: str | Path) -> pd.DataFrame:
+    def for_file(self, file_name: str | Path, sheet: str | None = None) -> pd.DataFrame:
         """Rows whose ``file`` pattern (a glob, case-insensitive) matches ``file_name``.
 
-        Only the base name of ``file_name`` is compared.
+        Only the base name of ``file_name`` is compared. When the codebook has a ``sheet``
+        column: ``sheet=None`` selects the rows whose ``sheet`` is empty (the file's main
+        table); a sheet name selects the rows naming that sheet (ignoring case), or, when no
+        row names it, the rows whose ``sheet`` is empty. Without a ``sheet`` column every
+        matching row applies, whatever the sheet.
         """
         base = Path(file_name).name.casefold()
         mask = [fnmatch.fnmatchcase(base, str(p).casefold()) for p in self.table["file"]]
-        return self.table.loc[mask].reset_index(drop=True)
+        rows = self.table.loc[mask]
+        if "sheet" in rows.columns:
+            sheets = rows["sheet"].fillna("").astype("str").str.strip().str.casefold()
+            main = sheets == ""
+            wanted = "" if sheet is None else str(sheet).strip().casefold()
+            named = (sheets == wanted) & ~main
+            rows = rows.loc[named if named.any() else main]
+        return rows.reset_index(drop=True)
 
     @property
     def source(self) -> Path:
@@ -301,7 +319,7 @@ def _validate_codebook(path: Path, raw: pd.DataFrame) -> pd.DataFrame:
         record = _validate_row(position, cells, problems)
         record["codebook_row"] = position
         for c in extra:
-            record[c] = row.get(c)
+            record[c] = _cell(row.get(c)) if c in OPTIONAL_CODEBOOK_COLUMNS else row.get(c)
         records.append(record)
     if not records and not problems:
         raise CodebookError(path, "the codebook has no rows")
@@ -330,6 +348,9 @@ def _validate_codebook(path: Path, raw: pd.DataFrame) -> pd.DataFrame:
     table["min"] = table["min"].astype("float64")
     table["max"] = table["max"].astype("float64")
     table["codebook_row"] = table["codebook_row"].astype("int64")
+    for c in OPTIONAL_CODEBOOK_COLUMNS:
+        if c in table.columns:
+            table[c] = table[c].astype("str")
     return table
 
 
@@ -426,32 +447,34 @@ def _validate_row(
 def _check_unique_per_file(
     records: list[dict[str, Any]], problems: list[tuple[int, str, str]]
 ) -> None:
-    seen_name: dict[tuple[str, str], int] = {}
-    seen_raw: dict[tuple[str, str], int] = {}
+    seen_name: dict[tuple[str, str, str], int] = {}
+    seen_raw: dict[tuple[str, str, str], int] = {}
     for r in records:
         pattern = r["file"].casefold()
+        sheet = str(r.get("sheet") or "").casefold()
+        where = f" sheet {r['sheet']!r}" if sheet else ""
         if r["name"]:
-            key = (pattern, r["name"])
+            key = (pattern, sheet, r["name"])
             if key in seen_name:
                 problems.append(
                     (
                         r["codebook_row"],
                         "name",
                         f"name {r['name']!r} is used twice "
-                        f"for file {r['file']!r} (also row {seen_name[key]})",
+                        f"for file {r['file']!r}{where} (also row {seen_name[key]})",
                     )
                 )
             else:
                 seen_name[key] = r["codebook_row"]
         if r["raw_name"]:
-            key = (pattern, r["raw_name"])
+            key = (pattern, sheet, r["raw_name"])
             if key in seen_raw:
                 problems.append(
                     (
                         r["codebook_row"],
                         "raw_name",
                         f"raw_name {r['raw_name']!r} "
-                        f"appears twice for file {r['file']!r} (also row {seen_raw[key]})",
+                        f"appears twice for file {r['file']!r}{where} (also row {seen_raw[key]})",
                     )
                 )
             else:
@@ -854,6 +877,7 @@ def apply_codebook(
     path: str | Path | None = None,
     table: str | None = None,
     cutoff: float = 0.85,
+    sheet: str | None = None,
 ) -> CleanResult:
     """Rename, type, recode and range-check a raw table as its codebook says.
 
@@ -871,6 +895,9 @@ def apply_codebook(
         The log's ``table`` column (default: the file name's stem).
     cutoff : float
         Spelling-match cutoff for labels (:func:`map_labels`).
+    sheet : str, optional
+        The sheet ``df`` comes from, for a codebook with a ``sheet`` column (a KoboToolbox
+        repeat sheet, see :meth:`Codebook.for_file`); named in errors. Default: the main table.
 
     Returns
     -------
@@ -882,8 +909,8 @@ def apply_codebook(
     ------
     CodebookError
         No codebook row applies to the file, two rows give the same ``name`` for it, or a
-        ``required`` column is missing from the file (naming the raw file, the column and
-        the codebook row).
+        ``required`` column is missing from the file (naming the raw file, the sheet when
+        given, the column and the codebook row).
 
     Notes
     -----
@@ -916,17 +943,18 @@ def apply_codebook(
     file_label = Path(file_name).name
     source = Path(path) if path is not None else Path(file_name)
     table = table if table is not None else Path(file_name).stem
-    rows = codebook.for_file(file_label)
+    rows = codebook.for_file(file_label, sheet=sheet)
     if rows.empty:
         patterns = sorted(set(codebook.table["file"]))
+        of_sheet = f" (sheet {sheet!r})" if sheet is not None else ""
         raise CodebookError(
             codebook.source,
-            f"no codebook row applies to file {file_label!r}; the 'file' patterns are "
-            f"{', '.join(repr(p) for p in patterns)}",
+            f"no codebook row applies to file {file_label!r}{of_sheet}; the 'file' patterns "
+            f"are {', '.join(repr(p) for p in patterns)}",
             column="file",
         )
     _check_names_for_file(codebook, rows, file_label)
-    matched = _match_columns(df, rows, source, codebook)
+    matched = _match_columns(df, rows, source, codebook, sheet=sheet)
     context = {"step": _STEP, "table": table, "file": file_label}
     log: list[dict[str, Any]] = []
     used = {str(c) for c in matched.values()}
@@ -976,7 +1004,12 @@ def _header_key(text: str) -> str:
 
 
 def _match_columns(
-    df: pd.DataFrame, rows: pd.DataFrame, source: Path, codebook: Codebook
+    df: pd.DataFrame,
+    rows: pd.DataFrame,
+    source: Path,
+    codebook: Codebook,
+    *,
+    sheet: str | None = None,
 ) -> dict[int, str]:
     """codebook_row -> raw column name, exact first, then by case- and space-free key."""
     originals = {str(c): c for c in df.columns}
@@ -1017,6 +1050,7 @@ def _match_columns(
             source,
             f"required column missing from the file: {names}; the codebook is {codebook.source}",
             column=str(first["raw_name"]),
+            sheet=sheet,
         )
     return matched
 
@@ -1260,9 +1294,11 @@ def codebook_template(path: str | Path, *, sheet: str | int | None = None) -> pd
     Parameters
     ----------
     path : str or Path
-        The raw CSV or XLSX file.
+        The raw CSV or XLSX file: a plain table, or a KoboToolbox or Google Forms export
+        (recognised by :func:`helpers.sources.read_export`).
     sheet : str or int, optional
-        XLSX sheet (default: the first).
+        XLSX sheet of the main table (default: the first; for a Google Forms workbook its
+        responses sheet). KoboToolbox repeat sheets are always included.
 
     Returns
     -------
@@ -1275,6 +1311,13 @@ def codebook_template(path: str | Path, *, sheet: str | int | None = None) -> pd
         first appearance). ``reverse``/``required`` are ``false`` except ``required`` for a
         ``nip`` column.
 
+        A KoboToolbox export adds ``group`` (the header's group path, e.g.
+        ``participants/feedback``; the ``name`` is suggested from the last path component)
+        and, when it has repeat sheets, ``sheet``: the main table's rows come first (``sheet``
+        empty), then one block per repeat sheet (``sheet`` = its name, with its link columns
+        ``_index``, ``_parent_index``, ``parent_row``, ``submission_row``). Names are unique
+        within each block.
+
     Notes
     -----
     The type guess, on the non-missing values: ``nip`` if 80% are 18-digit strings;
@@ -1283,22 +1326,85 @@ def codebook_template(path: str | Path, *, sheet: str | int | None = None) -> pd
     are not plain numbers; ``likert`` if 90% of answers match one known scale; ``boolean``
     for ya/tidak answers; ``category`` for at most 20 distinct values that repeat;
     ``string`` otherwise. A guess is a suggestion: check every row.
+
+    Tool exports are read through :func:`helpers.sources.read_export`, so the rows describe
+    the table :meth:`helpers.sources.Export.as_table` gives (the answers, then the tool's
+    metadata; Google Forms' timestamp first): multi-select answers are one ``string``
+    column of choices joined by ``;`` (the choices seen are listed in ``label``), Kobo's
+    split select_multiple columns are gone, ``n/a`` is missing. Tool bookkeeping columns
+    (Kobo ``_status``, ``_notes``, ``__version__``..., and the ``_submission__...`` copies of
+    the submission's metadata on repeat sheets) are suggested as ``drop``.
     """
     path = Path(path)
-    raw = read_table(path, sheet=sheet)
+    export = read_export(path, sheet=sheet)
+    if export.source not in ("kobotoolbox", "google_forms"):
+        records = _template_block(path.name, export.main, separator="/", multiselect={})
+        return pd.DataFrame.from_records(records, columns=list(CODEBOOK_COLUMNS)).astype("str")
+    return _tool_template(path.name, export)
+
+
+def _tool_template(file_name: str, export: Export) -> pd.DataFrame:
+    separator = export.group_separator or "/"
+    is_kobo = export.source == "kobotoolbox"
+    blocks = [("", export.as_table())] + list(export.repeats.items())
+    records: list[dict[str, str]] = []
+    for sheet_name, frame in blocks:
+        for record in _template_block(
+            file_name, frame, separator=separator, multiselect=export.multiselect
+        ):
+            if is_kobo:
+                record["group"] = header_group(record["raw_name"], export.group_separator)
+            record["sheet"] = sheet_name
+            records.append(record)
+    columns = list(CODEBOOK_COLUMNS)
+    if is_kobo:
+        columns.append("group")
+    if export.repeats:
+        columns.append("sheet")
+    return pd.DataFrame.from_records(records, columns=columns).astype("str")
+
+
+_KEPT_KOBO_META = frozenset({"_id", "_uuid", "_submission_time", "_index"})
+
+
+def _is_bookkeeping(header: str) -> bool:
+    """Tool metadata a codebook usually drops (Kobo status, notes, version, repeat copies)."""
+    kobo_meta = header in KOBO_META_COLUMNS and header not in _KEPT_KOBO_META
+    return kobo_meta or header.startswith("_submission__")
+
+
+def _template_block(
+    file_name: str,
+    frame: pd.DataFrame,
+    *,
+    separator: str,
+    multiselect: Mapping[str, Sequence[str]],
+) -> list[dict[str, str]]:
     taken: set[str] = set()
     records = []
-    for column in raw.columns:
-        kind, labels = _guess_type(column, raw[column])
-        name = _suggest_name(column, taken)
+    for column in frame.columns:
+        values = frame[column].astype("str")
+        label = str(column)
+        if column in multiselect:
+            kind, labels = "string", ""
+            label = (
+                f"{column} [multi-select, choices joined by ';': {', '.join(multiselect[column])}]"
+            )
+        else:
+            kind, labels = _guess_type(column, values)
+        if _is_bookkeeping(str(column)):
+            kind, labels = "drop", ""
+        elif column == "_parent_table_name":
+            kind, labels = "string", ""
+        name = _suggest_name(column, taken, separator)
         taken.add(name)
         records.append(
             {
-                "file": path.name,
+                "file": file_name,
                 "raw_name": column,
                 "name": name,
                 "type": kind,
-                "label": column,
+                "label": label,
                 "value_labels": labels,
                 "scale": "",
                 "reverse": "false",
@@ -1308,11 +1414,13 @@ def codebook_template(path: str | Path, *, sheet: str | int | None = None) -> pd
                 "required": "true" if kind == "nip" else "false",
             }
         )
-    return pd.DataFrame.from_records(records, columns=list(CODEBOOK_COLUMNS)).astype("str")
+    return records
 
 
-def _suggest_name(raw: str, taken: set[str]) -> str:
-    segments = [s for s in re.split(r"[/]", raw) if s.strip()] or [raw]
+def _suggest_name(raw: str, taken: set[str], separator: str = "/") -> str:
+    """A unique snake_case name from the last path component, more components on a clash."""
+    groups = [s for s in str(raw).split(separator) if s.strip()][:-1]
+    segments = [*groups, clean_header(raw, separator)]
     base = ""
     for depth in range(1, len(segments) + 1):
         base = _slug(" ".join(segments[-depth:]))

@@ -14,6 +14,21 @@ __all__ = ["Html", "Numbering", "escape", "fmt_num", "fmt_pct", "table_html", "L
 
 Language = Literal["id", "en"]
 
+MONTHS_ID = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
 LABELS = {
     "id": {
         "toc": "Daftar isi",
@@ -107,3 +122,52 @@ class Numbering:
 def table_html(df: Any, *, index: bool = False) -> Html:
     """A DataFrame as an HTML table for readers: every cell escaped, missing shown as '–'."""
     return Html(df.to_html(index=index, escape=True, na_rep="–", border=0, classes="dataframe"))
+
+
+def fmt_p(p: float | None, language: Language = "id") -> str:
+    """A p-value for readers: '< 0,001' below 0.001, else three decimals."""
+    if p is None or p != p:
+        return "–"
+    return ("< " + fmt_num(0.001, 3, language)) if p < 0.001 else fmt_num(p, 3, language)
+
+
+def fmt_date(value: Any, language: Language = "id") -> str:
+    """A date as readers write it: ``fmt_date("2024-03-01") == '1 Maret 2024'``."""
+    import pandas as pd
+
+    ts = pd.Timestamp(value)
+    if language == "id":
+        return f"{ts.day} {MONTHS_ID[ts.month - 1]} {ts.year}"
+    return ts.strftime("%-d %B %Y")
+
+
+def reader_table(
+    df: Any,
+    columns: dict[str, str],
+    *,
+    digits: int | dict[str, int] = 2,
+    values: dict[str, dict[Any, str]] | None = None,
+    language: Language = "id",
+) -> Html:
+    """A table for readers: only ``columns`` (renamed, in that order), numbers with the
+    reader's decimal mark, listed values translated, every cell escaped.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"scale": ["a"], "alpha": [0.8123]})
+    >>> "0,81" in reader_table(t, {"scale": "Skala", "alpha": "Alfa"})
+    True
+    """
+    import pandas as pd
+
+    out = pd.DataFrame(index=df.index)
+    for col, header in columns.items():
+        series = df[col]
+        if values and col in values:
+            series = series.map(lambda v, m=values[col]: m.get(v, v))
+        if pd.api.types.is_float_dtype(series):
+            d = digits.get(col, 2) if isinstance(digits, dict) else digits
+            series = series.map(lambda x, d=d: fmt_num(x, d, language))
+        out[header] = series
+    return table_html(out)

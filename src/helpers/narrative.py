@@ -8,12 +8,13 @@ is always escaped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.formatting import Html, escape, fmt_num, fmt_pct
+from helpers.formatting import Html, escape, fmt_num, fmt_p, fmt_pct
 
 __all__ = [
     "LEVELS",
@@ -47,6 +48,131 @@ DESIGNS = {
     "paired": "perbandingan sebelum-sesudah pada orang yang sama",
     "mixed": "model campuran (siswa dalam kelas)",
 }
+
+#: Short design names for figures and narrow tables.
+DESIGN_SHORT = {
+    "diff": "selisih sederhana",
+    "ancova": "ANCOVA",
+    "ipw": "IPW",
+    "did": "DiD",
+    "paired": "sebelum-sesudah",
+    "mixed": "model campuran",
+}
+
+#: Readers' names of the person-level covariates.
+VARIABLE_LABELS = {
+    "age": "Usia (tahun)",
+    "female": "Perempuan (proporsi)",
+    "tenure_years": "Masa kerja (tahun)",
+    "golongan_rank": "Golongan (peringkat)",
+    "skp_2023": "Predikat SKP 2023 (1–5)",
+    "skp_2024": "Predikat SKP 2024 (1–5)",
+}
+
+#: Readers' names of common survey scales (others fall back to the analyses' labels).
+SCALE_LABELS = {
+    "job_satisfaction": "Kepuasan kerja",
+    "motivation": "Motivasi kerja",
+    "self_efficacy": "Kepercayaan diri",
+    "training_relevance": "Relevansi pelatihan",
+    "resources": "Dukungan sumber daya",
+    "professionalism": "Profesionalisme",
+    "commitment": "Komitmen organisasi",
+    "career_planning": "Kejelasan perencanaan karier",
+    "career_transparency": "Transparansi promosi dan penempatan",
+    "mentoring_access": "Akses informasi dan mentoring",
+    "leadership_support": "Dukungan pimpinan",
+    "workload": "Beban kerja",
+    "training_satisfaction": "Kepuasan terhadap pelatihan",
+    "observed_skills": "Keterampilan teramati",
+    "ikm_elements": "Unsur IKM (U1–U9)",
+}
+
+#: Table kinds, as readers call them.
+TABLE_KINDS = {
+    "roster": "Daftar pegawai",
+    "training": "Riwayat pelatihan",
+    "skp": "Kinerja SKP",
+    "codes": "Koding wawancara",
+    "person_outcome": "Data hasil per pegawai",
+    "linked_outcome": "Data hasil terkait pegawai",
+    "events": "Catatan kejadian",
+    "rollout": "Jadwal pelatihan",
+}
+WAVES = {"pre": "Survei awal", "post": "Survei akhir", "feedback": "Umpan balik pelatihan"}
+
+#: Cleaning-log reasons by category (regex on the English reason -> Indonesian category).
+REASONS = [
+    (r"^invalid NIP: length", "NIP tidak 18 digit"),
+    (r"^invalid NIP: non-digit", "NIP berisi karakter bukan angka"),
+    (r"^invalid NIP: gender", "kode jenis kelamin dalam NIP bukan 1 atau 2"),
+    (r"^invalid NIP: TMT", "TMT CPNS dalam NIP tidak valid"),
+    (r"^invalid NIP: birth", "tanggal lahir dalam NIP tidak valid"),
+    (r"^invalid NIP", "NIP tidak valid"),
+    (r"NIP not in the roster", "NIP tidak ada di daftar pegawai"),
+    (r"NIP missing", "NIP kosong"),
+    (r"matched by spelling", "label Likert salah ketik, dipetakan ke label terdekat"),
+    (r"matched by abbreviation|synonym", "singkatan atau sinonim label, dipetakan"),
+    (r"not in value_labels|not a code of", "jawaban tidak dikenali, dikosongkan"),
+    (r"^missing code", "kode hilang (mis. 99), dikosongkan"),
+    (r"outside the valid range", "di luar rentang sah, dikosongkan"),
+    (r"^reverse-coded", "item dibalik (reverse-coded)"),
+    (r"^duplicate submission", "kiriman ganda, dibuang (yang terbaru disimpan)"),
+    (r"^flag: rows .* identical answers", "jawaban identik (ditandai, tidak dibuang)"),
+    (r"not in codebook", "kolom tidak ada di codebook, tidak dipakai"),
+    (r"correction", "koreksi manual"),
+    (r"date", "tanggal tidak terbaca"),
+    (r"number", "angka tidak terbaca"),
+]
+
+
+def translate_reason(reason: str) -> str:
+    """The Indonesian category of a cleaning-log reason (the reason itself if none fits)."""
+    for pattern, words in REASONS:
+        if re.search(pattern, str(reason)):
+            return words
+    return str(reason)
+
+
+def table_label(region, name: str) -> str:
+    """'Survei akhir (survei_akhir_2025.xlsx)' for a table name of the region's config."""
+    spec = region.tables.get(name)
+    if spec is None:
+        return name
+    kind = WAVES.get(spec.wave) if spec.kind == "survey" else TABLE_KINDS.get(spec.kind)
+    return f"{kind or name} ({spec.file})"
+
+
+def variable_label(name: str, analyses=()) -> str:
+    """Readers' name of an analysis variable (covariates, '<scale>_pre', outcomes)."""
+    if name in VARIABLE_LABELS:
+        return VARIABLE_LABELS[name]
+    for a in analyses:
+        if name == a.outcome:
+            return f"{a.label} (akhir)" if name.endswith("_post") else a.label
+        if name == a.baseline:
+            return f"{a.label} (awal)"
+    for suffix, word in (("_pre", "awal"), ("_post", "akhir")):
+        if name.endswith(suffix) and name[: -len(suffix)] in SCALE_LABELS:
+            return f"{SCALE_LABELS[name[: -len(suffix)]]} ({word})"
+    return SCALE_LABELS.get(name, name.replace("_", " "))
+
+
+def outcome_unit(label: str) -> str:
+    """The unit a label states in brackets: '(menit)' -> 'menit', '(%)' -> 'poin persen'."""
+    m = re.search(r"\(([^)]*)\)\s*$", label)
+    inside = m.group(1).strip() if m else ""
+    if inside == "%":
+        return "poin persen"
+    if inside and not re.match(r"^[\d.,\s–-]+$", inside) and not inside.startswith("IKM"):
+        return inside
+    return "poin"
+
+
+def core_label(label: str) -> str:
+    """The label without its bracketed unit: 'Waktu tunggu layanan (menit)' -> '... layanan'."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", label).strip()
+
 
 #: Each design's identifying assumption, in plain Indonesian (the English one is Effect.assumption).
 ASSUMPTIONS = {
@@ -82,10 +208,6 @@ CHALLENGE_ACTIONS = {
     "leadership_support": "Libatkan pimpinan unit: izin dan dorongan atasan menentukan siapa "
     "yang ikut pelatihan.",
 }
-
-
-def _row_unit(label: str) -> str:
-    return "poin"
 
 
 def in_sentence(label: str) -> str:
@@ -130,7 +252,7 @@ def headline_summary(effects: pd.DataFrame) -> Html:
         items.append(
             f"<li><b>{escape(r['label'])}</b> (Level {int(r['level'])}, {level}): "
             f"{_direction(r['estimate'])} {fmt_num(abs(r['estimate']), 2)} "
-            f"{_row_unit(r['label'])} (interval kepercayaan 95%: {fmt_num(r['ci_low'], 2)} "
+            f"{outcome_unit(r['label'])} (interval kepercayaan 95%: {fmt_num(r['ci_low'], 2)} "
             f"sampai {fmt_num(r['ci_high'], 2)}). {escape(verdict(r))}</li>"
         )
     if not items:
@@ -157,16 +279,25 @@ def estimates_table(
                 for a, b in zip(e["ci_low"], e["ci_high"], strict=True)
             ],
             "p (BH)" if headline_only else "p": (e["p_adj"] if headline_only else e["p_value"]).map(
-                lambda p: "–" if pd.isna(p) else ("< 0,001" if p < 0.001 else fmt_num(p, 3))
+                fmt_p
             ),
             "Peserta / pembanding": [
-                f"{int(t)} / {int(c)}" for t, c in zip(e["n_treated"], e["n_control"], strict=True)
+                _counts(d, t, c)
+                for d, t, c in zip(e["design"], e["n_treated"], e["n_control"], strict=True)
             ],
             "Efek terstandar": e["effect_size"].map(lambda x: fmt_num(x, 2)),
             "MDE": e["mde"].map(lambda x: fmt_num(x, 2)),
         }
     )
     return out.reset_index(drop=True)
+
+
+def _counts(design: str, treated: float, control: float) -> str:
+    if design == "paired":
+        return f"{int(treated)} orang (sebelum & sesudah)"
+    if design == "did":
+        return f"{int(treated)} / {int(control)} sel dinas×bulan"
+    return f"{int(treated)} / {int(control)}"
 
 
 def naive_bias_notes(effects: pd.DataFrame) -> Html:
@@ -293,7 +424,7 @@ def recommendations(
         if clear and good:
             recs.append(
                 Recommendation(
-                    f"Pertahankan komponen program yang berkaitan dengan {in_sentence(r['label'])} dan "
+                    f"Pertahankan komponen program yang berkaitan dengan {in_sentence(core_label(r['label']))} dan "
                     "perluas ke pegawai yang belum ikut.",
                     f"{r['label']} {_direction(r['estimate'])} {fmt_num(abs(r['estimate']), 2)} "
                     f"(IK 95% {span}).",
@@ -302,7 +433,7 @@ def recommendations(
         elif clear and not good:
             recs.append(
                 Recommendation(
-                    f"Telusuri mengapa {in_sentence(r['label'])} memburuk pada peserta sebelum "
+                    f"Telusuri mengapa {in_sentence(core_label(r['label']))} memburuk pada peserta sebelum "
                     "program diperluas.",
                     f"Estimasi {fmt_num(r['estimate'], 2)} (IK 95% {span}).",
                 )
@@ -310,7 +441,7 @@ def recommendations(
         else:
             recs.append(
                 Recommendation(
-                    f"Jangan menyimpulkan bahwa program tidak berdampak pada {in_sentence(r['label'])}; "
+                    f"Jangan menyimpulkan bahwa program tidak berdampak pada {in_sentence(core_label(r['label']))}; "
                     "ukur lagi dengan waktu lebih panjang atau sampel lebih besar, atau tinjau "
                     "apakah materi program memang menyasar hasil ini.",
                     f"Interval {span} mencakup nol; efek terkecil yang dapat terdeteksi sekitar "
@@ -350,7 +481,7 @@ def recommendations(
             label = str(r["label"]).removeprefix("Rekomendasi: ")
             recs.append(
                 Recommendation(
-                    f"Usulan informan: {label}.",
+                    f"Informan mengusulkan: {label}.",
                     f"Diusulkan dalam {int(r['n_transcripts'])} transkrip.",
                 )
             )

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.config import PROJECT_ROOT, ProjectPaths, Region, paths
-from helpers.formatting import Html, escape
+from helpers.formatting import Html, escape, fmt_date
 
 __all__ = [
     "SYNTHETIC_MARKER",
@@ -122,6 +122,15 @@ def package_versions(packages: tuple[str, ...] = PACKAGES) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def now_wib() -> str:
+    """The current time as readers write it, in Western Indonesian Time: '23 November 2026,
+    13.44 WIB'."""
+    from zoneinfo import ZoneInfo
+
+    now = datetime.now(UTC).astimezone(ZoneInfo("Asia/Jakarta"))
+    return f"{fmt_date(now)}, {now:%H.%M} WIB"
+
+
 def provenance_table(
     region: Region, parameters: dict, *, project: ProjectPaths = paths
 ) -> pd.DataFrame:
@@ -133,7 +142,7 @@ def provenance_table(
             ("Wilayah", f"{region.name} ({region.slug}, kode {region.kemendagri_code})"),
             ("Parameter", ", ".join(f"{k}={v!r}" for k, v in parameters.items())),
             ("Versi kode (git)", git_commit(project.root)),
-            ("Tanggal pembuatan", datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")),
+            ("Tanggal pembuatan", now_wib()),
             ("Sidik jari data mentah (SHA-256 gabungan)", combined[:16]),
             ("Jumlah berkas data mentah", str(len(fp))),
         ],

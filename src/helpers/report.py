@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +96,13 @@ def _toc(body: str) -> list[dict[str, str]]:
 
 
 def render_page(
-    body: str, *, title: str, language: Language = "id", toc: bool = True, synthetic: bool = False
+    body: str,
+    *,
+    title: str,
+    language: Language = "id",
+    toc: bool = True,
+    synthetic: bool = False,
+    crumbs: bool = True,
 ) -> str:
     """Wrap an HTML body in the project's offline page (autoescaped Jinja, inline CSS)."""
     import jinja2
@@ -116,6 +121,7 @@ def render_page(
         css=(TEMPLATES / "report.css").read_text(encoding="utf-8"),
         labels=LABELS[language],
         synthetic=synthetic,
+        crumbs=crumbs,
         version=__version__,
     )
     if _REMOTE.search(page):
@@ -224,7 +230,9 @@ def build_index(
             '<p class="callout"><a href="synthesis.html">Sintesis lintas wilayah</a>: '
             "efek gabungan (meta-analisis efek acak) dan plot hutan.</p>"
         )
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    from helpers.provenance import now_wib
+
+    stamp = now_wib()
     body = (
         '<h1 id="laporan">Evaluasi Program Pelatihan dan Karier ASN</h1>'
         "<p>Laporan per wilayah, disusun menurut empat level Kirkpatrick (reaksi, pembelajaran, "
@@ -236,7 +244,10 @@ def build_index(
         "<th>Efek utama [IK 95%]</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
         f'<p class="small">Dibangun {stamp}.</p>'
     )
-    page = render_page(
-        body, title="Evaluasi Program ASN", language=language, toc=False, synthetic=True
-    )
+    from helpers.provenance import is_synthetic
+
+    synthetic = any(is_synthetic(registry[r.region], project=project) for r in results
+                    if r.region in registry)
+    page = render_page(body, title="Evaluasi Program ASN", language=language, toc=False,
+                       synthetic=synthetic, crumbs=False)
     return write_text_atomic(project.reports / "index.html", page)

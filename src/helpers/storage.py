@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +20,11 @@ __all__ = [
     "write_text_atomic",
     "write_parquet_atomic",
     "write_csv_atomic",
+    "remove_stale_temporaries",
 ]
+
+_TEMPORARY = re.compile(r"^\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp$")
+"""Names :func:`atomic_path` gives its temporary files: ``.<target name>.<8 random>.tmp``."""
 
 
 def _umask() -> int:
@@ -83,3 +89,55 @@ def write_csv_atomic(df: pd.DataFrame, target: str | Path) -> Path:
     with atomic_path(target) as tmp:
         df.to_csv(tmp, index=False, encoding="utf-8")
     return Path(target)
+
+
+def remove_stale_temporaries(
+    folder: str | Path, *, targets: Iterable[str] | None = None, min_age: float = 0.0
+) -> list[Path]:
+    """Delete the temporary files :func:`atomic_path` left in ``folder`` when a process was
+    killed (``SIGKILL``, power loss) between creating them and renaming them into place.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The folder to clean (not its subfolders). A missing folder is not an error.
+    targets : iterable of str, optional
+        Only temporaries of these final names (``["kemuning.html"]``): use it in a folder
+        shared with writers that may be running now (``reports/`` during a parallel run).
+        Default: every temporary in ``folder``.
+    min_age : float
+        Only temporaries not modified for at least this many seconds.
+
+    Returns
+    -------
+    list of Path
+        The files removed. Final files, other hidden files and folders are never touched.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / ".x.parquet.ab12cd_9.tmp").write_bytes(b"half")
+    >>> _ = (d / "x.parquet").write_bytes(b"whole")
+    >>> [p.name for p in remove_stale_temporaries(d)], sorted(p.name for p in d.iterdir())
+    (['.x.parquet.ab12cd_9.tmp'], ['x.parquet'])
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    wanted = None if targets is None else {str(t) for t in targets}
+    now = time.time()
+    removed: list[Path] = []
+    for path in sorted(folder.iterdir()):
+        match = _TEMPORARY.match(path.name)
+        if match is None or (wanted is not None and match["target"] not in wanted):
+            continue
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            continue
+        if not path.is_file() or path.is_symlink() or now - info.st_mtime < min_age:
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
