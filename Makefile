@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup kernel data reports report test test-fast lint format lab clean
+.PHONY: help setup kernel data reports test test-fast lint format bench lab clean
 
 help: ## list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -30,7 +30,9 @@ data: $(STAMP) ## regenerate the synthetic example data under data/raw (seeded, 
 reports: $(STAMP) ## build every region's HTML report and reports/index.html from data/raw
 	$(PY) -m helpers.pipeline run $(ARGS)
 
-test: $(STAMP) ## run the whole test suite, slow and end-to-end tests included (what CI runs)
+test: $(STAMP) ## lint, then the whole test suite, slow and end-to-end tests included (what CI runs)
+	$(PY) -m ruff check src tests notebooks benchmarks
+	$(PY) -m ruff format --check src tests notebooks benchmarks
 	$(PY) -m pytest -m "slow or not slow" $(ARGS)
 
 test-fast: $(STAMP) ## run the quick tests only (skips tests marked slow)
@@ -39,10 +41,14 @@ test-fast: $(STAMP) ## run the quick tests only (skips tests marked slow)
 lint: $(STAMP) ## ruff lint + format check of code and notebooks, and check notebooks carry no outputs
 	$(PY) -m ruff check src tests notebooks benchmarks
 	$(PY) -m ruff format --check src tests notebooks benchmarks
+	$(PY) -m pytest -q tests/test_notebooks.py
 
 format: $(STAMP) ## format code and notebooks with ruff
 	$(PY) -m ruff format src tests notebooks benchmarks
 	$(PY) -m ruff check --fix src tests notebooks benchmarks
+
+bench: $(STAMP) ## measure the batch vs its floor, rebuild time and --jobs 2 (benchmarks/batch.py)
+	$(PY) benchmarks/batch.py $(ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks
