@@ -26,9 +26,11 @@ from helpers.codebook import (
     parse_boolean,
     parse_value_labels,
 )
+from helpers.config import PROJECT_ROOT
 from helpers.errors import CodebookError
 from helpers.nip import make_nip
 from helpers.reading import read_table
+from helpers.sources import read_export
 
 AGREE = "1=Sangat tidak setuju|2=Tidak setuju|3=Netral|4=Setuju|5=Sangat setuju"
 LABELS = parse_value_labels(AGREE)
@@ -596,3 +598,155 @@ def test_consequential_problems_not_repeated(tmp_path):
     assert "unknown type 'likret'" in message and "has no '='" in message
     assert "used by likert and category only" not in message
     assert "needs value_labels" not in message
+
+
+# ------------------------------------------------------------------------------ tool exports
+
+SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
+MEETING = "kobotoolbox/Meeting_Form_-_latest_version_-_False_-_2024-03-14-09-51-14.xlsx"
+
+
+@pytest.fixture(scope="module")
+def samples() -> Path:
+    if not SAMPLES.is_dir():
+        pytest.skip(f"../shared/samples not present: {SAMPLES} holds the real export samples")
+    return SAMPLES
+
+
+def test_template_kobo_blocks_groups_and_names(samples, tmp_path):
+    path = samples / MEETING
+    t = codebook_template(path)
+    assert list(t.columns) == [*CODEBOOK_COLUMNS, "group", "sheet"]
+    assert t.groupby("sheet", sort=False).size().to_dict() == {
+        "": 18,
+        "topics_discussed": 17,
+        "participants": 15,
+        "feedback": 16,
+    }
+    assert set(t["file"]) == {path.name}
+    feedback = t[t["sheet"] == "feedback"].set_index("raw_name")
+    comments = feedback.loc["participants/feedback/Comments"]
+    assert (comments["group"], comments["name"], comments["type"]) == (
+        "participants/feedback",
+        "comments",
+        "string",
+    )
+    session = feedback.loc["participants/feedback/Session_number"]
+    assert session["type"] == "category"
+    assert session["value_labels"] == (
+        "1=session_2__october_5|2=session_4__october_20|3=session_1__october_1|"
+        "4=session_3__october_15"
+    )
+    assert feedback.loc["parent_row", "type"] == "integer"
+    assert feedback.loc["_submission__uuid", "type"] == "drop"
+    main = t[t["sheet"] == ""].set_index("raw_name")
+    assert main.loc["_submission_time", "type"] == "datetime"
+    assert main.loc["_uuid", "type"] == "id"
+    assert main.loc["_status", "type"] == "drop"
+    assert main.loc["start", "group"] == ""
+    topics = t[t["sheet"] == "topics_discussed"].set_index("raw_name")
+    rating = topics.loc["topics_discussed/topic_details/Discussion_rating"]
+    assert (rating["group"], rating["name"], rating["type"]) == (
+        "topics_discussed/topic_details",
+        "discussion_rating",
+        "integer",
+    )
+    out = tmp_path / "codebook.csv"
+    t.to_csv(out, index=False)
+    book = load_codebook(out)  # _index in every block: unique per (file, sheet)
+    assert {"group", "sheet"} <= set(book.table.columns)
+    export = read_export(path)
+    main_clean = apply_codebook(export.as_table(), book, file_name=path.name)
+    assert main_clean.data.shape == (5, 11)  # 18 columns, 7 bookkeeping ones dropped
+    assert main_clean.data.loc[0, "submission_time"] == pd.Timestamp("2024-03-14 16:36:52")
+    nested = apply_codebook(export.repeats["feedback"], book, file_name=path.name, sheet="feedback")
+    assert nested.data.loc[9, ["comments", "parent_row"]].tolist() == [
+        "engaging and interactive session",
+        7,
+    ]
+
+
+def test_template_kobo_dot_groups_and_multiselect(samples):
+    t = codebook_template(samples / "kobotoolbox/kobocruncher_data.xlsx")
+    main = t[t["sheet"] == ""].set_index("raw_name")
+    assert not [r for r in main.index if r.startswith("profile.reason.")]
+    reason = main.loc["profile.reason"]
+    assert (reason["group"], reason["name"], reason["type"]) == ("profile", "reason", "string")
+    assert reason["label"].startswith("profile.reason [multi-select")
+    assert "accomodation, employment" in reason["label"]
+    assert main.loc["profile.country", "value_labels"] == "1=VEN|2=HND|3=SLV|4=COL"
+    members = t[t["sheet"] == "members"].set_index("raw_name")
+    assert (members.loc["members.sex", "name"], members.loc["members.sex", "group"]) == (
+        "sex",
+        "members",
+    )
+    assert members.loc["members.sex", "value_labels"] == "1=male|2=female"
+
+
+def test_template_kobo_legacy_csv(samples):
+    t = codebook_template(samples / "kobotoolbox/kpi_legacy_transportation.csv")
+    assert list(t.columns) == [*CODEBOOK_COLUMNS, "group"]  # no repeat sheets
+    assert len(t) == 14
+    t = t.set_index("raw_name")
+    question = t.loc["transport/available_transportation_types_to_referral_facility"]
+    assert (question["group"], question["type"]) == ("transport", "string")
+    assert t.loc["meta/instanceID", "group"] == "meta"
+    assert t.loc["_submission_time", "type"] == "datetime"
+
+
+def test_template_google_forms(samples):
+    t = codebook_template(samples / "google_forms/google_forms_responses.csv")
+    assert list(t.columns) == list(CODEBOOK_COLUMNS)
+    assert t["raw_name"].tolist() == [
+        "Timestamp",
+        "Your fave fruit?",
+        "Tell me your name!",
+        "Select all that apply",
+    ]
+    t = t.set_index("raw_name")
+    assert t.loc["Timestamp", "type"] == "datetime"
+    assert t.loc["Your fave fruit?", "value_labels"] == "1=apple|2=orange|3=banana"
+    assert t.loc["Select all that apply", "label"] == (
+        "Select all that apply [multi-select, choices joined by ';': Sunday, Monday, Wednesday, "
+        "Tuesday]"
+    )
+    x = codebook_template(samples / "google_forms/KoboTest_Responses_New.xlsx").set_index(
+        "raw_name"
+    )
+    assert x.loc["linear scale question type test", "type"] == "integer"
+    assert x.loc["date question type", "type"] == "date"
+    assert x.loc["Select from dropdown", "value_labels"] == "1=option a|2=option c"
+
+
+def test_template_cli_on_a_kobo_export(samples, tmp_path):
+    out = tmp_path / "meeting_codebook.csv"
+    assert main(["template", str(samples / MEETING), "-o", str(out)]) == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0] == HEADER + ",group,sheet"
+    assert len(load_codebook(out).table) == 66
+
+
+def test_group_column_ignored_and_sheet_column_selects_rows(tmp_path):
+    path = tmp_path / "codebook.csv"
+    path.write_text(
+        HEADER + ",group,sheet\n"
+        "f.xlsx,_index,index,id,,,,,,,,,,\n"
+        "f.xlsx,g/q,q,integer,,,,,,,,,g,\n"
+        "f.xlsx,_index,index,id,,,,,,,,,,rep\n"
+        "f.xlsx,rep/a,a,string,,,,,,,,,rep,rep\n",
+        encoding="utf-8",
+    )
+    book = load_codebook(path)
+    assert book.table["group"].tolist() == ["", "g", "", "rep"]
+    assert book.for_file("f.xlsx")["raw_name"].tolist() == ["_index", "g/q"]
+    assert book.for_file("f.xlsx", sheet="Main sheet")["raw_name"].tolist() == ["_index", "g/q"]
+    assert book.for_file("f.xlsx", sheet="REP")["raw_name"].tolist() == ["_index", "rep/a"]
+    data = apply_codebook(pd.DataFrame({"_index": ["1"], "g/q": ["7"]}), book, file_name="f.xlsx")
+    assert data.data.to_dict("list") == {"index": ["1"], "q": [7]}
+    path.write_text(
+        HEADER
+        + ",sheet\nf.xlsx,_index,index,id,,,,,,,,,rep\nf.xlsx,_index,index2,id,,,,,,,,,rep\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CodebookError, match="raw_name '_index' appears twice for file 'f.xlsx' "
+                       "sheet 'rep'"):  # fmt: skip
+        load_codebook(path)

@@ -35,6 +35,7 @@ from helpers.nip import validate_nip
 from helpers.pseudonym import load_or_create_key, pseudonymise
 from helpers.reading import read_table
 from helpers.schemas import GOLONGAN_ORDER
+from helpers.sources import read_export
 from helpers.storage import write_csv_atomic, write_parquet_atomic
 
 __all__ = [
@@ -140,9 +141,9 @@ def clean_table(
         for r, q in zip(rows["raw_name"], rows["required"], strict=True)
         if cb.parse_boolean(q, default=False)
     ]
-    raw = read_table(path, sheet=spec.sheet, required_columns=required)
+    raw, read_notes = read_raw(spec, path, required)
     result = cb.apply_codebook(raw, codebook, file_name=spec.file, path=path, table=spec.name)
-    data, logs = result.data, [result.log]
+    data, logs = result.data, [result.log, read_notes]
     data.index = pd.RangeIndex(1, len(data) + 1, name="raw_row")
     extra: list[dict] = []
     rejected: list[dict] = []
@@ -250,6 +251,28 @@ def clean_table(
     return data, log, rej, dup_report, reliability
 
 
+def read_raw(
+    spec: TableSpec, path: Path, required: list[str] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A raw table as strings, and a log of what reading interpreted.
+
+    KoboToolbox and Google Forms exports (``source:`` in the region's config) are read by
+    :func:`helpers.sources.read_export`: tool metadata beside the answers, submission times in
+    UTC, multi-select answers folded into one ``;``-joined column, skipped questions missing.
+    Required columns are then checked by the codebook step.
+    """
+    if spec.source in ("kobotoolbox", "google_forms"):
+        export = read_export(path, source=spec.source, sheet=spec.sheet)
+        notes = cb.make_log(
+            [
+                {"step": "read", "table": spec.name, "file": spec.file, "reason": n}
+                for n in export.notes
+            ]
+        )
+        return export.as_table(), notes
+    return read_table(path, sheet=spec.sheet, required_columns=required), cb.make_log()
+
+
 def _read_review(project: ProjectPaths, slug: str) -> dict[str, pd.DataFrame]:
     out = {}
     folder = project.review_region(slug)
@@ -272,7 +295,7 @@ def clean_region(
     logs, rejected, dups, rel, summary = [], [], [], [], []
 
     def run(spec: TableSpec, roster_nips):
-        raw_rows = len(read_table(project.raw_region(region.slug) / spec.file, sheet=spec.sheet))
+        raw_rows = len(read_raw(spec, project.raw_region(region.slug) / spec.file)[0])
         data, log, rej, dup, reliability = clean_table(
             spec, region, book, project=project, roster_nips=roster_nips, key=key, review=review
         )
