@@ -74,6 +74,10 @@ def test_no_valid_record_is_lost(slug, cleaned):
             .dropna()
             .astype(int)
         )
+        orphans = set(
+            log.loc[(log["table"] == name) & (log["step"] == "repeat"), "row"].dropna().astype(int)
+        )
+        dups |= orphans
         accounted = out | aside | dups
         assert accounted == set(range(1, n_raw + 1)), (
             name,
@@ -143,6 +147,18 @@ def test_pseudonyms_are_keyed(registry):
         "roster"
     ]["pid"]
     assert a.is_unique and not (set(a) & set(b))
+
+
+def test_kobo_repeat_group_is_linked_to_its_parents(cleaned):
+    """Kalianda's 2025 survey is a KoboToolbox XLSX export with a repeat sheet of mentoring
+    sessions: every kept session carries its submission's pseudonym."""
+    result = cleaned("kalianda")
+    sessions = result.tables["survey_post_riwayat_mentoring"]
+    survey = result.tables["survey_post"]
+    assert len(sessions) > 100
+    assert sessions["pid"].notna().all() and set(sessions["pid"]) <= set(survey["pid"])
+    assert {"session_date", "topic", "minutes"} <= set(sessions.columns)
+    assert pd.api.types.is_datetime64_any_dtype(survey["submitted"])
 
 
 @pytest.mark.parametrize("slug", FIVE)

@@ -39,6 +39,8 @@ from helpers.sources import read_export
 from helpers.storage import write_csv_atomic, write_parquet_atomic
 
 __all__ = [
+    "RawTable",
+    "read_raw",
     "RegionCleaning",
     "clean_table",
     "clean_region",
@@ -127,8 +129,9 @@ def clean_table(
     roster_nips: set[str] | None = None,
     key: bytes,
     review: Mapping[str, pd.DataFrame] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Clean one table: returns (data, log, rejected, duplicates report, reliability).
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """Clean one table: returns (data, log, rejected, duplicates report, reliability, and the
+    cleaned repeat-group tables by name).
 
     NIPs are validated, then replaced by keyed pseudonyms *before* duplicates and corrections
     are handled, so neither the log nor the review files ever hold a NIP.
@@ -141,9 +144,9 @@ def clean_table(
         for r, q in zip(rows["raw_name"], rows["required"], strict=True)
         if cb.parse_boolean(q, default=False)
     ]
-    raw, read_notes = read_raw(spec, path, required)
-    result = cb.apply_codebook(raw, codebook, file_name=spec.file, path=path, table=spec.name)
-    data, logs = result.data, [result.log, read_notes]
+    raw = read_raw(spec, path, required)
+    result = cb.apply_codebook(raw.data, codebook, file_name=spec.file, path=path, table=spec.name)
+    data, logs = result.data, [result.log, raw.notes]
     data.index = pd.RangeIndex(1, len(data) + 1, name="raw_row")
     extra: list[dict] = []
     rejected: list[dict] = []
@@ -232,6 +235,31 @@ def clean_table(
             data = fixed.data
             logs.append(fixed.log)
 
+    # repeat groups (KoboToolbox): each row linked to its submission's pseudonym
+    children: dict[str, pd.DataFrame] = {}
+    for sheet, rows_of in raw.repeats.items():
+        name = f"{spec.name}_{sheet}"
+        child = cb.apply_codebook(
+            rows_of, codebook, file_name=spec.file, path=path, table=name, sheet=sheet
+        )
+        logs.append(child.log)
+        frame = child.data
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="raw_row")
+        parent = pd.Series(rows_of["submission_row"].to_numpy(), index=frame.index)
+        kept = parent.isin(data.index)
+        for raw_row in frame.index[~kept]:
+            extra.append(
+                _log(
+                    "repeat",
+                    name,
+                    spec.file,
+                    "its submission was set aside or dropped as a duplicate; row not used",
+                    row=int(raw_row),
+                )
+            )
+        frame["pid"] = parent.map(data["pid"])
+        children[name] = frame[kept].reset_index()
+
     # 7. scales and their reliability
     reliability = pd.DataFrame()
     if likert:
@@ -248,13 +276,20 @@ def clean_table(
     nonempty = [x for x in logs if len(x)]
     log = pd.concat(nonempty, ignore_index=True) if nonempty else cb.make_log()
     rej = pd.DataFrame(rejected, columns=["table", "row", "column", "reason"])
-    return data, log, rej, dup_report, reliability
+    return data, log, rej, dup_report, reliability, children
 
 
-def read_raw(
-    spec: TableSpec, path: Path, required: list[str] = ()
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """A raw table as strings, and a log of what reading interpreted.
+@dataclass(frozen=True)
+class RawTable:
+    """A raw table as strings, what reading interpreted (log rows), and its repeat groups."""
+
+    data: pd.DataFrame
+    notes: pd.DataFrame
+    repeats: Mapping[str, pd.DataFrame]
+
+
+def read_raw(spec: TableSpec, path: Path, required: list[str] = ()) -> RawTable:
+    """A raw table as strings, a log of what reading interpreted, and its repeat groups.
 
     KoboToolbox and Google Forms exports (``source:`` in the region's config) are read by
     :func:`helpers.sources.read_export`: tool metadata beside the answers, submission times in
@@ -269,8 +304,10 @@ def read_raw(
                 for n in export.notes
             ]
         )
-        return export.as_table(), notes
-    return read_table(path, sheet=spec.sheet, required_columns=required), cb.make_log()
+        return RawTable(export.as_table(), notes, export.repeats)
+    return RawTable(
+        read_table(path, sheet=spec.sheet, required_columns=required), cb.make_log(), {}
+    )
 
 
 def _read_review(project: ProjectPaths, slug: str) -> dict[str, pd.DataFrame]:
@@ -295,11 +332,25 @@ def clean_region(
     logs, rejected, dups, rel, summary = [], [], [], [], []
 
     def run(spec: TableSpec, roster_nips):
-        raw_rows = len(read_raw(spec, project.raw_region(region.slug) / spec.file)[0])
-        data, log, rej, dup, reliability = clean_table(
+        raw = read_raw(spec, project.raw_region(region.slug) / spec.file)
+        raw_rows = len(raw.data)
+        data, log, rej, dup, reliability, children = clean_table(
             spec, region, book, project=project, roster_nips=roster_nips, key=key, review=review
         )
         tables[spec.name] = data
+        for name, child in children.items():
+            tables[name] = child
+            sheet = name.removeprefix(f"{spec.name}_")
+            summary.append(
+                {
+                    "table": name,
+                    "file": f"{spec.file} [{sheet}]",
+                    "rows_in": len(raw.repeats[sheet]),
+                    "rows_out": len(child),
+                    "rows_kept_aside": 0,
+                    "rows_dropped_duplicates": 0,
+                }
+            )
         logs.append(log)
         rejected.append(rej)
         dups.append(dup)

@@ -956,7 +956,8 @@ def _codebook_rows(
 
 
 def _codebook_frame(rows: list[dict]) -> pd.DataFrame:
-    df = pd.DataFrame(rows).reindex(columns=list(CODEBOOK_COLUMNS))
+    columns = list(CODEBOOK_COLUMNS) + (["sheet"] if any(r.get("sheet") for r in rows) else [])
+    df = pd.DataFrame(rows).reindex(columns=columns)
     df["reverse"] = df["reverse"].map(lambda v: "true" if v is True else "")
     df["required"] = df["required"].map(lambda v: "true" if v is True else "")
     for c in ("min", "max"):
@@ -1886,6 +1887,92 @@ def _medan(rng, plan, ref):
     )
 
 
+KOBO_META = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
+             "_submitted_by", "__version__", "_tags", "_index"]
+MENTORING_TOPICS = ["Perencanaan karier", "Syarat kompetensi jabatan", "Penyusunan SKP",
+                    "Persiapan seleksi terbuka", "Pengembangan diri"]
+
+
+def _kobo_headers(scale_names: Sequence[str]) -> dict[str, str]:
+    """Question text -> KoboToolbox label header with its group path ('Group/Question')."""
+    out = {"NIP": "Identitas/NIP", "Nama Lengkap": "Identitas/Nama Lengkap",
+           "Unit Kerja": "Identitas/Unit Kerja"}
+    for name in scale_names:
+        for q in SCALES[name].items:
+            out[q] = f"{SCALES[name].label}/{q}"
+    return out
+
+
+def _as_kobo(rng: np.random.Generator, frame: pd.DataFrame, scale_names: Sequence[str],
+             title: str, mentored: set[str]) -> dict[str, pd.DataFrame]:
+    """A Google-Forms-like frame rewritten as a KoboToolbox XLSX export (labels as headers,
+    '/' group paths, tool metadata, a repeat sheet of mentoring sessions linked to each
+    submission by _parent_index), as KPI writes it."""
+    local = pd.to_datetime(frame["Cap waktu"], format="%d/%m/%Y %H:%M:%S")
+    main = frame.drop(columns="Cap waktu").rename(columns=_kobo_headers(scale_names))
+    n = len(main)
+    main.insert(0, "start", (local - pd.to_timedelta(rng.integers(120, 900, n), "s")).to_numpy())
+    main.insert(1, "end", local.to_numpy())
+    ids = 48000000 + np.arange(1, n + 1) * 7
+    main["_id"] = ids
+    main["_uuid"] = [f"{rng.integers(0, 2**32):08x}-{rng.integers(0, 2**16):04x}-4"
+                     f"{rng.integers(0, 2**12):03x}-a{rng.integers(0, 2**12):03x}-"
+                     f"{rng.integers(0, 2**48):012x}" for _ in range(n)]
+    main["_submission_time"] = (local - pd.Timedelta(hours=7)).dt.floor("s").to_numpy()
+    for col, value in (("_validation_status", ""), ("_notes", ""),
+                       ("_status", "submitted_via_web"), ("_submitted_by", ""),
+                       ("__version__", "vKarier2025"), ("_tags", "")):
+        main[col] = value
+    main["_index"] = np.arange(1, n + 1)
+    rows = []
+    for i, nip in enumerate(frame["NIP"]):
+        if nip not in mentored:
+            continue
+        for _ in range(int(rng.integers(1, 6))):
+            day = local.iloc[i].normalize() - pd.Timedelta(days=int(rng.integers(20, 300)))
+            rows.append({
+                "riwayat_mentoring/Tanggal sesi": day,
+                "riwayat_mentoring/Topik": str(rng.choice(MENTORING_TOPICS)),
+                "riwayat_mentoring/Durasi (menit)": int(rng.choice([45, 60, 90, 120])),
+                "_index": len(rows) + 1, "_parent_table_name": title, "_parent_index": i + 1,
+                "_submission__id": ids[i], "_submission__uuid": main.at[i, "_uuid"],
+                "_submission__submission_time": main.at[i, "_submission_time"],
+                "_submission__validation_status": "", "_submission__notes": "",
+                "_submission__status": "submitted_via_web", "_submission__submitted_by": "",
+                "_submission___version__": "vKarier2025", "_submission__tags": "",
+            })
+    return {title: main, "riwayat_mentoring": pd.DataFrame(rows)}
+
+
+def _kobo_codebook_rows(file: str, scale_names: Sequence[str]) -> list[dict]:
+    """Codebook rows for a KoboToolbox export: group-path headers, metadata, the repeat."""
+    headers = _kobo_headers(scale_names)
+    rows = []
+    for r in _codebook_rows(file, scale_names):
+        if r["raw_name"] == "Cap waktu":
+            continue
+        rows.append({**r, "raw_name": headers.get(r["raw_name"], r["raw_name"])})
+    rows += [
+        dict(file=file, raw_name="_submission_time", name="submitted", type="datetime",
+             label="Waktu kiriman diterima server (UTC)", required=True),
+        dict(file=file, raw_name="_id", name="kobo_id", type="string",
+             label="Nomor kiriman KoboToolbox"),
+    ]
+    rows += [dict(file=file, raw_name=m, name=m.strip("_").replace("__", "_") or "meta",
+                  type="drop", label="Metadata KoboToolbox (tidak dipakai)")
+             for m in ("start", "end", "_uuid", "_validation_status", "_notes", "_status",
+                       "_submitted_by", "__version__", "_tags", "_index")]
+    rows += [
+        dict(file=file, sheet="riwayat_mentoring", raw_name="riwayat_mentoring/Tanggal sesi",
+             name="session_date", type="date", label="Tanggal sesi mentoring", required=True),
+        dict(file=file, sheet="riwayat_mentoring", raw_name="riwayat_mentoring/Topik",
+             name="topic", type="string", label="Topik sesi mentoring"),
+        dict(file=file, sheet="riwayat_mentoring", raw_name="riwayat_mentoring/Durasi (menit)",
+             name="minutes", type="number", label="Durasi sesi (menit)", min=0, max=480),
+    ]
+    return rows
+
+
 def _kalianda(rng, plan, ref):
     staff, mess = _common(rng, plan, ref)
     # mentoring pilot: volunteers, younger and better-rated staff more often
@@ -1898,7 +1985,7 @@ def _kalianda(rng, plan, ref):
         staff,
         pilot,
         eff,
-        {"pre": "survei_awal_2024.csv", "post": "survei_akhir_2025.csv"},
+        {"pre": "survei_awal_2024.csv", "post": "survei_akhir_2025.xlsx"},
     )
     skp, _ = _skp_2024(rng, staff, pilot, 0.0)
     records = _training(rng, staff, _select(rng, staff, -1.2), plan)
@@ -1952,11 +2039,16 @@ def _kalianda(rng, plan, ref):
     )
     files = {
         "survei_awal_2024.csv": ("csv", frames["pre"]),
-        "survei_akhir_2025.csv": ("csv", frames["post"]),
+        "survei_akhir_2025.xlsx": (
+            "xlsx",
+            _as_kobo(rng, frames["post"], plan.survey_scales, "Survei Karier ASN 2025",
+                     set(members["nip"])),
+        ),
         "peserta_pilot_mentoring.csv": ("csv", pilot_df),
         "riwayat_promosi_mutasi.csv": ("csv", promo),
     }
-    cb = _codebook_rows("survei_*.csv", plan.survey_scales) + [
+    cb = (_codebook_rows("survei_awal_2024.csv", plan.survey_scales)
+          + _kobo_codebook_rows("survei_akhir_2025.xlsx", plan.survey_scales)) + [
         dict(
             file="peserta_pilot_mentoring.csv",
             raw_name="NIP",
@@ -2041,7 +2133,8 @@ def _kalianda(rng, plan, ref):
     ]
     describe = {
         "survei_awal_2024.csv": "survei awal (Januari 2024)",
-        "survei_akhir_2025.csv": "survei akhir (Januari 2025)",
+        "survei_akhir_2025.xlsx": "survei akhir (Januari 2025), ekspor KoboToolbox (XLSX) dengan "
+        "kelompok pertanyaan dan lembar ulangan riwayat_mentoring",
         "peserta_pilot_mentoring.csv": "peserta uji coba mentoring/coaching 2024",
         "riwayat_promosi_mutasi.csv": "riwayat kenaikan pangkat, promosi dan mutasi",
     }
