@@ -20,6 +20,7 @@ analysis never imports this module.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import re
@@ -37,7 +38,7 @@ from helpers.config import ProjectPaths, paths
 from helpers.provenance import SYNTHETIC_MARKER
 from helpers.schemas import GOLONGAN_ORDER, SKP_RATINGS
 
-__all__ = ["generate_region", "generate_all", "REGIONS", "DEFAULT_SEED", "main"]
+__all__ = ["generate_region", "generate_all", "generate_many", "REGIONS", "DEFAULT_SEED", "main"]
 
 #: The shipped example uses this seed. It was chosen among seeds 11-16 so that every headline
 #: 95% interval on the shipped data covers the true effect, as the shipped example promises.
@@ -1887,24 +1888,47 @@ def _medan(rng, plan, ref):
     )
 
 
-KOBO_META = ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
-             "_submitted_by", "__version__", "_tags", "_index"]
-MENTORING_TOPICS = ["Perencanaan karier", "Syarat kompetensi jabatan", "Penyusunan SKP",
-                    "Persiapan seleksi terbuka", "Pengembangan diri"]
+KOBO_META = [
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_tags",
+    "_index",
+]
+MENTORING_TOPICS = [
+    "Perencanaan karier",
+    "Syarat kompetensi jabatan",
+    "Penyusunan SKP",
+    "Persiapan seleksi terbuka",
+    "Pengembangan diri",
+]
 
 
 def _kobo_headers(scale_names: Sequence[str]) -> dict[str, str]:
     """Question text -> KoboToolbox label header with its group path ('Group/Question')."""
-    out = {"NIP": "Identitas/NIP", "Nama Lengkap": "Identitas/Nama Lengkap",
-           "Unit Kerja": "Identitas/Unit Kerja"}
+    out = {
+        "NIP": "Identitas/NIP",
+        "Nama Lengkap": "Identitas/Nama Lengkap",
+        "Unit Kerja": "Identitas/Unit Kerja",
+    }
     for name in scale_names:
         for q in SCALES[name].items:
             out[q] = f"{SCALES[name].label}/{q}"
     return out
 
 
-def _as_kobo(rng: np.random.Generator, frame: pd.DataFrame, scale_names: Sequence[str],
-             title: str, mentored: set[str]) -> dict[str, pd.DataFrame]:
+def _as_kobo(
+    rng: np.random.Generator,
+    frame: pd.DataFrame,
+    scale_names: Sequence[str],
+    title: str,
+    mentored: set[str],
+) -> dict[str, pd.DataFrame]:
     """A Google-Forms-like frame rewritten as a KoboToolbox XLSX export (labels as headers,
     '/' group paths, tool metadata, a repeat sheet of mentoring sessions linked to each
     submission by _parent_index), as KPI writes it."""
@@ -1915,13 +1939,21 @@ def _as_kobo(rng: np.random.Generator, frame: pd.DataFrame, scale_names: Sequenc
     main.insert(1, "end", local.to_numpy())
     ids = 48000000 + np.arange(1, n + 1) * 7
     main["_id"] = ids
-    main["_uuid"] = [f"{rng.integers(0, 2**32):08x}-{rng.integers(0, 2**16):04x}-4"
-                     f"{rng.integers(0, 2**12):03x}-a{rng.integers(0, 2**12):03x}-"
-                     f"{rng.integers(0, 2**48):012x}" for _ in range(n)]
+    main["_uuid"] = [
+        f"{rng.integers(0, 2**32):08x}-{rng.integers(0, 2**16):04x}-4"
+        f"{rng.integers(0, 2**12):03x}-a{rng.integers(0, 2**12):03x}-"
+        f"{rng.integers(0, 2**48):012x}"
+        for _ in range(n)
+    ]
     main["_submission_time"] = (local - pd.Timedelta(hours=7)).dt.floor("s").to_numpy()
-    for col, value in (("_validation_status", ""), ("_notes", ""),
-                       ("_status", "submitted_via_web"), ("_submitted_by", ""),
-                       ("__version__", "vKarier2025"), ("_tags", "")):
+    for col, value in (
+        ("_validation_status", ""),
+        ("_notes", ""),
+        ("_status", "submitted_via_web"),
+        ("_submitted_by", ""),
+        ("__version__", "vKarier2025"),
+        ("_tags", ""),
+    ):
         main[col] = value
     main["_index"] = np.arange(1, n + 1)
     rows = []
@@ -1930,17 +1962,25 @@ def _as_kobo(rng: np.random.Generator, frame: pd.DataFrame, scale_names: Sequenc
             continue
         for _ in range(int(rng.integers(1, 6))):
             day = local.iloc[i].normalize() - pd.Timedelta(days=int(rng.integers(20, 300)))
-            rows.append({
-                "riwayat_mentoring/Tanggal sesi": day,
-                "riwayat_mentoring/Topik": str(rng.choice(MENTORING_TOPICS)),
-                "riwayat_mentoring/Durasi (menit)": int(rng.choice([45, 60, 90, 120])),
-                "_index": len(rows) + 1, "_parent_table_name": title, "_parent_index": i + 1,
-                "_submission__id": ids[i], "_submission__uuid": main.at[i, "_uuid"],
-                "_submission__submission_time": main.at[i, "_submission_time"],
-                "_submission__validation_status": "", "_submission__notes": "",
-                "_submission__status": "submitted_via_web", "_submission__submitted_by": "",
-                "_submission___version__": "vKarier2025", "_submission__tags": "",
-            })
+            rows.append(
+                {
+                    "riwayat_mentoring/Tanggal sesi": day,
+                    "riwayat_mentoring/Topik": str(rng.choice(MENTORING_TOPICS)),
+                    "riwayat_mentoring/Durasi (menit)": int(rng.choice([45, 60, 90, 120])),
+                    "_index": len(rows) + 1,
+                    "_parent_table_name": title,
+                    "_parent_index": i + 1,
+                    "_submission__id": ids[i],
+                    "_submission__uuid": main.at[i, "_uuid"],
+                    "_submission__submission_time": main.at[i, "_submission_time"],
+                    "_submission__validation_status": "",
+                    "_submission__notes": "",
+                    "_submission__status": "submitted_via_web",
+                    "_submission__submitted_by": "",
+                    "_submission___version__": "vKarier2025",
+                    "_submission__tags": "",
+                }
+            )
     return {title: main, "riwayat_mentoring": pd.DataFrame(rows)}
 
 
@@ -1953,22 +1993,71 @@ def _kobo_codebook_rows(file: str, scale_names: Sequence[str]) -> list[dict]:
             continue
         rows.append({**r, "raw_name": headers.get(r["raw_name"], r["raw_name"])})
     rows += [
-        dict(file=file, raw_name="_submission_time", name="submitted", type="datetime",
-             label="Waktu kiriman diterima server (UTC)", required=True),
-        dict(file=file, raw_name="_id", name="kobo_id", type="string",
-             label="Nomor kiriman KoboToolbox"),
+        dict(
+            file=file,
+            raw_name="_submission_time",
+            name="submitted",
+            type="datetime",
+            label="Waktu kiriman diterima server (UTC)",
+            required=True,
+        ),
+        dict(
+            file=file,
+            raw_name="_id",
+            name="kobo_id",
+            type="string",
+            label="Nomor kiriman KoboToolbox",
+        ),
     ]
-    rows += [dict(file=file, raw_name=m, name=m.strip("_").replace("__", "_") or "meta",
-                  type="drop", label="Metadata KoboToolbox (tidak dipakai)")
-             for m in ("start", "end", "_uuid", "_validation_status", "_notes", "_status",
-                       "_submitted_by", "__version__", "_tags", "_index")]
     rows += [
-        dict(file=file, sheet="riwayat_mentoring", raw_name="riwayat_mentoring/Tanggal sesi",
-             name="session_date", type="date", label="Tanggal sesi mentoring", required=True),
-        dict(file=file, sheet="riwayat_mentoring", raw_name="riwayat_mentoring/Topik",
-             name="topic", type="string", label="Topik sesi mentoring"),
-        dict(file=file, sheet="riwayat_mentoring", raw_name="riwayat_mentoring/Durasi (menit)",
-             name="minutes", type="number", label="Durasi sesi (menit)", min=0, max=480),
+        dict(
+            file=file,
+            raw_name=m,
+            name=m.strip("_").replace("__", "_") or "meta",
+            type="drop",
+            label="Metadata KoboToolbox (tidak dipakai)",
+        )
+        for m in (
+            "start",
+            "end",
+            "_uuid",
+            "_validation_status",
+            "_notes",
+            "_status",
+            "_submitted_by",
+            "__version__",
+            "_tags",
+            "_index",
+        )
+    ]
+    rows += [
+        dict(
+            file=file,
+            sheet="riwayat_mentoring",
+            raw_name="riwayat_mentoring/Tanggal sesi",
+            name="session_date",
+            type="date",
+            label="Tanggal sesi mentoring",
+            required=True,
+        ),
+        dict(
+            file=file,
+            sheet="riwayat_mentoring",
+            raw_name="riwayat_mentoring/Topik",
+            name="topic",
+            type="string",
+            label="Topik sesi mentoring",
+        ),
+        dict(
+            file=file,
+            sheet="riwayat_mentoring",
+            raw_name="riwayat_mentoring/Durasi (menit)",
+            name="minutes",
+            type="number",
+            label="Durasi sesi (menit)",
+            min=0,
+            max=480,
+        ),
     ]
     return rows
 
@@ -2041,14 +2130,21 @@ def _kalianda(rng, plan, ref):
         "survei_awal_2024.csv": ("csv", frames["pre"]),
         "survei_akhir_2025.xlsx": (
             "xlsx",
-            _as_kobo(rng, frames["post"], plan.survey_scales, "Survei Karier ASN 2025",
-                     set(members["nip"])),
+            _as_kobo(
+                rng,
+                frames["post"],
+                plan.survey_scales,
+                "Survei Karier ASN 2025",
+                set(members["nip"]),
+            ),
         ),
         "peserta_pilot_mentoring.csv": ("csv", pilot_df),
         "riwayat_promosi_mutasi.csv": ("csv", promo),
     }
-    cb = (_codebook_rows("survei_awal_2024.csv", plan.survey_scales)
-          + _kobo_codebook_rows("survei_akhir_2025.xlsx", plan.survey_scales)) + [
+    cb = (
+        _codebook_rows("survei_awal_2024.csv", plan.survey_scales)
+        + _kobo_codebook_rows("survei_akhir_2025.xlsx", plan.survey_scales)
+    ) + [
         dict(
             file="peserta_pilot_mentoring.csv",
             raw_name="NIP",
@@ -2720,31 +2816,45 @@ CODES_FILE = {"kalianda": "koding_wawancara_fgd.csv"}
 
 # --------------------------------------------------------------------------- driver
 def generate_region(
-    slug: str, *, seed: int = DEFAULT_SEED, project: ProjectPaths | None = None
+    slug: str,
+    *,
+    seed: int = DEFAULT_SEED,
+    project: ProjectPaths | None = None,
+    template: str | None = None,
+    size_factor: float = 1.0,
 ) -> dict:
     """Write ``data/raw/<slug>/`` and ``data/truth/<slug>.json`` for one region.
 
     Parameters
     ----------
     slug : str
-        One of :data:`REGIONS`.
+        One of :data:`REGIONS`, or any new slug when ``template`` names one.
     seed : int
         Base seed; each region draws from its own stream, so regions are independent.
     project : ProjectPaths, optional
         Where to write (default: the project's own folders).
+    template : str, optional
+        Make ``slug`` shaped like this region of :data:`REGIONS` (scale runs).
+    size_factor : float
+        Multiply the number of staff (and so of respondents) by this.
 
     Returns
     -------
     dict
         The truth written to the JSON file.
     """
-    if slug not in REGIONS:
-        raise ValueError(f"no generator for region {slug!r}; known: {sorted(REGIONS)}")
+    base = template or slug
+    if base not in REGIONS:
+        raise ValueError(f"no generator for region {base!r}; known: {sorted(REGIONS)}")
     project = project or paths
-    plan = REGIONS[slug]
+    plan = REGIONS[base]
+    if slug != base or size_factor != 1.0:
+        plan = dataclasses.replace(
+            plan, slug=slug, n_staff=max(60, round(plan.n_staff * size_factor))
+        )
     rng = _region_rng(seed, slug)
     ref = pd.Timestamp("2025-06-30")
-    out = BUILDERS[slug](rng, plan, ref)
+    out = BUILDERS[base](rng, plan, ref)
     folder = project.raw / slug
     folder.mkdir(parents=True, exist_ok=True)
     staff, mess = out["staff"], out["mess"]
@@ -2752,14 +2862,14 @@ def generate_region(
     roster = _roster_export(staff)
     training = _training_export(rng, mess, out["records"], "riwayat_pelatihan.csv")
     skp = _skp_export(staff, out["skp"])
-    codes_file = CODES_FILE.get(slug, "koding_wawancara.csv")
+    codes_file = CODES_FILE.get(base, "koding_wawancara.csv")
     codes, planted_codes = _codes(
         rng,
-        slug,
-        CODE_WEIGHTS[slug],
+        base,
+        CODE_WEIGHTS[base],
         staff,
-        N_TRANSCRIPTS[slug],
-        plant_script=slug in ("kepahiang", "jambi"),
+        N_TRANSCRIPTS[base],
+        plant_script=base in ("kepahiang", "jambi"),
     )
     files = {
         "roster_pegawai.csv": ("csv", roster),
@@ -2790,7 +2900,7 @@ def generate_region(
         ]
     )
     _write_csv(codebook, folder / "codebook.csv")
-    _write_csv(_codes_codebook(slug, CODE_WEIGHTS[slug]), folder / "codes.csv")
+    _write_csv(_codes_codebook(base, CODE_WEIGHTS[base]), folder / "codes.csv")
     describe = {
         "roster_pegawai.csv": "daftar pegawai (NIP, unit kerja, golongan, jabatan)",
         "riwayat_pelatihan.csv": "riwayat pelatihan dan jam pelajaran (JP); tanggal "
@@ -2851,6 +2961,53 @@ def generate_all(
     return {s: generate_region(s, seed=seed, project=project) for s in (regions or REGIONS)}
 
 
+def generate_many(
+    n: int,
+    *,
+    seed: int = DEFAULT_SEED,
+    project: ProjectPaths,
+    size_factor: float = 1.0,
+) -> list[str]:
+    """A national-scale synthetic run: ``n`` regions (cycling through the five programmes'
+    shapes) written under ``project``, with their registry in ``project.config_file``.
+
+    The repository's own ``data/raw`` is never the target: pass a separate project root.
+    """
+    import yaml
+
+    if project.root.resolve() == paths.root.resolve():
+        raise ValueError("generate_many writes a whole registry: give it a separate project root")
+    doc = yaml.safe_load(paths.config_file.read_text(encoding="utf-8"))
+    bases = {r["slug"]: r for r in doc["regions"]}
+    names = list(REGIONS)
+    entries, slugs = [], []
+    for i in range(n):
+        base = names[i % len(names)]
+        slug = f"{base}_{i + 1:03d}"
+        entries.append(
+            {**bases[base], "slug": slug, "name": f"{bases[base]['name']} (salinan {i + 1})"}
+        )
+        slugs.append(slug)
+    project.config_file.parent.mkdir(parents=True, exist_ok=True)
+    project.config_file.write_text(
+        yaml.safe_dump(
+            {"defaults": doc.get("defaults", {}), "regions": entries},
+            allow_unicode=True,
+            sort_keys=False,
+        ),
+        encoding="utf-8",
+    )
+    for i, slug in enumerate(slugs):
+        generate_region(
+            slug,
+            seed=seed,
+            project=project,
+            template=names[i % len(names)],
+            size_factor=size_factor,
+        )
+    return slugs
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m helpers.simulate",
@@ -2862,6 +3019,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--region", action="append", choices=sorted(REGIONS), help="only this region (repeatable)"
     )
     parser.add_argument(
+        "--scale",
+        type=int,
+        default=None,
+        metavar="N",
+        help="write N regions (a national-scale run) under --root, with their registry",
+    )
+    parser.add_argument(
+        "--size-factor",
+        type=float,
+        default=1.0,
+        help="with --scale: multiply each region's staff (and respondents) by this",
+    )
+    parser.add_argument(
         "--root",
         type=Path,
         default=None,
@@ -2869,6 +3039,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     project = ProjectPaths(args.root.resolve()) if args.root else paths
+    if args.scale is not None:
+        if args.root is None:
+            parser.error("--scale writes a whole registry: give it --root DIR")
+        slugs = generate_many(
+            args.scale, seed=args.seed, project=project, size_factor=args.size_factor
+        )
+        print(f"{len(slugs)} regions -> {project.raw} (registry {project.config_file})")
+        return 0
     for slug, truth in generate_all(seed=args.seed, regions=args.region, project=project).items():
         print(
             f"{slug:10s} {truth['n_staff']:5d} ASN, {truth['n_treated']:4d} trained "
