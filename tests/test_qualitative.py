@@ -57,3 +57,12 @@ def test_agreement_on_double_coded_segments(slug, codes):
     overall = agreement[agreement["code"] == "__overall__"].iloc[0]
     assert overall["n_coders"] == 2 and 0.6 < overall["cohen_kappa"] <= 1
     assert overall["kappa_se"] > 0
+
+
+@pytest.mark.parametrize("slug", FIVE)
+def test_no_frequency_group_below_the_minimum_cell(slug, codes, registry):
+    """Role rows and all-roles totals alike: a count shown is never below min_cell_size."""
+    freq = codes(slug).frequencies
+    shown = freq["n_informants"].dropna()
+    assert (shown >= registry[slug].min_cell_size).all()
+    assert freq.loc[freq["suppressed"], "n_informants"].isna().all()

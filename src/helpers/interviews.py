@@ -1303,8 +1303,8 @@ def code_frequencies(
         One group per code within ``by``; ``False`` counts ``by`` groups only (a segment with
         two codes of a theme counts once for the theme).
     min_cell : int, optional
-        If given, role rows with fewer informants have their counts set to NA and
-        ``suppressed=True`` (the all-roles row is never suppressed).
+        If given, rows (role rows and the all-roles total alike) with fewer informants have
+        their counts set to NA and ``suppressed=True``.
 
     Returns
     -------
@@ -1339,7 +1339,9 @@ def code_frequencies(
     out = pd.concat([total, by_role], ignore_index=True).merge(size, on=keys, how="inner")
     out["suppressed"] = False
     if min_cell is not None:
-        small = ~out["_is_total"] & (out["n_informants"] < min_cell)
+        # every group, the all-roles total included: a code raised by fewer informants than
+        # the minimum cell could point at them (the brief's rule for every shown group)
+        small = out["n_informants"] < min_cell
         out["suppressed"] = small
         for name in ("n_segments", "n_transcripts", "n_informants"):
             out[name] = out[name].astype("Int64").mask(small)

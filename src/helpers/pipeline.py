@@ -271,6 +271,12 @@ def run_region(
         say(f"[{region.slug}] unchanged since the last build: skipped")
         return result
     _stamp_file(project, region.slug).unlink(missing_ok=True)
+    # a run killed mid-write (SIGKILL, power loss) leaves temporaries beside its outputs
+    from helpers.storage import remove_stale_temporaries
+
+    for folder in (project.processed_region(region.slug), project.build / region.slug):
+        remove_stale_temporaries(folder)
+    remove_stale_temporaries(project.reports, targets=[f"{region.slug}.html"])
     for name in REGION_NOTEBOOKS:
         nb = project.notebooks / f"{name}.ipynb"
         if not nb.is_file():
@@ -303,6 +309,14 @@ def run_region(
             say(f"[{region.slug}] report -> {result.report}")
         except Exception as exc:  # an export failure fails this region only
             result.error = f"export failed: {type(exc).__name__}: {exc}"
+    if export and result.status == "ok":
+        # disclosure control: no NIP, roster name, phone, e-mail or small cell may leave
+        from helpers.disclosure import scan_region, summarise_findings
+
+        findings = scan_region(region, project)
+        if len(findings):
+            result.error = f"disclosure check failed: {summarise_findings(findings)}"
+            say(f"[{region.slug}] {result.error}")
     if result.status == "ok":
         write_text_atomic(
             _stamp_file(project, region.slug), region_fingerprint(region, project=project)
