@@ -154,11 +154,11 @@ def clean_table(
     nip_cols = [c for c in _nip_columns(rows) if c in data]
 
     # 5a. NIPs: valid, and known to the roster; the rest are kept aside with their reason
-    def set_aside(mask: pd.Series, column: str, reason: str) -> None:
+    def set_aside(mask: pd.Series, column: str, reason: str, step: str = "nip") -> None:
         for raw_row in data.index[mask & ~aside]:
             extra.append(
                 _log(
-                    "nip",
+                    step,
                     spec.name,
                     spec.file,
                     f"{reason}; row kept aside",
@@ -185,6 +185,24 @@ def clean_table(
             set_aside(has_value & ~bad & ~data[col].isin(roster_nips), col, "NIP not in the roster")
         if spec.kind != "survey":  # survey rows without NIP may be resubmissions: see below
             set_aside(~has_value, col, "NIP missing")
+
+    # 5b. impossible dates: after the region's reference date, or TMT CPNS not after birth
+    reference = pd.Timestamp(region.reference_date)
+    date_cols = [
+        n
+        for n, t in zip(rows["name"], rows["type"], strict=True)
+        if t in ("date", "datetime") and n in data
+    ]
+    for col in date_cols:
+        late = data[col].notna() & (data[col].dt.normalize() > reference)
+        set_aside(late, col, f"date after the reference date {region.reference_date}", "dates")
+    if {"birth_date", "tmt_cpns"} <= set(data.columns):
+        set_aside(
+            (data["tmt_cpns"] <= data["birth_date"]).fillna(False).astype(bool),
+            "tmt_cpns",
+            "TMT CPNS not after the birth date",
+            "dates",
+        )
 
     # 6. pseudonyms instead of NIPs; names dropped
     for col in nip_cols:
@@ -373,8 +391,13 @@ def clean_region(
 
     # the roster first: it is the master list the other tables link to
     roster_rows = book.for_file(roster_spec.file)
-    roster_raw = read_table(project.raw_region(region.slug) / roster_spec.file)
-    nip_raw = roster_raw[roster_rows.loc[roster_rows["name"] == "nip", "raw_name"].iloc[0]]
+    nip_header = roster_rows.loc[roster_rows["name"] == "nip", "raw_name"].iloc[0]
+    roster_raw = read_table(
+        project.raw_region(region.slug) / roster_spec.file,
+        sheet=roster_spec.sheet,
+        required_columns=[nip_header],
+    )
+    nip_raw = roster_raw[nip_header]
     checked = validate_nip(nip_raw, as_of=region.reference_date)
     roster_nips = set(checked.loc[checked["valid"].astype(bool), "nip"])
     run(roster_spec, None)
@@ -420,10 +443,9 @@ def write_cleaning(result: RegionCleaning, *, project: ProjectPaths = paths) -> 
     from helpers.schemas import validate
 
     out = project.processed_region(result.region)
-    written = []
-    for name, table in result.tables.items():
+    for name, table in result.tables.items():  # every table checked before any is written
         validate(table, name if name in ("roster", "training", "skp") else "processed", table=name)
-        written.append(write_parquet_atomic(table, out / f"{name}.parquet"))
+    written = [write_parquet_atomic(t, out / f"{n}.parquet") for n, t in result.tables.items()]
     written.append(write_csv_atomic(result.log, out / "cleaning_log.csv"))
     written.append(write_parquet_atomic(result.summary, out / "cleaning_summary.parquet"))
     written.append(write_parquet_atomic(result.rejected, out / "rejected_rows.parquet"))

@@ -201,14 +201,17 @@ def _cell_strings(series: pd.Series) -> pd.Series | None:
 
 def _scan_parquet(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str, str]]:
     table = pd.read_parquet(path)
+    if not isinstance(table.index, pd.RangeIndex):  # a stored index is data too
+        table = table.reset_index(allow_duplicates=True)
+    table = table.reset_index(drop=True)
     found: list[tuple[str, str]] = []
-    for column in table.columns:
-        text = _cell_strings(table[column])
+    for number, column in enumerate(table.columns):
+        found.extend(_scan_text(str(column), roster, f"name of column {number + 1}"))
+        text = _cell_strings(table.iloc[:, number])
         if text is None or text.empty:
             continue
-        positions = pd.Series(range(len(table)), index=table.index).loc[text.index]
         first: dict[str, int] = {}
-        for value, position in zip(text, positions, strict=True):
+        for position, value in text.items():
             first.setdefault(value, int(position))
         for value, position in first.items():
             found.extend(_scan_text(value, roster, f"row {position + 1}, column {column!r}"))

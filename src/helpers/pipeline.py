@@ -26,6 +26,7 @@ a non-zero exit when any region failed. The report of a region is exported to
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import os
@@ -131,6 +132,20 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
         raise ConfigError(
             f"{notebook}: unknown parameter(s) {unknown}; the notebook declares {sorted(declared)}"
         )
+    for name, value in parameters.items():
+        # papermill reports no type; the literal default says what the notebook expects
+        try:
+            default = ast.literal_eval(declared[name].get("default") or "None")
+        except (ValueError, SyntaxError):
+            continue
+        if default is not None and not (
+            isinstance(value, type(default))
+            or (isinstance(default, float) and isinstance(value, int))
+        ):
+            raise ConfigError(
+                f"{notebook}: parameter {name!r} must be a {type(default).__name__} like its "
+                f"default {default!r}, got {type(value).__name__} {value!r}"
+            )
     missing = sorted(
         k
         for k, v in declared.items()
@@ -274,7 +289,11 @@ def run_region(
     # a run killed mid-write (SIGKILL, power loss) leaves temporaries beside its outputs
     from helpers.storage import remove_stale_temporaries
 
-    for folder in (project.processed_region(region.slug), project.build / region.slug):
+    for folder in (
+        project.processed_region(region.slug),
+        project.build / region.slug,
+        project.review_region(region.slug),
+    ):
         remove_stale_temporaries(folder)
     remove_stale_temporaries(project.reports, targets=[f"{region.slug}.html"])
     for name in REGION_NOTEBOOKS:
@@ -316,6 +335,8 @@ def run_region(
         findings = scan_region(region, project)
         if len(findings):
             result.error = f"disclosure check failed: {summarise_findings(findings)}"
+            project.report_file(region.slug).unlink(missing_ok=True)  # never publish a leak
+            result.report = None
             say(f"[{region.slug}] {result.error}")
     if result.status == "ok":
         write_text_atomic(

@@ -166,17 +166,40 @@ def _read_csv_records(path: Path, skip_rows: int) -> list[list[str]]:
 
 
 def _decode(raw: bytes) -> str:
-    """Decode CSV bytes: BOMs first, then UTF-8, then cp1252, then latin-1 (never fails)."""
+    """Decode CSV bytes: BOMs first, then UTF-8, then cp1252, then latin-1 (never fails); a
+    file mixing UTF-8 and cp1252 lines is decoded line by line."""
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return raw.decode("utf-16")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lines = raw.split(b"\n")
+    if any(not line.isascii() and _is_utf8(line) for line in lines):
+        # mixed: an export pasted together from UTF-8 and cp1252 sources; decode each line
+        # by what it is, so the UTF-8 rows do not turn into mojibake
+        return "\n".join(
+            line.decode("utf-8") if _is_utf8(line) else _decode_8bit(line) for line in lines
+        )
+    return _decode_8bit(raw)
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_8bit(raw: bytes) -> str:
+    """cp1252 (what Excel on Windows writes), else latin-1 (never fails)."""
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def _detect_delimiter(text: str, skip_rows: int = 0) -> str:

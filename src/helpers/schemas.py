@@ -230,7 +230,7 @@ TRAINING = pa.DataFrameSchema(
         "pid": _pid(),
         "course": _text(),
         "start": _date(nullable=False),
-        "end": _date(),
+        "end": _date(required=False),  # optional: treatment rests on start dates and JP
         "jp": _numeric(pa.Check.ge(0)),
     },
     checks=[_ordered("start", "end")],

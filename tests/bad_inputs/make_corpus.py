@@ -1,0 +1,518 @@
+"""Generate the bad-input corpus: one small project per case, each with one thing broken.
+
+Every case starts from a copy of ``config/regions.yaml`` and the shipped ``kemuning`` region
+(``data/raw/kemuning/``, 380 ASN) and breaks exactly one thing: a file, a header, a cell, the
+codebook or the registry. Nothing here is a hand-edited binary: the broken XLSX files are cut,
+replaced by seeded random bytes or built with openpyxl from the shipped workbook.
+
+    python tests/bad_inputs/make_corpus.py OUT_DIR      # writes OUT_DIR/<case>/...
+
+The documented outcome of every case is in ``README.md`` beside this script (and in
+:data:`CASES`); ``tests/test_bad_inputs.py`` checks each one against the real functions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import random
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+REGION = "kemuning"
+SEED = 20250630
+
+ROSTER = "roster_pegawai.csv"
+TRAINING = "riwayat_pelatihan.csv"
+SURVEY = "survei_reaksi_pelatihan.csv"
+TESTS = "tes_pre_post.csv"
+BUDGETS = "anggaran_proyek.xlsx"
+CODEBOOK = "codebook.csv"
+
+# the survey item used by the Likert cases, and its clean name in the codebook
+SURVEY_ITEM = "Kepuasan terhadap materi pelatihan"
+SURVEY_ITEM_NAME = "training_satisfaction_1"
+EN_DASH_UNIT = "Dinas Pendidikan \u2013 Bidang SD"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One broken input and what the code must do with it."""
+
+    name: str
+    target: str  # the file broken (relative to data/raw/kemuning, or config/regions.yaml)
+    what: str  # what is broken
+    outcome: str  # the documented outcome
+    make: Callable[[Path, Path], None]  # (project root, region folder) -> None
+
+
+# --------------------------------------------------------------------------------------------
+# small CSV helpers (the shipped files are UTF-8, LF line ends)
+# --------------------------------------------------------------------------------------------
+
+
+def _read_rows(path: Path, delimiter: str = ",") -> list[list[str]]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh, delimiter=delimiter))
+
+
+def _csv_text(rows: list[list[str]], delimiter: str = ",") -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _write_rows(path: Path, rows: list[list[str]], delimiter: str = ",") -> None:
+    path.write_text(_csv_text(rows, delimiter), encoding="utf-8", newline="")
+
+
+def _set_cell(path: Path, row: int, column: str, value: str, delimiter: str = ",") -> None:
+    """Set data row ``row`` (1-based, header excluded) of ``column``."""
+    rows = _read_rows(path, delimiter)
+    rows[row][rows[0].index(column)] = value
+    _write_rows(path, rows, delimiter)
+
+
+# --------------------------------------------------------------------------------------------
+# the breaks
+# --------------------------------------------------------------------------------------------
+
+
+def _empty_file(root: Path, region: Path) -> None:
+    (region / ROSTER).write_bytes(b"")
+
+
+def _header_only(root: Path, region: Path) -> None:
+    rows = _read_rows(region / SURVEY)
+    _write_rows(region / SURVEY, rows[:1])
+
+
+def _semicolon_delimiter(root: Path, region: Path) -> None:
+    _write_rows(region / ROSTER, _read_rows(region / ROSTER), delimiter=";")
+
+
+def _unsupported_delimiter(root: Path, region: Path) -> None:
+    _write_rows(region / ROSTER, _read_rows(region / ROSTER), delimiter="#")
+
+
+def _cp1252_in_ascii(root: Path, region: Path) -> None:
+    """A UTF-8 export with one cp1252 byte (0x96, an en dash) typed into row 3."""
+    rows = _read_rows(region / SURVEY)
+    rows[3][rows[0].index("Unit Kerja")] = "@@DASH@@"
+    data = _csv_text(rows).encode("utf-8").replace(b"@@DASH@@", EN_DASH_UNIT.encode("cp1252"))
+    (region / SURVEY).write_bytes(data)
+
+
+def _mixed_encoding(root: Path, region: Path) -> None:
+    """Row 1 holds the en dash as UTF-8, row 3 as cp1252: the file is neither encoding."""
+    rows = _read_rows(region / SURVEY)
+    unit = rows[0].index("Unit Kerja")
+    rows[1][unit] = EN_DASH_UNIT
+    rows[3][unit] = "@@DASH@@"
+    data = _csv_text(rows).encode("utf-8").replace(b"@@DASH@@", EN_DASH_UNIT.encode("cp1252"))
+    (region / SURVEY).write_bytes(data)
+
+
+def _utf8_bom(root: Path, region: Path) -> None:
+    text = (region / ROSTER).read_bytes()
+    (region / ROSTER).write_bytes(codecs.BOM_UTF8 + text)
+
+
+def _utf16_bom(root: Path, region: Path) -> None:
+    text = (region / ROSTER).read_text(encoding="utf-8")
+    (region / ROSTER).write_bytes(text.replace("\n", "\r\n").encode("utf-16"))  # BOM + LE
+
+
+def _truncated_xlsx(root: Path, region: Path) -> None:
+    data = (region / BUDGETS).read_bytes()
+    (region / BUDGETS).write_bytes(data[: len(data) // 2])
+
+
+def _random_bytes_xlsx(root: Path, region: Path) -> None:
+    (region / BUDGETS).write_bytes(random.Random(SEED).randbytes(8192))
+
+
+def _encrypted_xlsx(root: Path, region: Path) -> None:
+    """What Excel writes for a password-protected workbook: an OLE2 compound file
+    (``D0 CF 11 E0``) holding the encrypted package, not a ZIP."""
+    ole2 = bytes.fromhex("D0CF11E0A1B11AE1")
+    (region / BUDGETS).write_bytes(ole2 + random.Random(SEED + 1).randbytes(8184))
+
+
+def _two_header_rows(root: Path, region: Path) -> None:
+    """A group row above the header, as a merged 'Identitas' / 'Kepuasan' banner exports."""
+    rows = _read_rows(region / SURVEY)
+    banner = ["Identitas responden", "", "", "", "Kepuasan terhadap pelatihan", "", "", "", ""]
+    _write_rows(region / SURVEY, [banner, *rows])
+
+
+def _two_header_rows_xlsx(root: Path, region: Path) -> None:
+    """The budget workbook with a merged banner row above the header (built with openpyxl)."""
+    import openpyxl
+
+    path = region / BUDGETS
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    sheet.insert_rows(1)
+    sheet["A1"] = "Kegiatan"
+    sheet["E1"] = "Tahun 2023"
+    sheet["H1"] = "Tahun 2024"
+    sheet.merge_cells("A1:D1")
+    sheet.merge_cells("E1:G1")
+    sheet.merge_cells("H1:J1")
+    workbook.save(path)
+
+
+def _duplicated_columns(root: Path, region: Path) -> None:
+    rows = _read_rows(region / ROSTER)
+    column = rows[0].index("Jabatan")
+    rows[0][column] = "Unit Kerja"  # two 'Unit Kerja' columns with different values
+    _write_rows(region / ROSTER, rows)
+
+
+def _likert_english(root: Path, region: Path) -> None:
+    rows = _read_rows(region / SURVEY)
+    item = rows[0].index(SURVEY_ITEM)
+    for row, label in ((2, "Very satisfied"), (4, "Strongly agree"), (6, "Satisfied")):
+        rows[row][item] = label
+    _write_rows(region / SURVEY, rows)
+
+
+def _likert_number_out_of_range(root: Path, region: Path) -> None:
+    rows = _read_rows(region / SURVEY)
+    item = rows[0].index(SURVEY_ITEM)
+    rows[2][item] = "7"
+    rows[5][item] = "0"
+    _write_rows(region / SURVEY, rows)
+
+
+def _number_out_of_range(root: Path, region: Path) -> None:
+    _set_cell(region / TRAINING, 4, "Jumlah JP", "500")
+    _set_cell(region / TESTS, 2, "Nilai Post-test", "150,5", delimiter=";")
+
+
+def _future_date(root: Path, region: Path) -> None:
+    """A training record dated 2031, after the region's reference date (2025-06-30)."""
+    _set_cell(region / TRAINING, 3, "Tanggal Mulai", "10/03/2031")
+    _set_cell(region / TRAINING, 3, "Tanggal Selesai", "12 Maret 2031")
+
+
+def _future_submission(root: Path, region: Path) -> None:
+    """A survey answered 'in 2031' (a wrong clock on the device)."""
+    _set_cell(region / SURVEY, 2, "Cap waktu", "02/10/2031 00:18:55")
+
+
+def _tmt_before_birth(root: Path, region: Path) -> None:
+    """A roster row whose TMT CPNS (2014) precedes the birth date typed (2030)."""
+    _set_cell(region / ROSTER, 1, "Tanggal Lahir", "24/01/2030")
+
+
+def _nip_letters(root: Path, region: Path) -> None:
+    rows = _read_rows(region / SURVEY)
+    nip = rows[0].index("NIP")
+    rows[2][nip] = rows[2][nip][:10] + "O" + rows[2][nip][11:]  # a letter O for a zero
+    rows[4][nip] = "NIP" + rows[4][nip][3:]
+    _write_rows(region / SURVEY, rows)
+
+
+def _nip_wrong_length(root: Path, region: Path) -> None:
+    rows = _read_rows(region / SURVEY)
+    nip = rows[0].index("NIP")
+    rows[2][nip] = rows[2][nip][:-1]  # 17 digits
+    rows[4][nip] = rows[4][nip] + "7"  # 19 digits
+    _write_rows(region / SURVEY, rows)
+
+
+def _missing_file(root: Path, region: Path) -> None:
+    (region / TESTS).unlink()
+
+
+def _codebook_missing_required(root: Path, region: Path) -> None:
+    rows = _read_rows(region / CODEBOOK)
+    for r in rows[1:]:
+        if r[0] == TESTS and r[1] == "Nilai Post-test":
+            r[1] = "Nilai Post-test (tidak ada)"
+    _write_rows(region / CODEBOOK, rows)
+
+
+def _codebook_missing_optional(root: Path, region: Path) -> None:
+    rows = _read_rows(region / CODEBOOK)
+    for r in rows[1:]:
+        if r[0] == ROSTER and r[1] == "Jabatan":
+            r[1] = "Jabatan (tidak ada)"
+    _write_rows(region / CODEBOOK, rows)
+
+
+def _end_date_column_missing(root: Path, region: Path) -> None:
+    """The codebook's optional 'Tanggal Selesai' names a header the training file lacks; the
+    processed training schema requires the ``end`` it would become."""
+    rows = _read_rows(region / CODEBOOK)
+    for r in rows[1:]:
+        if r[0] == TRAINING and r[1] == "Tanggal Selesai":
+            r[1] = "Tanggal Selesai (tidak ada)"
+    _write_rows(region / CODEBOOK, rows)
+
+
+def _slug_traversal(root: Path, region: Path) -> None:
+    config = root / "config" / "regions.yaml"
+    doc = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for entry in doc["regions"]:
+        if entry["slug"] == REGION:
+            entry["slug"] = "../../etc"
+    config.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+CASES: tuple[Case, ...] = (
+    Case(
+        "empty_file",
+        ROSTER,
+        "0-byte roster",
+        "InputFileError naming the file: 'file is empty'",
+        _empty_file,
+    ),
+    Case(
+        "header_only",
+        SURVEY,
+        "survey with its header and no data rows",
+        "InputFileError naming the file: 'no data rows'",
+        _header_only,
+    ),
+    Case(
+        "semicolon_delimiter",
+        ROSTER,
+        "roster saved with ';' although the others use ','",
+        "accepted: delimiter detected, same cleaned roster as the ',' file",
+        _semicolon_delimiter,
+    ),
+    Case(
+        "unsupported_delimiter",
+        ROSTER,
+        "roster saved with '#' as delimiter",
+        "InputFileError naming the roster and column 'NIP': 'required column is missing', "
+        "listing the one column found",
+        _unsupported_delimiter,
+    ),
+    Case(
+        "cp1252_byte",
+        SURVEY,
+        "UTF-8 (ASCII) survey with one cp1252 byte (en dash 0x96) in row 3",
+        "accepted: decoded as cp1252, the dash read correctly",
+        _cp1252_in_ascii,
+    ),
+    Case(
+        "mixed_encoding",
+        SURVEY,
+        "en dash as UTF-8 in row 1 and as cp1252 in row 3 of 'Unit Kerja'",
+        "both rows read correctly: the file is decoded line by line (UTF-8 or cp1252)",
+        _mixed_encoding,
+    ),
+    Case(
+        "utf8_bom",
+        ROSTER,
+        "roster with a UTF-8 BOM",
+        "accepted: BOM removed, header 'NIP' found, same cleaned roster",
+        _utf8_bom,
+    ),
+    Case(
+        "utf16_bom",
+        ROSTER,
+        "roster saved as UTF-16 LE with BOM and CRLF (Excel 'Unicode text')",
+        "accepted: same cleaned roster",
+        _utf16_bom,
+    ),
+    Case(
+        "truncated_xlsx",
+        BUDGETS,
+        "budget workbook cut to half its bytes",
+        "InputFileError naming the file: 'not a readable XLSX workbook (damaged, truncated or "
+        "password-protected?)'",
+        _truncated_xlsx,
+    ),
+    Case(
+        "random_bytes_xlsx",
+        BUDGETS,
+        "8 KiB of random bytes named .xlsx",
+        "InputFileError naming the file: 'not a readable XLSX workbook'",
+        _random_bytes_xlsx,
+    ),
+    Case(
+        "password_xlsx",
+        BUDGETS,
+        "OLE2 compound file (how Excel stores a password-protected workbook)",
+        "InputFileError naming the file: 'password-protected?'",
+        _encrypted_xlsx,
+    ),
+    Case(
+        "two_header_rows",
+        SURVEY,
+        "a banner row ('Identitas responden', 'Kepuasan terhadap pelatihan') above the header",
+        "InputFileError naming the file and row 1: 'column 2 has no header but holds values'",
+        _two_header_rows,
+    ),
+    Case(
+        "two_header_rows_xlsx",
+        BUDGETS,
+        "merged banner cells ('Tahun 2023', 'Tahun 2024') above the workbook's header",
+        "InputFileError naming the file, sheet and row 1: 'row has 10 fields but the header has 8'",
+        _two_header_rows_xlsx,
+    ),
+    Case(
+        "duplicated_columns",
+        ROSTER,
+        "roster with two 'Unit Kerja' columns",
+        "InputFileError naming the file and column 'Unit Kerja': 'duplicated'",
+        _duplicated_columns,
+    ),
+    Case(
+        "likert_english",
+        SURVEY,
+        "'Very satisfied', 'Strongly agree', 'Satisfied' in rows 2, 4, 6 of a 1-5 item",
+        "rows kept, value missing; cleaning log: row, column training_satisfaction_1, old "
+        "value, 'label not in value_labels'",
+        _likert_english,
+    ),
+    Case(
+        "likert_number_out_of_range",
+        SURVEY,
+        "answers '7' (row 2) and '0' (row 5) on a 1-5 item",
+        "rows kept, value missing; cleaning log: 'outside the valid range [1, 5]'",
+        _likert_number_out_of_range,
+    ),
+    Case(
+        "number_out_of_range",
+        f"{TRAINING}, {TESTS}",
+        "JP 500 (max 200) in training row 4; post-test 150,5 (max 100) in row 2",
+        "rows kept, value missing; cleaning log: 'outside the valid range [0, 200]' / '[0, 100]'",
+        _number_out_of_range,
+    ),
+    Case(
+        "future_date",
+        TRAINING,
+        "training row 3 dated March 2031, after the reference date 2025-06-30",
+        "cleaning-log flag naming row 3 and the date column; the 2031 date does not reach "
+        "the output (row kept aside with 'date after the reference date')",
+        _future_date,
+    ),
+    Case(
+        "future_submission",
+        SURVEY,
+        "survey row 2 submitted 'on 2031-10-02'",
+        "cleaning-log flag naming row 2 and 'submitted'; the 2031 time does not reach the "
+        "output (row kept aside)",
+        _future_submission,
+    ),
+    Case(
+        "tmt_before_birth",
+        ROSTER,
+        "roster row 1 born 2030, TMT CPNS 2014",
+        "cleaning-log flag naming row 1 and tmt_cpns; the row kept aside "
+        "('TMT CPNS not after the birth date')",
+        _tmt_before_birth,
+    ),
+    Case(
+        "nip_letters",
+        SURVEY,
+        "NIP with a letter O for a zero (row 2) and 'NIP' typed over its first digits (row 4)",
+        "rows kept aside; cleaning log: row, column nip, 'invalid NIP: non-digit characters; "
+        "row kept aside'; no NIP in the log",
+        _nip_letters,
+    ),
+    Case(
+        "nip_wrong_length",
+        SURVEY,
+        "17-digit NIP (row 2) and 19-digit NIP (row 4)",
+        "rows kept aside; cleaning log: 'invalid NIP: length: 17 digits, expected 18' / '19 "
+        "digits'",
+        _nip_wrong_length,
+    ),
+    Case(
+        "missing_file",
+        TESTS,
+        "the region folder lacks tes_pre_post.csv",
+        "check_region_files names the file; clean_region: InputFileError 'file not found'; "
+        "the pipeline does not start the region",
+        _missing_file,
+    ),
+    Case(
+        "codebook_missing_required",
+        CODEBOOK,
+        "codebook names a required column 'Nilai Post-test (tidak ada)' that the file lacks",
+        "InputFileError naming tes_pre_post.csv and the column: 'required column is missing' "
+        "(did you mean 'Nilai Post-test')",
+        _codebook_missing_required,
+    ),
+    Case(
+        "codebook_missing_optional",
+        CODEBOOK,
+        "codebook names an optional roster column 'Jabatan (tidak ada)' the file lacks",
+        "accepted; cleaning log: 'codebook column not in file (codebook row 7); left out' and "
+        "the raw 'Jabatan' logged as 'column not in codebook; left out'",
+        _codebook_missing_optional,
+    ),
+    Case(
+        "end_date_column_missing",
+        CODEBOOK,
+        "codebook's optional training column 'Tanggal Selesai (tidak ada)' is not in the file",
+        "accepted: end dates are optional (treatment rests on start dates and JP); a schema "
+        "failure planted after cleaning names table 'training' and column 'jp', and nothing "
+        "is written",
+        _end_date_column_missing,
+    ),
+    Case(
+        "slug_traversal",
+        "config/regions.yaml",
+        "region slug '../../etc'",
+        "ConfigError naming the slug before any path is built; run_pipeline(['../../etc']) "
+        "refuses before any notebook runs",
+        _slug_traversal,
+    ),
+)
+
+
+def write_project(root: str | Path, *, source: str | Path = REPO) -> Path:
+    """An intact small project at ``root``: ``config/regions.yaml`` and ``data/raw/kemuning/``
+    copied from ``source`` (only read). Returns the region's raw folder."""
+    root, source = Path(root), Path(source)
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "config").mkdir(parents=True)
+    shutil.copy2(source / "config" / "regions.yaml", root / "config" / "regions.yaml")
+    region = root / "data" / "raw" / REGION
+    shutil.copytree(source / "data" / "raw" / REGION, region)
+    return region
+
+
+def write_corpus(folder: str | Path, *, source: str | Path = REPO) -> dict[str, Path]:
+    """Write one project per case under ``folder``; return the project roots by case name.
+
+    Each project is :func:`write_project` with the case's one break applied.
+    """
+    folder = Path(folder)
+    roots: dict[str, Path] = {}
+    for case in CASES:
+        root = folder / case.name
+        case.make(root, write_project(root, source=source))
+        roots[case.name] = root
+    return roots
+
+
+def readme_table() -> str:
+    """The README's table of cases (Markdown)."""
+    lines = ["| case | file | what is broken | documented outcome |", "|---|---|---|---|"]
+    for c in CASES:
+        lines.append(f"| `{c.name}` | `{c.target}` | {c.what} | {c.outcome} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    if len(sys.argv) != 2:
+        sys.exit("usage: python tests/bad_inputs/make_corpus.py OUT_DIR")
+    written = write_corpus(sys.argv[1])
+    print(f"wrote {len(written)} cases under {sys.argv[1]}")

@@ -1,0 +1,442 @@
+"""The bad-input corpus (tests/bad_inputs/): every broken input gets its documented outcome.
+
+Each case is a small project (the registry and the shipped kemuning region) with one thing
+broken, written by ``tests/bad_inputs/make_corpus.py``. The outcome is either a clear error
+naming the file (and row and column where there is one), or a cleaning-log entry naming the
+row and column with the row kept (value missing) or kept aside. ``README.md`` beside the
+generator lists every case. (The six bugs this corpus found are fixed; their tests pass.)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import pipeline
+from helpers.cleaning import clean_region, write_cleaning
+from helpers.config import PROJECT_ROOT, ProjectPaths, check_region_files, load_registry
+from helpers.errors import ConfigError, HelpersError, InputFileError
+from helpers.reading import read_table
+
+HERE = Path(__file__).parent / "bad_inputs"
+_spec = importlib.util.spec_from_file_location("make_corpus", HERE / "make_corpus.py")
+mc = importlib.util.module_from_spec(_spec)
+sys.modules["make_corpus"] = mc  # dataclasses look their module up here
+_spec.loader.exec_module(mc)
+
+KEY = bytes(range(32))
+REGION = mc.REGION
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("bad_inputs")
+    roots = mc.write_corpus(folder)
+    mc.write_project(folder / "_intact")
+    roots["_intact"] = folder / "_intact"
+    return roots
+
+
+@pytest.fixture(scope="module")
+def cleaned(corpus):
+    """clean_region on a case's project, computed once per case."""
+    cache: dict[str, object] = {}
+
+    def _clean(case: str):
+        if case not in cache:
+            root = corpus[case]
+            region = load_registry(root / "config" / "regions.yaml")[REGION]
+            cache[case] = clean_region(region, project=ProjectPaths(root), key=KEY)
+        return cache[case]
+
+    return _clean
+
+
+def raw(corpus, case: str, name: str) -> Path:
+    return corpus[case] / "data" / "raw" / REGION / name
+
+
+def log_rows(result, *, file: str, column: str) -> pd.DataFrame:
+    log = result.log
+    return log[(log["file"] == file) & (log["column"] == column)]
+
+
+def entry(result, *, file: str, column: str, row: int) -> pd.Series:
+    """The one cleaning-log row for (file, column, raw row)."""
+    rows = log_rows(result, file=file, column=column)
+    rows = rows[rows["row"] == row]
+    assert len(rows) == 1, f"expected one log row for {file} row {row} {column}: {rows}"
+    return rows.iloc[0]
+
+
+# --------------------------------------------------------------------------------------------
+# the corpus itself
+# --------------------------------------------------------------------------------------------
+
+
+def test_readme_documents_every_case():
+    readme = (HERE / "README.md").read_text(encoding="utf-8")
+    assert mc.readme_table() in readme, "regenerate the README table with readme_table()"
+
+
+def test_every_case_breaks_something(corpus):
+    intact = corpus["_intact"]
+    for case in mc.CASES:
+        root = corpus[case.name]
+        changed = [
+            p.relative_to(root)
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+            and (
+                not (intact / p.relative_to(root)).is_file()
+                or (intact / p.relative_to(root)).read_bytes() != p.read_bytes()
+            )
+        ]
+        missing = [
+            p.relative_to(intact)
+            for p in intact.rglob("*")
+            if p.is_file() and not (root / p.relative_to(intact)).exists()
+        ]
+        assert len(changed) + len(missing) in (1, 2), (case.name, changed, missing)
+
+
+# --------------------------------------------------------------------------------------------
+# unreadable files: a clear InputFileError from read_table, passed on unchanged by clean_region
+# --------------------------------------------------------------------------------------------
+
+READ_ERRORS = [
+    # case, file, message fragments, row, column, sheet
+    ("empty_file", mc.ROSTER, ["file is empty"], None, None, None),
+    ("header_only", mc.SURVEY, ["no data rows"], None, None, None),
+    (
+        "truncated_xlsx",
+        mc.BUDGETS,
+        ["not a readable XLSX workbook", "truncated"],
+        None,
+        None,
+        None,
+    ),
+    ("random_bytes_xlsx", mc.BUDGETS, ["not a readable XLSX workbook"], None, None, None),
+    ("password_xlsx", mc.BUDGETS, ["password-protected?", "without a password"], None, None, None),
+    ("two_header_rows", mc.SURVEY, ["column 2 has no header but holds values"], 1, None, None),
+    (
+        "two_header_rows_xlsx",
+        mc.BUDGETS,
+        ["row has 10 fields but the header has 8", "'Realisasi 2024'"],
+        1,
+        None,
+        "Realisasi Anggaran",
+    ),
+    (
+        "duplicated_columns",
+        mc.ROSTER,
+        ["duplicated column names", "'Unit Kerja' (columns 7, 8)"],
+        None,
+        "Unit Kerja",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "file", "fragments", "row", "column", "sheet"),
+    READ_ERRORS,
+    ids=[c[0] for c in READ_ERRORS],
+)
+def test_unreadable_file_is_a_clear_error(corpus, case, file, fragments, row, column, sheet):
+    with pytest.raises(InputFileError) as info:
+        read_table(raw(corpus, case, file))
+    error = info.value
+    assert error.path.name == file and file in str(error)
+    for fragment in fragments:
+        assert fragment in error.message
+    assert (error.row, error.column, error.sheet) == (row, column, sheet)
+
+
+@pytest.mark.parametrize(
+    ("case", "file"), [(c[0], c[1]) for c in READ_ERRORS], ids=[c[0] for c in READ_ERRORS]
+)
+def test_clean_region_stops_with_the_same_error(corpus, cleaned, case, file):
+    with pytest.raises(InputFileError) as info:
+        cleaned(case)
+    assert info.value.path == raw(corpus, case, file)
+
+
+def test_unsupported_delimiter_reads_as_one_column_and_names_what_is_missing(corpus):
+    path = raw(corpus, "unsupported_delimiter", mc.ROSTER)
+    assert read_table(path).shape == (380, 1)
+    with pytest.raises(InputFileError) as info:
+        read_table(path, required_columns=["NIP", "Nama"])
+    assert info.value.column == "NIP"
+    assert "required columns are missing" in info.value.message
+    assert "Columns found: 'NIP#Nama#" in info.value.message
+
+
+def test_unsupported_delimiter_in_roster_is_named_by_clean_region(corpus, cleaned):
+    with pytest.raises(InputFileError) as info:
+        cleaned("unsupported_delimiter")
+    assert info.value.path.name == mc.ROSTER
+    assert info.value.column == "NIP"
+
+
+# --------------------------------------------------------------------------------------------
+# encodings and delimiters that must be read as if nothing were wrong
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["semicolon_delimiter", "utf8_bom", "utf16_bom"])
+def test_roster_in_another_dress_cleans_the_same(cleaned, case):
+    got, want = cleaned(case), cleaned("_intact")
+    pd.testing.assert_frame_equal(got.tables["roster"], want.tables["roster"])
+    pd.testing.assert_frame_equal(got.summary, want.summary)
+
+
+def test_header_of_bom_file_has_no_bom(corpus):
+    for case in ("utf8_bom", "utf16_bom"):
+        frame = read_table(raw(corpus, case, mc.ROSTER))
+        assert frame.columns[0] == "NIP"
+        assert len(frame) == 380
+
+
+def test_one_cp1252_byte_is_read_as_cp1252(corpus, cleaned):
+    frame = read_table(raw(corpus, "cp1252_byte", mc.SURVEY))
+    assert frame.loc[2, "Unit Kerja"] == mc.EN_DASH_UNIT  # raw row 3
+    assert not frame.stack().str.contains("\u00e2\u20ac").any()  # no mojibake anywhere
+    pd.testing.assert_frame_equal(cleaned("cp1252_byte").summary, cleaned("_intact").summary)
+
+
+def test_mixed_encodings_never_silently_garble_text(corpus):
+    path = raw(corpus, "mixed_encoding", mc.SURVEY)
+    try:
+        frame = read_table(path)
+    except InputFileError as error:  # acceptable: refuse, naming the first non-UTF-8 row
+        assert error.row == 3 and "encoding" in error.message.casefold()
+    else:  # also acceptable: decode each row by itself
+        assert frame.loc[[0, 2], "Unit Kerja"].tolist() == [mc.EN_DASH_UNIT] * 2
+
+
+# --------------------------------------------------------------------------------------------
+# wrong values: kept (missing) or kept aside, always with a cleaning-log row naming row + column
+# --------------------------------------------------------------------------------------------
+
+
+def _feedback_value(result, raw_row: int, column: str):
+    feedback = result.tables["feedback"].set_index("raw_row")
+    return feedback.loc[raw_row, column]
+
+
+def test_likert_in_english_is_logged_and_left_missing(cleaned):
+    result = cleaned("likert_english")
+    for row, label in ((2, "Very satisfied"), (4, "Strongly agree"), (6, "Satisfied")):
+        e = entry(result, file=mc.SURVEY, column=mc.SURVEY_ITEM_NAME, row=row)
+        assert e["old_value"] == label and e["new_value"] == ""
+        assert e["reason"].startswith("label not in value_labels")
+        assert pd.isna(_feedback_value(result, row, mc.SURVEY_ITEM_NAME))
+    assert result.summary.equals(cleaned("_intact").summary), "no row lost"
+
+
+def test_likert_number_out_of_range_is_logged_and_left_missing(cleaned):
+    result = cleaned("likert_number_out_of_range")
+    for row, value in ((2, "7"), (5, "0")):
+        e = entry(result, file=mc.SURVEY, column=mc.SURVEY_ITEM_NAME, row=row)
+        assert e["old_value"] == value
+        assert e["reason"] == "outside the valid range [1, 5]"
+        assert pd.isna(_feedback_value(result, row, mc.SURVEY_ITEM_NAME))
+    assert result.summary.equals(cleaned("_intact").summary)
+
+
+def test_numbers_out_of_range_are_logged_and_left_missing(cleaned):
+    result = cleaned("number_out_of_range")
+    jp = entry(result, file=mc.TRAINING, column="jp", row=4)
+    assert (jp["old_value"], jp["reason"]) == ("500", "outside the valid range [0, 200]")
+    post = entry(result, file=mc.TESTS, column="test_post", row=2)
+    assert (post["old_value"], post["reason"]) == ("150,5", "outside the valid range [0, 100]")
+    tests = result.tables["tests"].set_index("raw_row")
+    assert pd.isna(tests.loc[2, "test_post"]) and tests["test_post"].max() <= 100
+    assert result.tables["training"]["jp"].max() <= 200
+    assert result.summary.equals(cleaned("_intact").summary)
+
+
+@pytest.mark.parametrize(
+    ("case", "reasons"),
+    [
+        ("nip_letters", {2: "non-digit characters", 4: "non-digit characters"}),
+        (
+            "nip_wrong_length",
+            {2: "length: 17 digits, expected 18", 4: "length: 19 digits, expected 18"},
+        ),
+    ],
+)
+def test_bad_nip_sets_the_row_aside_with_its_reason(cleaned, case, reasons):
+    result = cleaned(case)
+    for row, reason in reasons.items():
+        e = entry(result, file=mc.SURVEY, column="nip", row=row)
+        assert e["reason"] == f"invalid NIP: {reason}; row kept aside"
+        assert e["old_value"] == "", "the log never holds a NIP"
+        assert row not in set(result.tables["feedback"]["raw_row"])
+    rejected = result.rejected[result.rejected["table"] == "feedback"]
+    assert set(rejected["row"]) == set(reasons)
+    summary = result.summary.set_index("table").loc["feedback"]
+    assert summary["rows_kept_aside"] == 2
+    assert not result.log["old_value"].str.contains(r"\d{17}").any()
+
+
+@pytest.mark.parametrize(
+    ("case", "file", "table", "row", "columns", "date_column"),
+    [
+        ("future_date", mc.TRAINING, "training", 3, {"start", "end"}, "start"),
+        ("future_submission", mc.SURVEY, "feedback", 2, {"submitted"}, "submitted"),
+    ],
+)
+def test_date_in_the_future_is_flagged(cleaned, case, file, table, row, columns, date_column):
+    result = cleaned(case)
+    log = result.log
+    flagged = log[(log["file"] == file) & (log["row"] == row) & log["column"].isin(columns)]
+    assert len(flagged) >= 1
+    assert flagged["reason"].str.contains("future|after", case=False).any()
+    assert not (result.tables[table][date_column] > pd.Timestamp("2030-01-01")).any()
+
+
+def test_tmt_before_birth_names_the_raw_row(corpus, cleaned):
+    root = corpus["tmt_before_birth"]
+    try:
+        result = cleaned("tmt_before_birth")
+        write_cleaning(result, project=ProjectPaths(root))
+    except HelpersError as error:  # acceptable: an error naming the file and the raw row
+        assert mc.ROSTER in str(error) and re.search(r"\brow 1\b", str(error))
+    else:  # also acceptable: flagged and kept aside
+        log = result.log
+        flagged = log[(log["file"] == mc.ROSTER) & (log["row"] == 1)]
+        assert flagged["column"].isin(["birth_date", "tmt_cpns"]).any()
+
+
+# --------------------------------------------------------------------------------------------
+# missing files, codebook mismatches, the registry
+# --------------------------------------------------------------------------------------------
+
+
+def test_missing_file_is_named_before_anything_runs(corpus, cleaned, monkeypatch):
+    root = corpus["missing_file"]
+    project = ProjectPaths(root)
+    region = load_registry(project.config_file)[REGION]
+    problems = check_region_files(region, project)
+    assert len(problems) == 1 and mc.TESTS in problems[0] and "missing" in problems[0]
+    with pytest.raises(InputFileError, match="file not found") as info:
+        cleaned("missing_file")
+    assert info.value.path.name == mc.TESTS
+
+    def no_notebook(*args, **kwargs):
+        raise AssertionError("a notebook ran for a region with a missing file")
+
+    monkeypatch.setattr(pipeline, "run_notebook", no_notebook)
+    result = pipeline.run_region(region, project=project)
+    assert result.status == "failed" and mc.TESTS in result.error
+    assert not project.build.exists()
+
+
+def test_codebook_naming_a_missing_required_column(corpus, cleaned):
+    with pytest.raises(InputFileError) as info:
+        cleaned("codebook_missing_required")
+    error = info.value
+    assert error.path == raw(corpus, "codebook_missing_required", mc.TESTS)
+    assert error.column == "Nilai Post-test (tidak ada)"
+    assert "required column is missing" in error.message
+    assert "did you mean 'Nilai Post-test'" in error.message
+
+
+def test_codebook_naming_a_missing_optional_column(corpus, cleaned):
+    result = cleaned("codebook_missing_optional")
+    roster_log = result.log[result.log["file"] == mc.ROSTER]
+    reasons = dict(zip(roster_log["column"], roster_log["reason"], strict=True))
+    assert (
+        reasons["Jabatan (tidak ada)"] == "codebook column not in file (codebook row 7); left out"
+    )
+    assert reasons["Jabatan"] == "column not in codebook; left out"
+    assert "jabatan" not in result.tables["roster"]
+    assert len(result.tables["roster"]) == 380
+    write_cleaning(result, project=ProjectPaths(corpus["codebook_missing_optional"]))
+
+
+def _with_broken_training(result):
+    """The cleaned region with one schema violation planted after cleaning (a negative JP)."""
+    training = result.tables["training"].copy()
+    training.loc[training.index[0], "jp"] = -5.0
+    return dataclasses.replace(result, tables={**result.tables, "training": training})
+
+
+def test_schema_failure_names_the_table_and_column(corpus, cleaned):
+    result = _with_broken_training(cleaned("end_date_column_missing"))
+    with pytest.raises(HelpersError, match=r"(?s)table 'training'.*column 'jp'"):
+        write_cleaning(result, project=ProjectPaths(corpus["end_date_column_missing"]))
+
+
+def test_schema_failure_writes_nothing(corpus, cleaned, tmp_path):
+    project = ProjectPaths(tmp_path)  # a fresh output folder; the raw data are not read
+    with pytest.raises(HelpersError):
+        write_cleaning(_with_broken_training(cleaned("end_date_column_missing")), project=project)
+    written = sorted(p.name for p in project.processed.rglob("*") if p.is_file())
+    assert written == []
+
+
+def test_training_without_end_dates_is_valid(corpus, cleaned, tmp_path):
+    """End dates are optional: treatment rests on start dates and JP."""
+    result = cleaned("end_date_column_missing")
+    assert "end" not in result.tables["training"]
+    write_cleaning(result, project=ProjectPaths(tmp_path))
+
+
+def test_slug_with_path_traversal_is_refused(corpus):
+    root = corpus["slug_traversal"]
+    with pytest.raises(ConfigError, match=re.escape("region slug '../../etc' is not valid")):
+        load_registry(root / "config" / "regions.yaml")
+    with pytest.raises(ConfigError, match="not valid"):
+        ProjectPaths(root).raw_region("../../etc")
+    with pytest.raises(ConfigError, match="not valid"):
+        ProjectPaths(root).report_file("../../etc")
+
+
+# --------------------------------------------------------------------------------------------
+# report safety: parameters are checked before anything runs
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_run(monkeypatch):
+    """Fail the test if any notebook or region starts."""
+
+    def boom(*args, **kwargs):
+        raise AssertionError("something ran although the parameters were invalid")
+
+    monkeypatch.setattr(pipeline, "run_notebook", boom)
+    monkeypatch.setattr(pipeline, "run_region", boom)
+
+
+@pytest.mark.parametrize("regions", [["../../etc"], ["atlantis"], [REGION, "../../etc"]])
+def test_run_pipeline_refuses_bad_regions_before_running(corpus, no_run, regions):
+    project = ProjectPaths(corpus["_intact"])
+    with pytest.raises(ConfigError, match="unknown region"):
+        pipeline.run_pipeline(regions, project=project)
+    assert not project.reports.exists() and not project.processed.exists()
+
+
+NOTEBOOK = PROJECT_ROOT / "notebooks" / "01-clean-survey.ipynb"
+
+
+def test_check_parameters_accepts_the_region_parameter():
+    pipeline.check_parameters(NOTEBOOK, {"region": REGION})
+
+
+def test_check_parameters_rejects_a_wrong_parameter_name():
+    with pytest.raises(ConfigError, match=r"unknown parameter\(s\) \['regoin'\]"):
+        pipeline.check_parameters(NOTEBOOK, {"regoin": REGION})
+
+
+def test_check_parameters_rejects_a_wrong_parameter_type():
+    with pytest.raises(ConfigError, match="region"):
+        pipeline.check_parameters(NOTEBOOK, {"region": 123})
