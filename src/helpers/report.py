@@ -246,8 +246,15 @@ def build_index(
     )
     from helpers.provenance import is_synthetic
 
-    synthetic = any(is_synthetic(registry[r.region], project=project) for r in results
-                    if r.region in registry)
-    page = render_page(body, title="Evaluasi Program ASN", language=language, toc=False,
-                       synthetic=synthetic, crumbs=False)
+    synthetic = any(
+        is_synthetic(registry[r.region], project=project) for r in results if r.region in registry
+    )
+    page = render_page(
+        body,
+        title="Evaluasi Program ASN",
+        language=language,
+        toc=False,
+        synthetic=synthetic,
+        crumbs=False,
+    )
     return write_text_atomic(project.reports / "index.html", page)
