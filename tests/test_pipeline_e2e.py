@@ -213,6 +213,6 @@ def test_report_renders_offline_in_chromium(run, slug, tmp_path):
     fields = dict(kv.split("=", 1) for kv in found.group(1).split(";"))
     assert int(fields["images"]) > 0 and fields["loaded"] == fields["images"], fields
     assert fields["remote"] == "0" and fields["scripts"] == "0", fields
-    assert fields["title"].startswith("Evaluasi"), fields
+    assert fields["title"].startswith("Laporan evaluasi"), fields
     console = [line for line in proc.stderr.splitlines() if "CONSOLE" in line]
     assert not [c for c in console if "Uncaught" in c or "Failed to load" in c], console

@@ -168,6 +168,78 @@ def _failing_cell(nb_path: Path) -> tuple[int | None, str | None]:
     return None, None
 
 
+SHARED_KERNEL_ENGINE = "asn_shared_kernel"
+
+
+def _register_shared_kernel_engine() -> None:
+    """A papermill engine that runs a notebook in a kernel the caller started and keeps.
+
+    papermill starts a kernel (and so pays the imports) for every notebook; the region's four
+    notebooks can share one. Each notebook still runs through papermill (parameters injected,
+    progress and errors recorded, output saved as it runs) and starts from an empty namespace
+    (``%reset -f``); only the imported modules stay cached in the kernel.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class _FreshNamespaceClient(PapermillNotebookClient):
+        def papermill_execute_cells(self):  # noqa: D401 - papermill's hook
+            self.wait_for_reply(self.kc.execute("%reset -f", silent=True, store_history=False))
+            super().papermill_execute_cells()
+
+    class SharedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            km=None,
+            **kwargs,
+        ):
+            kwargs.pop("input_path", None)
+            kwargs.pop("timeout", None)
+            kwargs.pop("startup_timeout", None)
+            client = _FreshNamespaceClient(
+                nb_man,
+                km=km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            return client.execute()
+
+    if SHARED_KERNEL_ENGINE not in papermill_engines._engines:
+        papermill_engines.register(SHARED_KERNEL_ENGINE, SharedKernelEngine)
+
+
+class RegionKernel:
+    """One kernel for all of a region's notebooks (a context manager; shut down on exit)."""
+
+    def __init__(self, kernel_name: str = "python3") -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        _register_shared_kernel_engine()
+        self.km = AsyncKernelManager(kernel_name=kernel_name)
+
+    def __enter__(self) -> RegionKernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        from jupyter_core.utils import run_sync
+
+        if self.km.has_kernel:
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+
 def run_notebook(
     notebook: Path,
     output: Path,
@@ -176,11 +248,13 @@ def run_notebook(
     timeout: int,
     kernel_name: str = "python3",
     cwd: Path | None = None,
+    kernel: RegionKernel | None = None,
 ) -> StepResult:
     """Execute one notebook with papermill; the executed copy is written to ``output``.
 
     The copy is written under a temporary name and renamed when the run ends (ok or failed),
-    so an interrupted run never leaves a half-written notebook under the final name.
+    so an interrupted run never leaves a half-written notebook under the final name. With
+    ``kernel``, the notebook runs in that (shared) kernel, from an empty namespace.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -202,6 +276,7 @@ def run_notebook(
             cwd=str(cwd or notebook.parent),
             # the kernel's own start-up log (ipykernel's TCP notice) is not for the reader
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            **({"engine_name": SHARED_KERNEL_ENGINE, "km": kernel.km} if kernel else {}),
         )
     except PapermillExecutionError as exc:
         status, cell, error = "failed", exc.cell_index, f"{exc.ename}: {exc.evalue}"
@@ -296,26 +371,28 @@ def run_region(
     ):
         remove_stale_temporaries(folder)
     remove_stale_temporaries(project.reports, targets=[f"{region.slug}.html"])
-    for name in REGION_NOTEBOOKS:
-        nb = project.notebooks / f"{name}.ipynb"
-        if not nb.is_file():
-            result.error = f"{nb}: notebook missing"
-            break
-        say(f"[{region.slug}] {name} ...")
-        step = run_notebook(
-            nb,
-            project.build / region.slug / f"{name}.ipynb",
-            region.parameters(),
-            timeout=timeout,
-            kernel_name=kernel_name,
-        )
-        result.steps.append(step)
-        say(
-            f"[{region.slug}] {name} {step.status} in {step.seconds:.1f}s"
-            + (f" (cell {step.cell}: {step.error})" if step.status != "ok" else "")
-        )
-        if step.status != "ok":
-            break
+    with RegionKernel(kernel_name) as kernel:  # one kernel, so one set of imports, per region
+        for name in REGION_NOTEBOOKS:
+            nb = project.notebooks / f"{name}.ipynb"
+            if not nb.is_file():
+                result.error = f"{nb}: notebook missing"
+                break
+            say(f"[{region.slug}] {name} ...")
+            step = run_notebook(
+                nb,
+                project.build / region.slug / f"{name}.ipynb",
+                region.parameters(),
+                timeout=timeout,
+                kernel_name=kernel_name,
+                kernel=kernel,
+            )
+            result.steps.append(step)
+            say(
+                f"[{region.slug}] {name} {step.status} in {step.seconds:.1f}s"
+                + (f" (cell {step.cell}: {step.error})" if step.status != "ok" else "")
+            )
+            if step.status != "ok":
+                break
     if export and result.status == "ok":
         from helpers.report import export_report
 
