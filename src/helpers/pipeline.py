@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -222,7 +223,8 @@ def _register_shared_kernel_engine() -> None:
 
 
 class RegionKernel:
-    """One kernel for all of a region's notebooks (a context manager; shut down on exit)."""
+    """One kernel shared by notebooks (a context manager; shut down on exit): a region's
+    four in a parallel or distributed run, the whole batch in a sequential one."""
 
     def __init__(self, kernel_name: str = "python3") -> None:
         from jupyter_client.manager import AsyncKernelManager
@@ -237,6 +239,14 @@ class RegionKernel:
         from jupyter_core.utils import run_sync
 
         if self.km.has_kernel:
+            run_sync(self.km.shutdown_kernel)(now=True)
+
+    def ensure_alive(self) -> None:
+        """A kernel that died (crash, out of memory) is cleaned up; the next notebook starts
+        a fresh one, so one failure cannot spoil the notebooks after it."""
+        from jupyter_core.utils import run_sync
+
+        if self.km.has_kernel and not run_sync(self.km.is_alive)():
             run_sync(self.km.shutdown_kernel)(now=True)
 
 
@@ -256,6 +266,8 @@ def run_notebook(
     so an interrupted run never leaves a half-written notebook under the final name. With
     ``kernel``, the notebook runs in that (shared) kernel, from an empty namespace.
     """
+    if kernel is not None:
+        kernel.ensure_alive()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -342,6 +354,7 @@ def run_region(
     export: bool = True,
     force: bool = True,
     progress: Callable[[str], None] | None = None,
+    kernel: RegionKernel | None = None,
 ) -> RegionResult:
     """Run notebooks 01-04 for one region and export its HTML report.
 
@@ -371,7 +384,9 @@ def run_region(
     ):
         remove_stale_temporaries(folder)
     remove_stale_temporaries(project.reports, targets=[f"{region.slug}.html"])
-    with RegionKernel(kernel_name) as kernel:  # one kernel, so one set of imports, per region
+    with contextlib.ExitStack() as stack:
+        if kernel is None:  # one kernel, so one set of imports, per region at least
+            kernel = stack.enter_context(RegionKernel(kernel_name))
         for name in REGION_NOTEBOOKS:
             nb = project.notebooks / f"{name}.ipynb"
             if not nb.is_file():
@@ -447,9 +462,10 @@ def _run_regions(
     jobs: int,
     scheduler: str | None,
     progress: Callable[[str], None] | None,
+    kernel: RegionKernel | None = None,
 ) -> list[RegionResult]:
-    """Sequential, local-parallel (``jobs`` processes) or Dask-distributed execution; the
-    results come back in the registry's order whatever the executor."""
+    """Sequential (in ``kernel``), local-parallel (``jobs`` processes) or Dask-distributed
+    execution; the results come back in the registry's order whatever the executor."""
     args = (str(project.root), timeout, kernel_name, force)
     if scheduler:
         try:
@@ -476,6 +492,7 @@ def _run_regions(
             kernel_name=kernel_name,
             force=force,
             progress=progress,
+            kernel=kernel,
         )
         for s in chosen
     ]
@@ -516,55 +533,88 @@ def run_pipeline(
         raise ConfigError(f"unknown region(s) {unknown}; known regions: {sorted(registry)}")
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
-    results = _run_regions(
-        chosen,
-        registry,
-        project=project,
-        timeout=timeout,
-        kernel_name=kernel_name,
-        force=force,
-        jobs=jobs,
-        scheduler=scheduler,
-        progress=progress,
-    )
-    if synthesis:
-        from helpers.report import build_index
-
-        say = progress or (lambda _m: None)
-        syn = project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"
-        syn_result = RegionResult("__synthesis__")
-        done = [r.region for r in results if r.succeeded]
-        target = project.reports / "synthesis.html"
-        stamp = project.build / ".synthesis.fingerprint"
-        fingerprint = _synthesis_fingerprint(done, project) if done else ""
-        if (
-            not force
-            and target.is_file()
-            and stamp.is_file()
-            and stamp.read_text().strip() == fingerprint
-        ):
-            syn_result.skipped, syn_result.report = True, target
-            say("[synthesis] unchanged since the last build: skipped")
-        elif syn.is_file() and done:
-            say(f"[synthesis] {SYNTHESIS_NOTEBOOK} ...")
-            stamp.unlink(missing_ok=True)
-            step = run_notebook(
-                syn,
-                project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb",
-                {"regions": ",".join(done)},
+    with contextlib.ExitStack() as stack:
+        # a sequential run shares one kernel (one set of imports) across every notebook
+        sequential = scheduler is None and (jobs == 1 or len(chosen) == 1)
+        shared = stack.enter_context(RegionKernel(kernel_name)) if sequential else None
+        results = _run_regions(
+            chosen,
+            registry,
+            project=project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            force=force,
+            jobs=jobs,
+            scheduler=scheduler,
+            progress=progress,
+            kernel=shared,
+        )
+        failed_synthesis = (
+            _synthesis_and_index(
+                results,
+                registry,
+                project=project,
                 timeout=timeout,
                 kernel_name=kernel_name,
+                force=force,
+                progress=progress,
+                kernel=shared,
             )
-            syn_result.steps.append(step)
-            if step.status == "ok":
-                from helpers.report import export_report
+            if synthesis
+            else None
+        )
+    return [*results, failed_synthesis] if failed_synthesis else results
 
-                syn_result.report = export_report(step.output, target, language="id")
-                write_text_atomic(stamp, fingerprint)
-        build_index(results, registry, project=project, synthesis=syn_result)
-        if syn_result.steps and syn_result.status != "ok":
-            results.append(syn_result)
-    return results
+
+def _synthesis_and_index(
+    results: Sequence[RegionResult],
+    registry: Mapping[str, Region],
+    *,
+    project: ProjectPaths,
+    timeout: int,
+    kernel_name: str,
+    force: bool,
+    progress: Callable[[str], None] | None,
+    kernel: RegionKernel | None,
+) -> RegionResult | None:
+    """Run the synthesis (unless unchanged), then write the index; return the synthesis's
+    result when it failed (so the run summary lists it), else None."""
+    from helpers.report import build_index
+
+    say = progress or (lambda _m: None)
+    syn = project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"
+    syn_result = RegionResult("__synthesis__")
+    done = [r.region for r in results if r.succeeded]
+    target = project.reports / "synthesis.html"
+    stamp = project.build / ".synthesis.fingerprint"
+    fingerprint = _synthesis_fingerprint(done, project) if done else ""
+    if (
+        not force
+        and target.is_file()
+        and stamp.is_file()
+        and stamp.read_text().strip() == fingerprint
+    ):
+        syn_result.skipped, syn_result.report = True, target
+        say("[synthesis] unchanged since the last build: skipped")
+    elif syn.is_file() and done:
+        say(f"[synthesis] {SYNTHESIS_NOTEBOOK} ...")
+        stamp.unlink(missing_ok=True)
+        step = run_notebook(
+            syn,
+            project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb",
+            {"regions": ",".join(done)},
+            timeout=timeout,
+            kernel_name=kernel_name,
+            kernel=kernel,
+        )
+        syn_result.steps.append(step)
+        if step.status == "ok":
+            from helpers.report import export_report
+
+            syn_result.report = export_report(step.output, target, language="id")
+            write_text_atomic(stamp, fingerprint)
+    build_index(results, registry, project=project, synthesis=syn_result)
+    return syn_result if syn_result.steps and syn_result.status != "ok" else None
 
 
 def summary_table(results: Sequence[RegionResult]) -> str:
