@@ -227,10 +227,18 @@ class RegionKernel:
     four in a parallel or distributed run, the whole batch in a sequential one."""
 
     def __init__(self, kernel_name: str = "python3") -> None:
-        from jupyter_client.manager import AsyncKernelManager
+        self.kernel_name = kernel_name
+        self._km: Any = None
 
-        _register_shared_kernel_engine()
-        self.km = AsyncKernelManager(kernel_name=kernel_name)
+    @property
+    def km(self) -> Any:
+        """The kernel manager, made on first use (a run that skips everything starts none)."""
+        if self._km is None:
+            from jupyter_client.manager import AsyncKernelManager
+
+            _register_shared_kernel_engine()
+            self._km = AsyncKernelManager(kernel_name=self.kernel_name)
+        return self._km
 
     def __enter__(self) -> RegionKernel:
         return self
@@ -238,16 +246,16 @@ class RegionKernel:
     def __exit__(self, *exc: object) -> None:
         from jupyter_core.utils import run_sync
 
-        if self.km.has_kernel:
-            run_sync(self.km.shutdown_kernel)(now=True)
+        if self._km is not None and self._km.has_kernel:
+            run_sync(self._km.shutdown_kernel)(now=True)
 
     def ensure_alive(self) -> None:
         """A kernel that died (crash, out of memory) is cleaned up; the next notebook starts
         a fresh one, so one failure cannot spoil the notebooks after it."""
         from jupyter_core.utils import run_sync
 
-        if self.km.has_kernel and not run_sync(self.km.is_alive)():
-            run_sync(self.km.shutdown_kernel)(now=True)
+        if self._km is not None and self._km.has_kernel and not run_sync(self._km.is_alive)():
+            run_sync(self._km.shutdown_kernel)(now=True)
 
 
 def run_notebook(
@@ -437,10 +445,28 @@ def run_region(
     return result
 
 
-def _region_job(slug: str, root: str, timeout: int, kernel_name: str, force: bool) -> RegionResult:
+_WORKER_KERNEL: RegionKernel | None = None
+
+
+def _worker_kernel(kernel_name: str) -> RegionKernel:
+    """The kernel a local worker process keeps for all the regions it runs (shut down when
+    the worker exits)."""
+    global _WORKER_KERNEL
+    if _WORKER_KERNEL is None:
+        from multiprocessing.util import Finalize
+
+        _WORKER_KERNEL = RegionKernel(kernel_name)
+        Finalize(_WORKER_KERNEL, _WORKER_KERNEL.__exit__, args=(None, None, None), exitpriority=10)
+    return _WORKER_KERNEL
+
+
+def _region_job(
+    slug: str, root: str, timeout: int, kernel_name: str, force: bool, reuse_kernel: bool = False
+) -> RegionResult:
     """One region in a worker process (parallel or distributed executors)."""
     project = ProjectPaths(Path(root))
     region = load_registry(project.config_file)[slug]
+    kernel = _worker_kernel(kernel_name) if reuse_kernel else None
     return run_region(
         region,
         project=project,
@@ -448,7 +474,13 @@ def _region_job(slug: str, root: str, timeout: int, kernel_name: str, force: boo
         kernel_name=kernel_name,
         force=force,
         progress=lambda m: print(m, flush=True),
+        kernel=kernel,
     )
+
+
+def _raw_size(project: ProjectPaths, slug: str) -> int:
+    folder = project.raw_region(slug)
+    return sum(p.stat().st_size for p in folder.glob("*") if p.is_file())
 
 
 def _run_regions(
@@ -482,8 +514,18 @@ def _run_regions(
         from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("spawn")
+        # largest regions first (longest-processing-time order) so the workers finish together;
+        # results are returned in the registry's order
+        order = sorted(chosen, key=lambda s: -_raw_size(project, s))
         with ProcessPoolExecutor(max_workers=min(jobs, len(chosen)), mp_context=ctx) as pool:
-            return list(pool.map(_region_job, chosen, *([a] * len(chosen) for a in args)))
+            done = dict(
+                zip(
+                    order,
+                    pool.map(_region_job, order, *([a] * len(order) for a in (*args, True))),
+                    strict=True,
+                )
+            )
+        return [done[s] for s in chosen]
     return [
         run_region(
             registry[s],
