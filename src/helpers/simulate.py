@@ -35,6 +35,7 @@ import pandas as pd
 
 from helpers.codebook import CODEBOOK_COLUMNS
 from helpers.config import ProjectPaths, paths
+from helpers.formatting import MONTHS_ID
 from helpers.provenance import SYNTHETIC_MARKER
 from helpers.schemas import GOLONGAN_ORDER, SKP_RATINGS
 
@@ -49,20 +50,6 @@ DEFAULT_SEED = 14
 FIXED_ZIP_TIME = (2025, 6, 30, 12, 0, 0)
 FIXED_DOC_TIME = "2025-06-30T12:00:00Z"
 
-MONTHS_ID = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
 
 AGREE = ["Sangat tidak setuju", "Tidak setuju", "Netral", "Setuju", "Sangat setuju"]
 SATISFIED = ["Sangat tidak puas", "Tidak puas", "Cukup puas", "Puas", "Sangat puas"]
