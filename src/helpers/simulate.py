@@ -2004,18 +2004,8 @@ def _kobo_codebook_rows(file: str, scale_names: Sequence[str]) -> list[dict]:
             type="drop",
             label="Metadata KoboToolbox (tidak dipakai)",
         )
-        for m in (
-            "start",
-            "end",
-            "_uuid",
-            "_validation_status",
-            "_notes",
-            "_status",
-            "_submitted_by",
-            "__version__",
-            "_tags",
-            "_index",
-        )
+        # the device times and every metadata column but the two kept above
+        for m in ("start", "end", *(m for m in KOBO_META if m not in ("_id", "_submission_time")))
     ]
     rows += [
         dict(
