@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from helpers.config import PROJECT_ROOT, ProjectPaths
-from helpers.pipeline import run_pipeline
+from helpers.pipeline import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK, run_pipeline
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
@@ -47,16 +47,27 @@ def _digest(project: ProjectPaths) -> dict[str, str]:
     return out
 
 
+def _synthesis_regions(project: ProjectPaths) -> list[str]:
+    """The regions the last synthesis ran over (its injected parameter)."""
+    import nbformat
+
+    nb = nbformat.read(project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb", as_version=4)
+    return nb.metadata.papermill.parameters["regions"].split(",")
+
+
 def test_parallel_and_distributed_runs_match_the_sequential_run(project):
     sequential = run_pipeline(REGIONS, project=project, force=True, synthesis=False)
     assert [r.status for r in sequential] == ["ok", "ok"]
     expected = _digest(project)
     assert any(k.endswith("effects.parquet") for k in expected)
 
-    parallel = run_pipeline(REGIONS, project=project, force=True, jobs=2, synthesis=False)
-    assert [r.region for r in parallel] == REGIONS
+    parallel = run_pipeline(REGIONS, project=project, force=True, jobs=2, synthesis=True)
+    assert [r.region for r in parallel] == REGIONS  # the registry's order, not the finish order
     assert [r.status for r in parallel] == ["ok", "ok"]
+    assert all([s.notebook for s in r.steps] == list(REGION_NOTEBOOKS) for r in parallel)
     assert _digest(project) == expected
+    assert _synthesis_regions(project) == REGIONS
+    assert (project.reports / "index.html").is_file()
 
     from distributed import LocalCluster
 
@@ -88,3 +99,21 @@ def test_rebuild_skips_what_did_not_change(project):
     changed = run_pipeline(REGIONS, project=project, force=False)
     assert [r.status for r in changed] == ["skipped", "ok"]
     assert Path(changed[1].report).is_file()
+
+
+def test_parallel_run_with_a_failing_region(project):
+    """A region whose cleaning fails stops there; the other is built and the synthesis runs
+    over it alone."""
+    book = project.raw_region("kemuning_b") / "codebook.csv"
+    original = book.read_bytes()
+    try:
+        book.write_bytes(original.replace(b"Nilai Post-test", b"Nilai Post-test (tidak ada)"))
+        results = run_pipeline(REGIONS, project=project, force=True, jobs=2)
+    finally:
+        book.write_bytes(original)
+    ok, failed = results[:2]
+    assert ok.status == "ok" and project.report_file("kemuning").is_file()
+    assert failed.status == "failed" and failed.failing.startswith("01-clean-survey cell")
+    ran = [s.notebook for s in failed.steps]
+    assert "03-estimate-effects" not in ran and "04-region-report" not in ran
+    assert _synthesis_regions(project) == ["kemuning"]

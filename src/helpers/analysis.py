@@ -53,10 +53,16 @@ IKM_ELEMENTS = tuple(f"u{i}" for i in range(1, 10))
 
 
 def load_processed(region: Region, *, project: ProjectPaths = paths) -> dict[str, pd.DataFrame]:
-    """Read the region's processed tables (those notebook 01 wrote)."""
+    """Read the region's processed tables (those notebook 01 wrote).
+
+    Interview codes (kind ``codes``) are notebook 02's and are not read here, so notebook 03
+    depends on 01 only (the pipeline runs 02 beside them).
+    """
     folder = project.processed_region(region.slug)
     out = {}
-    for name in region.tables:
+    for name, spec in region.tables.items():
+        if spec.kind == "codes":
+            continue
         path = folder / f"{name}.parquet"
         if path.is_file():
             out[name] = pd.read_parquet(path)

@@ -45,6 +45,7 @@ from helpers.storage import write_text_atomic
 __all__ = [
     "REGION_NOTEBOOKS",
     "SYNTHESIS_NOTEBOOK",
+    "NOTEBOOK_NEEDS",
     "StepResult",
     "RegionResult",
     "notebook_parameters",
@@ -52,6 +53,7 @@ __all__ = [
     "run_notebook",
     "run_region",
     "run_pipeline",
+    "estimated_seconds",
     "main",
 ]
 
@@ -62,6 +64,16 @@ REGION_NOTEBOOKS = (
     "04-region-report",
 )
 SYNTHESIS_NOTEBOOK = "05-synthesis"
+# what each notebook reads from the ones before it (the parallel executor runs the others
+# side by side): 01 and 02 read only raw data, 03 reads 01's tables, 04 reads everything
+NOTEBOOK_NEEDS: Mapping[str, tuple[str, ...]] = {
+    "01-clean-survey": (),
+    "02-clean-interviews": (),
+    "03-estimate-effects": ("01-clean-survey",),
+    "04-region-report": ("01-clean-survey", "02-clean-interviews", "03-estimate-effects"),
+}
+# the synthesis reads each region's effects, written by 03
+NOTEBOOK_NEEDS_SYNTHESIS = "03-estimate-effects"
 DEFAULT_TIMEOUT = 600
 
 
@@ -177,7 +189,7 @@ def _register_shared_kernel_engine() -> None:
 
     papermill starts a kernel (and so pays the imports) for every notebook; the region's four
     notebooks can share one. Each notebook still runs through papermill (parameters injected,
-    progress and errors recorded, output saved as it runs) and starts from an empty namespace
+    progress and errors recorded) and starts from an empty namespace
     (``%reset -f``); only the imported modules stay cached in the kernel.
     """
     from papermill.clientwrap import PapermillNotebookClient
@@ -200,6 +212,7 @@ def _register_shared_kernel_engine() -> None:
             start_timeout=60,
             execution_timeout=None,
             km=None,
+            keep_on_failure=None,
             **kwargs,
         ):
             kwargs.pop("input_path", None)
@@ -216,7 +229,16 @@ def _register_shared_kernel_engine() -> None:
                 stderr_file=stderr_file,
                 **kwargs,
             )
-            return client.execute()
+            try:
+                return client.execute()
+            except BaseException:
+                # the notebook is not saved after every cell (that is a fifth of the run
+                # time); when the kernel dies or a cell times out, keep the cells run so far
+                if keep_on_failure:
+                    from papermill.iorw import write_ipynb
+
+                    write_ipynb(nb_man.nb, keep_on_failure)
+                raise
 
     if SHARED_KERNEL_ENGINE not in papermill_engines._engines:
         papermill_engines.register(SHARED_KERNEL_ENGINE, SharedKernelEngine)
@@ -244,10 +266,17 @@ class RegionKernel:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def discard(self) -> None:
+        """Shut the kernel down now; the next notebook starts a fresh one. After a cell timed
+        out the kernel may still be running it, and would hold up every notebook after."""
         from jupyter_core.utils import run_sync
 
-        if self._km is not None and self._km.has_kernel:
-            run_sync(self._km.shutdown_kernel)(now=True)
+        if self._km is not None:
+            if self._km.has_kernel:
+                run_sync(self._km.shutdown_kernel)(now=True)
+            self._km = None  # a manager's sockets are closed with its kernel: make a new one
 
     def ensure_alive(self) -> None:
         """A kernel that died (crash, out of memory) is cleaned up; the next notebook starts
@@ -255,7 +284,7 @@ class RegionKernel:
         from jupyter_core.utils import run_sync
 
         if self._km is not None and self._km.has_kernel and not run_sync(self._km.is_alive)():
-            run_sync(self._km.shutdown_kernel)(now=True)
+            self.discard()
 
 
 def run_notebook(
@@ -296,12 +325,24 @@ def run_notebook(
             cwd=str(cwd or notebook.parent),
             # the kernel's own start-up log (ipykernel's TCP notice) is not for the reader
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            **({"engine_name": SHARED_KERNEL_ENGINE, "km": kernel.km} if kernel else {}),
+            **(
+                {
+                    "engine_name": SHARED_KERNEL_ENGINE,
+                    "km": kernel.km,
+                    # written once at the end (and on failure), not after every cell
+                    "request_save_on_cell_execute": False,
+                    "keep_on_failure": str(tmp),
+                }
+                if kernel
+                else {}
+            ),
         )
     except PapermillExecutionError as exc:
         status, cell, error = "failed", exc.cell_index, f"{exc.ename}: {exc.evalue}"
     except Exception as exc:  # kernel died, timeout, unreadable notebook: keep going
         status, error = "failed", f"{type(exc).__name__}: {exc}"
+        if kernel is not None:
+            kernel.discard()
         if tmp.exists():
             cell, found = _failing_cell(tmp)
             error = found or error
@@ -353,23 +394,12 @@ def is_up_to_date(region: Region, *, project: ProjectPaths = paths) -> bool:
     )
 
 
-def run_region(
-    region: Region,
-    *,
-    project: ProjectPaths = paths,
-    timeout: int = DEFAULT_TIMEOUT,
-    kernel_name: str = "python3",
-    export: bool = True,
-    force: bool = True,
-    progress: Callable[[str], None] | None = None,
-    kernel: RegionKernel | None = None,
-) -> RegionResult:
-    """Run notebooks 01-04 for one region and export its HTML report.
-
-    With ``force=False`` a region whose inputs are unchanged since its last successful build
-    (see :func:`region_fingerprint`) is skipped.
+def _prepare_region(
+    region: Region, project: ProjectPaths, force: bool, say: Callable[[str], None]
+) -> RegionResult | None:
+    """Check a region before its notebooks run. Return its final result when it cannot start
+    or is unchanged (skipped); otherwise clear its stamp and stale temporaries and return None.
     """
-    say = progress or (lambda _msg: None)
     result = RegionResult(region.slug)
     problems = check_region_files(region, project)
     if problems:
@@ -392,30 +422,51 @@ def run_region(
     ):
         remove_stale_temporaries(folder)
     remove_stale_temporaries(project.reports, targets=[f"{region.slug}.html"])
-    with contextlib.ExitStack() as stack:
-        if kernel is None:  # one kernel, so one set of imports, per region at least
-            kernel = stack.enter_context(RegionKernel(kernel_name))
-        for name in REGION_NOTEBOOKS:
-            nb = project.notebooks / f"{name}.ipynb"
-            if not nb.is_file():
-                result.error = f"{nb}: notebook missing"
-                break
-            say(f"[{region.slug}] {name} ...")
-            step = run_notebook(
-                nb,
-                project.build / region.slug / f"{name}.ipynb",
-                region.parameters(),
-                timeout=timeout,
-                kernel_name=kernel_name,
-                kernel=kernel,
-            )
-            result.steps.append(step)
-            say(
-                f"[{region.slug}] {name} {step.status} in {step.seconds:.1f}s"
-                + (f" (cell {step.cell}: {step.error})" if step.status != "ok" else "")
-            )
-            if step.status != "ok":
-                break
+    for name in REGION_NOTEBOOKS:
+        if not (project.notebooks / f"{name}.ipynb").is_file():
+            result.error = f"{project.notebooks / f'{name}.ipynb'}: notebook missing"
+            say(f"[{region.slug}] cannot start: {result.error}")
+            return result
+    return None
+
+
+def _run_step(
+    region: Region,
+    name: str,
+    project: ProjectPaths,
+    *,
+    timeout: int,
+    kernel_name: str,
+    kernel: RegionKernel | None,
+    say: Callable[[str], None],
+) -> StepResult:
+    """Run one of the region's notebooks, saying when it starts and how it ended."""
+    say(f"[{region.slug}] {name} ...")
+    step = run_notebook(
+        project.notebooks / f"{name}.ipynb",
+        project.build / region.slug / f"{name}.ipynb",
+        region.parameters(),
+        timeout=timeout,
+        kernel_name=kernel_name,
+        kernel=kernel,
+    )
+    say(
+        f"[{region.slug}] {name} {step.status} in {step.seconds:.1f}s"
+        + (f" (cell {step.cell}: {step.error})" if step.status != "ok" else "")
+    )
+    return step
+
+
+def _finish_region(
+    region: Region,
+    project: ProjectPaths,
+    result: RegionResult,
+    say: Callable[[str], None],
+    *,
+    export: bool = True,
+) -> None:
+    """After notebook 04: export the report, scan the outputs for disclosure, and stamp the
+    region as built (``result`` is updated in place)."""
     if export and result.status == "ok":
         from helpers.report import export_report
 
@@ -442,6 +493,46 @@ def run_region(
         write_text_atomic(
             _stamp_file(project, region.slug), region_fingerprint(region, project=project)
         )
+
+
+def run_region(
+    region: Region,
+    *,
+    project: ProjectPaths = paths,
+    timeout: int = DEFAULT_TIMEOUT,
+    kernel_name: str = "python3",
+    export: bool = True,
+    force: bool = True,
+    progress: Callable[[str], None] | None = None,
+    kernel: RegionKernel | None = None,
+) -> RegionResult:
+    """Run notebooks 01-04 for one region, in order, and export its HTML report.
+
+    With ``force=False`` a region whose inputs are unchanged since its last successful build
+    (see :func:`region_fingerprint`) is skipped.
+    """
+    say = progress or (lambda _msg: None)
+    early = _prepare_region(region, project, force, say)
+    if early is not None:
+        return early
+    result = RegionResult(region.slug)
+    with contextlib.ExitStack() as stack:
+        if kernel is None:  # one kernel, so one set of imports, per region at least
+            kernel = stack.enter_context(RegionKernel(kernel_name))
+        for name in REGION_NOTEBOOKS:
+            step = _run_step(
+                region,
+                name,
+                project,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                kernel=kernel,
+                say=say,
+            )
+            result.steps.append(step)
+            if step.status != "ok":
+                break
+    _finish_region(region, project, result, say, export=export)
     return result
 
 
@@ -449,7 +540,7 @@ _WORKER_KERNEL: RegionKernel | None = None
 
 
 def _worker_kernel(kernel_name: str) -> RegionKernel:
-    """The kernel a local worker process keeps for all the regions it runs (shut down when
+    """The kernel a local worker process keeps for all the notebooks it runs (shut down when
     the worker exits)."""
     global _WORKER_KERNEL
     if _WORKER_KERNEL is None:
@@ -460,27 +551,267 @@ def _worker_kernel(kernel_name: str) -> RegionKernel:
     return _WORKER_KERNEL
 
 
-def _region_job(
-    slug: str, root: str, timeout: int, kernel_name: str, force: bool, reuse_kernel: bool = False
-) -> RegionResult:
-    """One region in a worker process (parallel or distributed executors)."""
+def _print_progress(message: str) -> None:
+    print(message, flush=True)
+
+
+def _region_job(slug: str, root: str, timeout: int, kernel_name: str, force: bool) -> RegionResult:
+    """One whole region in a Dask worker (the distributed executor)."""
     project = ProjectPaths(Path(root))
     region = load_registry(project.config_file)[slug]
-    kernel = _worker_kernel(kernel_name) if reuse_kernel else None
     return run_region(
         region,
         project=project,
         timeout=timeout,
         kernel_name=kernel_name,
         force=force,
-        progress=lambda m: print(m, flush=True),
-        kernel=kernel,
+        progress=_print_progress,
+    )
+
+
+_WORKER_REGISTRY: dict[tuple[str, int, int], Mapping[str, Region]] = {}
+
+
+def _worker_registry(project: ProjectPaths) -> Mapping[str, Region]:
+    """The registry, read once per worker (and again only if the file changes): at national
+    scale it has hundreds of entries and a worker runs thousands of notebooks."""
+    st = project.config_file.stat()
+    key = (str(project.config_file), st.st_mtime_ns, st.st_size)
+    if key not in _WORKER_REGISTRY:
+        _WORKER_REGISTRY.clear()
+        _WORKER_REGISTRY[key] = load_registry(project.config_file)
+    return _WORKER_REGISTRY[key]
+
+
+def _step_job(
+    slug: str, name: str, root: str, timeout: int, kernel_name: str, finish: bool
+) -> tuple[StepResult, Path | None, str | None]:
+    """One notebook of one region in a local worker (the parallel executor), in the worker's
+    kernel. After the last notebook (``finish``) also the export, the disclosure scan and the
+    stamp. Returns the step, the report written (or None) and the region's error (or None)."""
+    project = ProjectPaths(Path(root))
+    region = _worker_registry(project)[slug]
+    step = _run_step(
+        region,
+        name,
+        project,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        kernel=_worker_kernel(kernel_name),
+        say=_print_progress,
+    )
+    if not finish or step.status != "ok":
+        return step, None, None
+    done = RegionResult(slug, steps=[step])
+    _finish_region(region, project, done, _print_progress)
+    return step, done.report, done.error
+
+
+def _synthesis_job(regions: list[str], root: str, timeout: int, kernel_name: str) -> RegionResult:
+    """The synthesis in a local worker's (already warm) kernel."""
+    return _run_synthesis(
+        regions,
+        ProjectPaths(Path(root)),
+        timeout=timeout,
+        kernel_name=kernel_name,
+        kernel=_worker_kernel(kernel_name),
+        say=_print_progress,
     )
 
 
 def _raw_size(project: ProjectPaths, slug: str) -> int:
     folder = project.raw_region(slug)
     return sum(p.stat().st_size for p in folder.glob("*") if p.is_file())
+
+
+def _last_duration(executed: Path) -> float | None:
+    """Seconds the notebook took in its last run (papermill's record in the executed copy)."""
+    try:
+        meta = json.loads(executed.read_text(encoding="utf-8"))["metadata"]["papermill"]
+        return float(meta["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def estimated_seconds(
+    slugs: Sequence[str], *, project: ProjectPaths = paths
+) -> dict[tuple[str, str], float]:
+    """How long each region's notebooks are expected to take, for scheduling.
+
+    A notebook's time in the last build (kept in its executed copy) is the estimate. A region
+    never built is estimated from its raw data size, at the median seconds per byte that the
+    same notebook took in the regions that were built (1 per byte when none was: then only the
+    sizes' ratios matter).
+    """
+    seen = {
+        (s, n): _last_duration(project.build / s / f"{n}.ipynb")
+        for s in slugs
+        for n in REGION_NOTEBOOKS
+    }
+    sizes = {s: max(_raw_size(project, s), 1) for s in slugs}
+    out: dict[tuple[str, str], float] = {}
+    for name in REGION_NOTEBOOKS:
+        rates = sorted(seen[s, name] / sizes[s] for s in slugs if seen[s, name] is not None)
+        rate = rates[len(rates) // 2] if rates else 1.0
+        for s in slugs:
+            known = seen[s, name]
+            out[s, name] = known if known is not None else rate * sizes[s]
+    return out
+
+
+def _failed_step(name: str, output: Path, exc: BaseException) -> StepResult:
+    return StepResult(name, "failed", 0.0, output, None, f"{type(exc).__name__}: {exc}")
+
+
+class _ParallelRun:
+    """The local parallel executor's bookkeeping: which notebooks may start, what ended, and
+    when the synthesis can run (see :mod:`helpers.scheduling`).
+
+    Per region, a notebook starts when those it needs (:data:`NOTEBOOK_NEEDS`) ended ok; a
+    failed notebook stops the region's later ones. The synthesis needs only each region's
+    effects (notebook 03), so it runs as soon as every region is past 03, beside the last
+    reports; if a region then fails, it runs again without that region, so the result is the
+    sequential run's.
+    """
+
+    def __init__(
+        self,
+        chosen: Sequence[str],
+        registry: Mapping[str, Region],
+        *,
+        project: ProjectPaths,
+        timeout: int,
+        kernel_name: str,
+        force: bool,
+        synthesis: bool,
+        say: Callable[[str], None],
+    ) -> None:
+        self.chosen, self.project, self.force, self.say = list(chosen), project, force, say
+        self.args = (str(project.root), timeout, kernel_name)
+        self.results: dict[str, RegionResult] = {}
+        self.todo: list[str] = []
+        for slug in chosen:
+            early = _prepare_region(registry[slug], project, force, say)
+            self.results[slug] = early or RegionResult(slug)
+            if early is None:
+                self.todo.append(slug)
+        self.ended: dict[str, dict[str, StepResult]] = {s: {} for s in self.todo}
+        self.started: set[tuple[str, str]] = set()
+        syn_notebook = project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"
+        self.synthesis = synthesis and syn_notebook.is_file()
+        self.syn_result: RegionResult | None = RegionResult("__synthesis__") if synthesis else None
+        self.syn_regions: list[str] | None = None  # the regions of the last synthesis started
+        self.syn_running = False
+        costs = estimated_seconds(self.todo, project=project)
+        after: dict[Any, list[Any]] = {node: [] for node in costs}
+        for slug, name in costs:
+            for need in NOTEBOOK_NEEDS[name]:
+                after[slug, need].append((slug, name))
+        from helpers.scheduling import critical_path
+
+        self.rank = critical_path(costs, after)
+
+    def _failed(self, slug: str) -> bool:
+        return self.results[slug].status == "failed"
+
+    def _step_task(self, slug: str, name: str) -> Any:
+        from helpers.scheduling import Task
+
+        self.started.add((slug, name))
+        finish = name == REGION_NOTEBOOKS[-1]
+        return Task(
+            (slug, name), _step_job, (slug, name, *self.args, finish), self.rank[slug, name]
+        )
+
+    def _ready(self, slug: str) -> list[Any]:
+        if self._failed(slug):
+            return []
+        ok = {n for n, s in self.ended[slug].items() if s.status == "ok"}
+        return [
+            self._step_task(slug, n)
+            for n in REGION_NOTEBOOKS
+            if (slug, n) not in self.started and all(need in ok for need in NOTEBOOK_NEEDS[n])
+        ]
+
+    def initial(self) -> list[Any]:
+        return [task for slug in self.todo for task in self._ready(slug)] + self._synthesis()
+
+    def _synthesis(self) -> list[Any]:
+        """The synthesis task, when it is due (see the class notes), else nothing."""
+        if not self.synthesis or self.syn_running:
+            return []
+        needed = NOTEBOOK_NEEDS_SYNTHESIS
+        if any(not self._failed(s) and needed not in self.ended[s] for s in self.todo):
+            return []
+        regions = [s for s in self.chosen if not self._failed(s)]
+        if regions == self.syn_regions:
+            return []
+        self.syn_regions = regions
+        if not regions:
+            self.syn_result = RegionResult("__synthesis__")
+            return []
+        if not self.force and _synthesis_up_to_date(regions, self.project):
+            self.syn_result = _skipped_synthesis(self.project, self.say)
+            return []
+        from helpers.scheduling import Task
+
+        self.syn_running = True
+        return [Task("__synthesis__", _synthesis_job, (regions, *self.args), priority=0.0)]
+
+    def on_result(self, outcome: Any) -> list[Any]:
+        """Record what a task gave back; return the tasks that became ready."""
+        if outcome.task.key == "__synthesis__":
+            self.syn_running = False
+            if outcome.ok:
+                self.syn_result = outcome.result
+            else:
+                output = self.project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb"
+                self.syn_result = RegionResult(
+                    "__synthesis__", steps=[_failed_step(SYNTHESIS_NOTEBOOK, output, outcome.error)]
+                )
+            return self._synthesis()
+        slug, name = outcome.task.key
+        result = self.results[slug]
+        if outcome.ok:
+            step, report, error = outcome.result
+            result.report, result.error = report or result.report, error or result.error
+        else:  # the worker itself failed (it died, or the job raised outside the notebook)
+            step = _failed_step(name, self.project.build / slug / f"{name}.ipynb", outcome.error)
+        self.ended[slug][name] = step
+        result.steps = [self.ended[slug][n] for n in REGION_NOTEBOOKS if n in self.ended[slug]]
+        return self._ready(slug) + self._synthesis()
+
+
+def _run_parallel(
+    chosen: Sequence[str],
+    registry: Mapping[str, Region],
+    *,
+    project: ProjectPaths,
+    timeout: int,
+    kernel_name: str,
+    force: bool,
+    jobs: int,
+    synthesis: bool,
+    progress: Callable[[str], None] | None,
+) -> tuple[list[RegionResult], RegionResult | None]:
+    """Notebooks of all regions on ``jobs`` local processes, most urgent first (see
+    :class:`_ParallelRun`); the results come back in the registry's order."""
+    from helpers.scheduling import run_tasks
+
+    run = _ParallelRun(
+        chosen,
+        registry,
+        project=project,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        force=force,
+        synthesis=synthesis,
+        say=progress or (lambda _m: None),
+    )
+    first = run.initial()
+    if first:
+        run_tasks(first, run.on_result, workers=jobs)
+    return [run.results[s] for s in chosen], run.syn_result
 
 
 def _run_regions(
@@ -491,41 +822,23 @@ def _run_regions(
     timeout: int,
     kernel_name: str,
     force: bool,
-    jobs: int,
     scheduler: str | None,
     progress: Callable[[str], None] | None,
     kernel: RegionKernel | None = None,
 ) -> list[RegionResult]:
-    """Sequential (in ``kernel``), local-parallel (``jobs`` processes) or Dask-distributed
-    execution; the results come back in the registry's order whatever the executor."""
-    args = (str(project.root), timeout, kernel_name, force)
+    """Whole regions, sequentially (in ``kernel``) or on a Dask distributed scheduler; the
+    results come back in the registry's order whatever the executor."""
     if scheduler:
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - distributed is a dependency
             raise ConfigError("--scheduler needs the 'distributed' package") from exc
+        args = (str(project.root), timeout, kernel_name, force)
         with Client(scheduler) as client:
             futures = [
                 client.submit(_region_job, s, *args, key=f"region-{s}", pure=False) for s in chosen
             ]
             return client.gather(futures)
-    if jobs > 1 and len(chosen) > 1:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        ctx = multiprocessing.get_context("spawn")
-        # largest regions first (longest-processing-time order) so the workers finish together;
-        # results are returned in the registry's order
-        order = sorted(chosen, key=lambda s: -_raw_size(project, s))
-        with ProcessPoolExecutor(max_workers=min(jobs, len(chosen)), mp_context=ctx) as pool:
-            done = dict(
-                zip(
-                    order,
-                    pool.map(_region_job, order, *([a] * len(order) for a in (*args, True))),
-                    strict=True,
-                )
-            )
-        return [done[s] for s in chosen]
     return [
         run_region(
             registry[s],
@@ -548,6 +861,62 @@ def _synthesis_fingerprint(regions: Sequence[str], project: ProjectPaths) -> str
     return h.hexdigest()
 
 
+def _synthesis_stamp(project: ProjectPaths) -> Path:
+    return project.build / ".synthesis.fingerprint"
+
+
+def _synthesis_up_to_date(regions: Sequence[str], project: ProjectPaths) -> bool:
+    stamp = _synthesis_stamp(project)
+    return (
+        (project.reports / "synthesis.html").is_file()
+        and stamp.is_file()
+        and stamp.read_text().strip() == _synthesis_fingerprint(regions, project)
+    )
+
+
+def _skipped_synthesis(project: ProjectPaths, say: Callable[[str], None]) -> RegionResult:
+    say("[synthesis] unchanged since the last build: skipped")
+    return RegionResult("__synthesis__", skipped=True, report=project.reports / "synthesis.html")
+
+
+def _run_synthesis(
+    regions: Sequence[str],
+    project: ProjectPaths,
+    *,
+    timeout: int,
+    kernel_name: str,
+    kernel: RegionKernel | None,
+    say: Callable[[str], None],
+) -> RegionResult:
+    """Run notebook 05 over ``regions``, export ``reports/synthesis.html`` and stamp it."""
+    result = RegionResult("__synthesis__")
+    stamp = _synthesis_stamp(project)
+    say(f"[synthesis] {SYNTHESIS_NOTEBOOK} ...")
+    stamp.unlink(missing_ok=True)
+    step = run_notebook(
+        project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb",
+        project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb",
+        {"regions": ",".join(regions)},
+        timeout=timeout,
+        kernel_name=kernel_name,
+        kernel=kernel,
+    )
+    result.steps.append(step)
+    say(f"[synthesis] {SYNTHESIS_NOTEBOOK} {step.status} in {step.seconds:.1f}s")
+    if step.status == "ok":
+        from helpers.report import export_report
+
+        try:
+            result.report = export_report(
+                step.output, project.reports / "synthesis.html", language="id"
+            )
+        except Exception as exc:  # the regions' reports stand without it
+            result.error = f"export failed: {type(exc).__name__}: {exc}"
+        else:
+            write_text_atomic(stamp, _synthesis_fingerprint(regions, project))
+    return result
+
+
 def run_pipeline(
     regions: Sequence[str] | None = None,
     *,
@@ -564,9 +933,10 @@ def run_pipeline(
 
     The whole registry is validated, and every named region checked, before anything runs.
     ``force=False`` skips regions (and the synthesis) whose inputs did not change;
-    ``jobs`` runs regions in that many local processes, each with its own kernels;
-    ``scheduler`` sends each region to a Dask distributed scheduler at that address (its
-    workers must see the same project folder).
+    ``jobs`` runs notebooks on that many local processes, each keeping one kernel, with
+    notebooks of different regions side by side (a region's own notebooks still wait for
+    those they need); ``scheduler`` sends each region to a Dask distributed scheduler at that
+    address (its workers must see the same project folder).
     """
     registry = load_registry(project.config_file)
     chosen = list(regions) if regions else list(registry)
@@ -575,11 +945,9 @@ def run_pipeline(
         raise ConfigError(f"unknown region(s) {unknown}; known regions: {sorted(registry)}")
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
-    with contextlib.ExitStack() as stack:
-        # a sequential run shares one kernel (one set of imports) across every notebook
-        sequential = scheduler is None and (jobs == 1 or len(chosen) == 1)
-        shared = stack.enter_context(RegionKernel(kernel_name)) if sequential else None
-        results = _run_regions(
+    say = progress or (lambda _m: None)
+    if scheduler is None and jobs > 1 and len(chosen) > 1:
+        results, syn_result = _run_parallel(
             chosen,
             registry,
             project=project,
@@ -587,76 +955,48 @@ def run_pipeline(
             kernel_name=kernel_name,
             force=force,
             jobs=jobs,
-            scheduler=scheduler,
+            synthesis=synthesis,
             progress=progress,
-            kernel=shared,
         )
-        failed_synthesis = (
-            _synthesis_and_index(
-                results,
+    else:
+        with contextlib.ExitStack() as stack:
+            # a sequential run shares one kernel (one set of imports) across every notebook
+            shared = stack.enter_context(RegionKernel(kernel_name)) if scheduler is None else None
+            results = _run_regions(
+                chosen,
                 registry,
                 project=project,
                 timeout=timeout,
                 kernel_name=kernel_name,
                 force=force,
+                scheduler=scheduler,
                 progress=progress,
                 kernel=shared,
             )
-            if synthesis
-            else None
-        )
-    return [*results, failed_synthesis] if failed_synthesis else results
-
-
-def _synthesis_and_index(
-    results: Sequence[RegionResult],
-    registry: Mapping[str, Region],
-    *,
-    project: ProjectPaths,
-    timeout: int,
-    kernel_name: str,
-    force: bool,
-    progress: Callable[[str], None] | None,
-    kernel: RegionKernel | None,
-) -> RegionResult | None:
-    """Run the synthesis (unless unchanged), then write the index; return the synthesis's
-    result when it failed (so the run summary lists it), else None."""
+            syn_result = None
+            if synthesis:
+                done = [r.region for r in results if r.succeeded]
+                syn_notebook = project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"
+                if not done or not syn_notebook.is_file():
+                    syn_result = RegionResult("__synthesis__")
+                elif not force and _synthesis_up_to_date(done, project):
+                    syn_result = _skipped_synthesis(project, say)
+                else:
+                    syn_result = _run_synthesis(
+                        done,
+                        project,
+                        timeout=timeout,
+                        kernel_name=kernel_name,
+                        kernel=shared,
+                        say=say,
+                    )
+    if syn_result is None:
+        return results
     from helpers.report import build_index
 
-    say = progress or (lambda _m: None)
-    syn = project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"
-    syn_result = RegionResult("__synthesis__")
-    done = [r.region for r in results if r.succeeded]
-    target = project.reports / "synthesis.html"
-    stamp = project.build / ".synthesis.fingerprint"
-    fingerprint = _synthesis_fingerprint(done, project) if done else ""
-    if (
-        not force
-        and target.is_file()
-        and stamp.is_file()
-        and stamp.read_text().strip() == fingerprint
-    ):
-        syn_result.skipped, syn_result.report = True, target
-        say("[synthesis] unchanged since the last build: skipped")
-    elif syn.is_file() and done:
-        say(f"[synthesis] {SYNTHESIS_NOTEBOOK} ...")
-        stamp.unlink(missing_ok=True)
-        step = run_notebook(
-            syn,
-            project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb",
-            {"regions": ",".join(done)},
-            timeout=timeout,
-            kernel_name=kernel_name,
-            kernel=kernel,
-        )
-        syn_result.steps.append(step)
-        if step.status == "ok":
-            from helpers.report import export_report
-
-            syn_result.report = export_report(step.output, target, language="id")
-            write_text_atomic(stamp, fingerprint)
     build_index(results, registry, project=project, synthesis=syn_result)
-    return syn_result if syn_result.steps and syn_result.status != "ok" else None
+    failed = syn_result.steps and syn_result.status != "ok"
+    return [*results, syn_result] if failed else results
 
 
 def summary_table(results: Sequence[RegionResult]) -> str:

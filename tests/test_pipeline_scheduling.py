@@ -1,0 +1,153 @@
+"""The parallel executor's bookkeeping (helpers.pipeline._ParallelRun), driven by hand: which
+notebooks may start, what a failure stops, and when the synthesis runs (and runs again).
+
+No notebook runs here; outcomes are made up. The real parallel run is compared with the
+sequential one in test_pipeline_executors.py (slow)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers.config import PROJECT_ROOT, ProjectPaths, load_registry
+from helpers.pipeline import (
+    NOTEBOOK_NEEDS,
+    REGION_NOTEBOOKS,
+    SYNTHESIS_NOTEBOOK,
+    StepResult,
+    _ParallelRun,
+    estimated_seconds,
+)
+from helpers.scheduling import Outcome
+
+CLEAN, CODES, ESTIMATE, REPORT = REGION_NOTEBOOKS
+SLUGS = ["big", "small"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> ProjectPaths:
+    doc = yaml.safe_load((PROJECT_ROOT / "config" / "regions.yaml").read_text(encoding="utf-8"))
+    base = next(r for r in doc["regions"] if r["slug"] == "kemuning")
+    doc["regions"] = [{**base, "slug": s, "name": f"Uji {s}"} for s in SLUGS]
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
+    shutil.copytree(PROJECT_ROOT / "notebooks", tmp_path / "notebooks")
+    for slug in SLUGS:
+        shutil.copytree(PROJECT_ROOT / "data" / "raw" / "kemuning", tmp_path / "data/raw" / slug)
+    # "big" has more raw data, so it is expected to take longer
+    extra = tmp_path / "data/raw/big/padding.csv"
+    extra.write_text("x\n" + "1\n" * 200_000)
+    return ProjectPaths(tmp_path)
+
+
+def _run(project: ProjectPaths, **kw) -> _ParallelRun:
+    registry = load_registry(project.config_file)
+    opts = dict(timeout=60, kernel_name="python3", force=True, synthesis=True, say=lambda m: None)
+    return _ParallelRun(SLUGS, registry, project=project, **{**opts, **kw})
+
+
+def _ok(project, task, status="ok", report=None, error=None) -> Outcome:
+    slug, name = task.key
+    step = StepResult(name, status, 1.0, project.build / slug / f"{name}.ipynb")
+    return Outcome(task, result=(step, report, error))
+
+
+def _keys(tasks) -> list:
+    return [t.key for t in tasks]
+
+
+def test_notebooks_start_when_what_they_need_ended(project):
+    run = _run(project)
+    first = run.initial()
+    # 01 and 02 of both regions are ready; 01 of the bigger region is the most urgent
+    assert sorted(_keys(first)) == sorted((s, n) for s in SLUGS for n in (CLEAN, CODES))
+    assert max(first, key=lambda t: t.priority).key == ("big", CLEAN)
+    by_key = {t.key: t for t in first}
+    assert _keys(run.on_result(_ok(project, by_key["big", CODES]))) == []  # 04 still waits
+    (estimate,) = run.on_result(_ok(project, by_key["big", CLEAN]))
+    assert estimate.key == ("big", ESTIMATE)
+    (report,) = run.on_result(_ok(project, estimate))
+    assert report.key == ("big", REPORT) and report.args[-1] is True  # the last one also exports
+    assert run.on_result(_ok(project, report, report=Path("big.html"))) == []
+    assert run.results["big"].status == "ok"
+    assert [s.notebook for s in run.results["big"].steps] == list(REGION_NOTEBOOKS)
+
+
+def test_a_failed_notebook_stops_its_region_only(project):
+    run = _run(project)
+    by_key = {t.key: t for t in run.initial()}
+    assert run.on_result(_ok(project, by_key["small", CLEAN], status="failed")) == []
+    assert run.on_result(_ok(project, by_key["small", CODES])) == []  # 04 never starts
+    assert run.results["small"].status == "failed"
+    assert run.results["small"].failing == CLEAN
+    (estimate,) = run.on_result(_ok(project, by_key["big", CLEAN]))
+    assert estimate.key == ("big", ESTIMATE)
+
+
+def test_a_worker_that_died_fails_the_step_with_its_error(project):
+    run = _run(project)
+    by_key = {t.key: t for t in run.initial()}
+    run.on_result(Outcome(by_key["big", CLEAN], error=RuntimeError("worker died")))
+    step = run.results["big"].steps[0]
+    assert step.status == "failed" and "worker died" in step.error
+
+
+def test_synthesis_starts_once_every_region_is_past_03_and_reruns_without_a_late_failure(
+    project,
+):
+    run = _run(project)
+    by_key = {t.key: t for t in run.initial()}
+    for slug in SLUGS:
+        run.on_result(_ok(project, by_key[slug, CODES]))
+    (big_e,) = run.on_result(_ok(project, by_key["big", CLEAN]))
+    (small_e,) = run.on_result(_ok(project, by_key["small", CLEAN]))
+    (big_r,) = run.on_result(_ok(project, big_e))
+    ready = run.on_result(_ok(project, small_e))
+    assert sorted(map(str, _keys(ready))) == sorted(
+        ["('small', '04-region-report')", "__synthesis__"]
+    )
+    synthesis = next(t for t in ready if t.key == "__synthesis__")
+    assert synthesis.args[0] == SLUGS
+    small_r = next(t for t in ready if t.key != "__synthesis__")
+    # the small region's report then fails its disclosure check: the synthesis runs again
+    run.on_result(_ok(project, big_r, report=Path("big.html")))
+    assert run.on_result(_ok(project, small_r, error="disclosure check failed: 1 NIP")) == []
+    from helpers.pipeline import RegionResult
+
+    (again,) = run.on_result(Outcome(synthesis, result=RegionResult("__synthesis__")))
+    assert again.key == "__synthesis__" and again.args[0] == ["big"]
+    assert run.on_result(Outcome(again, result=RegionResult("__synthesis__"))) == []
+
+
+def test_no_synthesis_when_it_is_not_asked_for(project):
+    run = _run(project, synthesis=False)
+    assert run.syn_result is None
+    tasks = run.initial()
+    assert all(t.key != "__synthesis__" for t in tasks)
+
+
+def test_notebook_needs_are_a_dag_over_the_region_notebooks():
+    assert list(NOTEBOOK_NEEDS) == list(REGION_NOTEBOOKS)
+    for i, name in enumerate(REGION_NOTEBOOKS):
+        assert set(NOTEBOOK_NEEDS[name]) <= set(REGION_NOTEBOOKS[:i])
+    assert SYNTHESIS_NOTEBOOK not in NOTEBOOK_NEEDS
+
+
+def test_estimates_come_from_the_last_build_else_from_raw_size(project):
+    fresh = estimated_seconds(SLUGS, project=project)
+    assert fresh["big", CLEAN] > fresh["small", CLEAN]  # by raw size, nothing built yet
+    # "small" was built and its 01 took 9 s: that is its estimate, and "big" is scaled from it
+    built = project.build / "small"
+    built.mkdir(parents=True)
+    (built / f"{CLEAN}.ipynb").write_text(
+        json.dumps({"metadata": {"papermill": {"duration": 9.0}}})
+    )
+    (built / f"{CODES}.ipynb").write_text("{ not json")  # unreadable: estimated from size
+    est = estimated_seconds(SLUGS, project=project)
+    assert est["small", CLEAN] == 9.0
+    assert est["big", CLEAN] > 9.0
+    assert est["small", CODES] > 0

@@ -1,0 +1,85 @@
+"""helpers.pipeline.run_notebook in a shared kernel: fresh namespace per notebook, one write at
+the end, and the cells run so far kept when a cell fails or times out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers.pipeline import RegionKernel, run_notebook
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell('label = "a"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    with RegionKernel() as k:
+        yield k
+
+
+def _outputs(path: Path) -> list[str]:
+    nb = nbformat.read(path, as_version=4)
+    return [o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs]
+
+
+def test_notebooks_share_a_kernel_but_not_a_namespace(tmp_path, kernel):
+    first = _notebook(tmp_path / "first.ipynb", "import os\nleft_over = os.getpid()\nprint(label)")
+    second = _notebook(
+        tmp_path / "second.ipynb",
+        "import os\nprint(os.getpid())\nprint('left_over' in globals(), label)",
+    )
+    one = run_notebook(
+        first, tmp_path / "out" / "1.ipynb", {"label": "x"}, timeout=60, kernel=kernel
+    )
+    two = run_notebook(
+        second, tmp_path / "out" / "2.ipynb", {"label": "y"}, timeout=60, kernel=kernel
+    )
+    assert one.status == two.status == "ok"
+    assert _outputs(one.output) == ["x\n"]
+    pid, rest = _outputs(two.output)[0].split("\n", 1)
+    assert rest == "False y\n"  # the first notebook's variables are gone; parameters injected
+    assert not list((tmp_path / "out").glob(".*running*"))  # renamed into place
+
+
+def test_a_failing_cell_is_kept_with_its_error(tmp_path, kernel):
+    nb = _notebook(tmp_path / "bad.ipynb", "print('before')", "raise ValueError('no column X')")
+    step = run_notebook(nb, tmp_path / "out" / "bad.ipynb", {}, timeout=60, kernel=kernel)
+    assert step.status == "failed" and "no column X" in step.error
+    assert step.cell is not None
+    kept = nbformat.read(step.output, as_version=4)
+    assert "before" in "".join(_outputs(step.output))
+    assert any(o.get("ename") == "ValueError" for c in kept.cells for o in c.get("outputs", []))
+
+
+def test_a_timeout_keeps_the_cells_run_so_far_and_the_kernel_recovers(tmp_path, kernel):
+    nb = _notebook(tmp_path / "slow.ipynb", "print('done first')", "import time\ntime.sleep(30)")
+    step = run_notebook(nb, tmp_path / "out" / "slow.ipynb", {}, timeout=2, kernel=kernel)
+    assert step.status == "failed" and "Timeout" in step.error
+    assert step.output.is_file()
+    assert "done first" in "".join(_outputs(step.output))
+    after = _notebook(tmp_path / "after.ipynb", "print(label)")
+    again = run_notebook(after, tmp_path / "out" / "after.ipynb", {}, timeout=60, kernel=kernel)
+    assert again.status == "ok" and _outputs(again.output) == ["a\n"]
+
+
+def test_a_kernel_that_dies_is_replaced_for_the_next_notebook(tmp_path, kernel):
+    nb = _notebook(tmp_path / "die.ipynb", "import os\nos._exit(1)")
+    step = run_notebook(nb, tmp_path / "out" / "die.ipynb", {}, timeout=60, kernel=kernel)
+    assert step.status == "failed"
+    after = _notebook(tmp_path / "after.ipynb", "print(label)")
+    again = run_notebook(after, tmp_path / "out" / "after.ipynb", {}, timeout=60, kernel=kernel)
+    assert again.status == "ok" and _outputs(again.output) == ["a\n"]
