@@ -83,3 +83,15 @@ def test_a_kernel_that_dies_is_replaced_for_the_next_notebook(tmp_path, kernel):
     after = _notebook(tmp_path / "after.ipynb", "print(label)")
     again = run_notebook(after, tmp_path / "out" / "after.ipynb", {}, timeout=60, kernel=kernel)
     assert again.status == "ok" and _outputs(again.output) == ["a\n"]
+
+
+def test_what_survives_a_notebook_is_frozen_out_of_garbage_collection(tmp_path, kernel):
+    """Each later notebook starts with the modules already imported frozen (gc.freeze), so
+    collections stop scanning them; the namespace itself is still emptied."""
+    first = _notebook(tmp_path / "a.ipynb", "import pandas\nbig = list(range(10))")
+    second = _notebook(
+        tmp_path / "b.ipynb", "import gc\nprint(gc.get_freeze_count() > 10_000, 'big' in dir())"
+    )
+    run_notebook(first, tmp_path / "out" / "a.ipynb", {}, timeout=60, kernel=kernel)
+    step = run_notebook(second, tmp_path / "out" / "b.ipynb", {}, timeout=60, kernel=kernel)
+    assert step.status == "ok" and _outputs(step.output) == ["True False\n"]
