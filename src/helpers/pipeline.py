@@ -38,9 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers._imports import skip_slow_optional_imports
 from helpers.config import ProjectPaths, Region, check_region_files, load_registry, paths
 from helpers.errors import ConfigError, PipelineError
 from helpers.storage import write_text_atomic
+
+skip_slow_optional_imports()  # before papermill/nbconvert import nbformat
 
 __all__ = [
     "REGION_NOTEBOOKS",

@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from helpers._imports import skip_slow_optional_imports
 from helpers.config import ProjectPaths, paths
 from helpers.formatting import (
     LABELS,
@@ -32,6 +33,8 @@ from helpers.formatting import (
     fmt_pct,
 )
 from helpers.storage import write_text_atomic
+
+skip_slow_optional_imports()  # before papermill/nbconvert import nbformat
 
 __all__ = [
     "Html",

@@ -1,0 +1,29 @@
+"""helpers._imports: the pipeline's processes do not pay for jsonschema's IRI grammar."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_pipeline_processes_skip_the_slow_iri_grammar_and_still_validate_notebooks():
+    code = (
+        "import sys, helpers.pipeline, nbformat\n"
+        "nb = nbformat.v4.new_notebook()\n"
+        "nbformat.validate(nb)\n"
+        "print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
+
+
+def test_a_process_that_already_imported_it_keeps_it():
+    code = (
+        "import sys, types\n"
+        "sys.modules['rfc3987_syntax'] = types.ModuleType('rfc3987_syntax')\n"
+        "from helpers._imports import skip_slow_optional_imports\n"
+        "skip_slow_optional_imports()\n"
+        "print(sys.modules['rfc3987_syntax'] is not None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
