@@ -95,3 +95,16 @@ def test_what_survives_a_notebook_is_frozen_out_of_garbage_collection(tmp_path, 
     run_notebook(first, tmp_path / "out" / "a.ipynb", {}, timeout=60, kernel=kernel)
     step = run_notebook(second, tmp_path / "out" / "b.ipynb", {}, timeout=60, kernel=kernel)
     assert step.status == "ok" and _outputs(step.output) == ["True False\n"]
+
+
+def test_a_kernel_is_replaced_after_max_notebooks(tmp_path):
+    nb = _notebook(tmp_path / "pid.ipynb", "import os\nprint(os.getpid())")
+    pids = []
+    with RegionKernel(max_notebooks=2) as k:
+        for i in range(3):
+            step = run_notebook(nb, tmp_path / "out" / f"{i}.ipynb", {}, timeout=60, kernel=k)
+            pids.append(_outputs(step.output)[0])
+        assert k.notebooks_run == 1
+    assert pids[0] == pids[1] != pids[2]
+    with pytest.raises(ValueError, match="at least 1"):
+        RegionKernel(max_notebooks=0)

@@ -6,16 +6,18 @@ One command builds everything::
     python -m helpers.pipeline run --region medan  # one (or several) regions
     python -m helpers.pipeline --list              # the regions and their notebooks
     python -m helpers.pipeline run --force         # rebuild even what did not change
-    python -m helpers.pipeline run --jobs 2        # regions in parallel on this machine
+    python -m helpers.pipeline run --jobs 2        # two notebooks at a time on this machine
     python -m helpers.pipeline run --scheduler tcp://host:8786   # on a Dask cluster
 
 A region is rebuilt only when something it depends on changed (raw and review files, its
 registry entry, the notebooks, the helpers code or the pseudonym key); otherwise it is
 skipped and the run says so.
 
-For each region, in sequence, notebooks ``01`` to ``04`` run with the region's parameters from
-the registry. Parameters are checked against each notebook's ``parameters`` cell first: an
-unknown or missing parameter is an error, not papermill's warning. The executed notebooks are
+For each region, notebooks ``01`` to ``04`` run with the region's parameters from the
+registry: in sequence, or with ``--jobs`` as soon as the notebooks they read from have run
+(:data:`NOTEBOOK_NEEDS`), side by side with other regions' notebooks. Parameters are checked
+against each notebook's ``parameters`` cell first: an unknown or missing parameter is an error,
+not papermill's warning. The executed notebooks are
 kept under ``reports/build/<region>/`` for audit, and a failing one is kept there with its error,
 for inspection. A failing region never stops the others; the run ends with a summary table and
 a non-zero exit when any region failed. The report of a region is exported to
@@ -269,11 +271,21 @@ def _register_shared_kernel_engine() -> None:
 
 
 class RegionKernel:
-    """One kernel shared by notebooks (a context manager; shut down on exit): a region's
-    four in a parallel or distributed run, the whole batch in a sequential one."""
+    """One kernel shared by notebooks (a context manager; shut down on exit): the whole batch
+    in a sequential run, all of a worker's notebooks in a parallel one, a region's four in a
+    distributed one.
 
-    def __init__(self, kernel_name: str = "python3") -> None:
+    After ``max_notebooks`` notebooks the kernel is replaced by a fresh one (as a web server
+    recycles its workers), so what a long national-scale run leaves behind in a kernel cannot
+    grow without bound; the cost is one set of imports per ``max_notebooks`` notebooks.
+    """
+
+    def __init__(self, kernel_name: str = "python3", *, max_notebooks: int = 100) -> None:
+        if max_notebooks < 1:
+            raise ValueError(f"max_notebooks must be at least 1, got {max_notebooks}")
         self.kernel_name = kernel_name
+        self.max_notebooks = max_notebooks
+        self.notebooks_run = 0  # by the current kernel
         self._km: Any = None
 
     @property
@@ -304,6 +316,15 @@ class RegionKernel:
             if self._km.has_kernel:
                 run_sync(self._km.shutdown_kernel)(now=True)
             self._km = None  # a manager's sockets are closed with its kernel: make a new one
+        self.notebooks_run = 0
+
+    def ran_one(self) -> None:
+        """Count a notebook run; replace the kernel once it has run ``max_notebooks``."""
+        if self._km is None:  # it was discarded (timeout, died): the next one starts at 0
+            return
+        self.notebooks_run += 1
+        if self.notebooks_run >= self.max_notebooks:
+            self.discard()
 
     def ensure_alive(self) -> None:
         """A kernel that died (crash, out of memory) is cleaned up; the next notebook starts
@@ -373,6 +394,8 @@ def run_notebook(
         if tmp.exists():
             cell, found = _failing_cell(tmp)
             error = found or error
+    if kernel is not None:
+        kernel.ran_one()
     if tmp.exists():
         os.replace(tmp, output)
     return StepResult(notebook.stem, status, time.perf_counter() - start, output, cell, error)
@@ -1062,7 +1085,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--jobs",
         type=int,
         default=1,
-        help="regions run in parallel, each in its own process and kernels (default 1)",
+        help="worker processes, each keeping one kernel; notebooks whose inputs are ready "
+        "run side by side, the longest chain of work first (default 1: in sequence)",
     )
     run.add_argument(
         "--scheduler",
