@@ -159,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-save", action="store_true", help="do not append to results.jsonl")
     args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
     tmp = Path(tempfile.mkdtemp(prefix="asn-bench-"))
     try:
         root = make_copy(tmp)

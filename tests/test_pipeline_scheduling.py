@@ -123,11 +123,73 @@ def test_synthesis_starts_once_every_region_is_past_03_and_reruns_without_a_late
     assert run.on_result(Outcome(again, result=RegionResult("__synthesis__"))) == []
 
 
+def _past_estimates(project, run) -> list:
+    """Drive every region through 01, 02 and 03; return the tasks offered last."""
+    by_key = {t.key: t for t in run.initial()}
+    offered = []
+    for slug in SLUGS:
+        run.on_result(_ok(project, by_key[slug, CODES]))
+        (estimate,) = run.on_result(_ok(project, by_key[slug, CLEAN]))
+        offered = run.on_result(_ok(project, estimate))
+    return offered
+
+
 def test_no_synthesis_when_it_is_not_asked_for(project):
     run = _run(project, synthesis=False)
     assert run.syn_result is None
-    tasks = run.initial()
-    assert all(t.key != "__synthesis__" for t in tasks)
+    offered = _past_estimates(project, run)
+    assert [t.key for t in offered] == [("small", REPORT)]  # and no synthesis
+
+
+def test_the_synthesis_is_offered_when_asked_for(project):
+    offered = _past_estimates(project, _run(project))
+    assert "__synthesis__" in [t.key for t in offered]
+
+
+def test_a_synthesis_whose_regions_all_failed_later_is_withdrawn(project):
+    run = _run(project)
+    by_key = {t.key: t for t in run.initial()}
+    reports = []
+    synthesis = None
+    for slug in SLUGS:
+        run.on_result(_ok(project, by_key[slug, CODES]))
+        (estimate,) = run.on_result(_ok(project, by_key[slug, CLEAN]))
+        for task in run.on_result(_ok(project, estimate)):
+            if task.key == "__synthesis__":
+                synthesis = task
+            else:
+                reports.append(task)
+    # the speculative synthesis ran and wrote its report and stamp
+    project.reports.mkdir(parents=True, exist_ok=True)
+    (project.reports / "synthesis.html").write_text("<p>old</p>")
+    project.build.mkdir(parents=True, exist_ok=True)
+    (project.build / ".synthesis.fingerprint").write_text("x")
+    from helpers.pipeline import RegionResult
+
+    run.on_result(Outcome(synthesis, result=RegionResult("__synthesis__")))
+    # then every region fails its disclosure check, one after the other
+    first, second = reports
+    (rerun,) = run.on_result(_ok(project, first, error="disclosure check failed"))
+    assert rerun.key == "__synthesis__" and rerun.args[0] == [second.key[0]]
+    assert not (project.reports / "synthesis.html").exists()  # withdrawn at once
+    (project.reports / "synthesis.html").write_text("<p>rerun</p>")  # the rerun writes it
+    assert run.on_result(_ok(project, second, error="disclosure check failed")) == []
+    assert run.on_result(Outcome(rerun, result=RegionResult("__synthesis__"))) == []
+    assert not (project.reports / "synthesis.html").exists()
+    assert not (project.build / ".synthesis.fingerprint").exists()
+    assert run.syn_result.steps == [] and not run.syn_result.report
+
+
+def test_a_job_that_raises_outside_the_notebook_returns_a_failed_step(project):
+    """Worker jobs never raise: an exception the main process cannot rebuild would break
+    the pool and fail the other worker's notebook too."""
+    from helpers.pipeline import _step_job
+
+    step, report, error = _step_job(
+        "no_such_region", CLEAN, str(project.root), 60, "python3", False
+    )
+    assert step.status == "failed" and "no_such_region" in step.error
+    assert report is None and error is None
 
 
 def test_notebook_needs_are_a_dag_over_the_region_notebooks():

@@ -135,3 +135,15 @@ def test_critical_path_is_cost_plus_the_costliest_path_after():
 def test_critical_path_refuses_a_cycle():
     with pytest.raises(ValueError, match="cycle"):
         critical_path({"a": 1, "b": 1}, {"a": ["b"], "b": ["a"]})
+
+
+def test_project_errors_cross_the_process_boundary_intact():
+    import pickle
+
+    from helpers.errors import CodebookError, InputFileError
+
+    for cls in (InputFileError, CodebookError):
+        err = cls("data/raw/x/survei.csv", "expected a number", row=3, column="Umur")
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is cls and str(back) == str(err)
+        assert (back.row, back.column, back.path) == (3, "Umur", err.path)

@@ -67,6 +67,16 @@ class InputFileError(HelpersError, ValueError):
             where.append(f"column {column!r}")
         super().__init__(f"{', '.join(where)}: {message}")
 
+    def __reduce__(self):
+        # rebuilt from its parts when it crosses a process boundary (--jobs workers); the
+        # default would call __init__ with the formatted text only, and fail
+        kwargs = {"row": self.row, "column": self.column, "sheet": self.sheet}
+        return (_rebuild_input_error, (type(self), self.path, self.message, kwargs))
+
+
+def _rebuild_input_error(cls: type, path: Path, message: str, kwargs: dict) -> InputFileError:
+    return cls(path, message, **kwargs)
+
 
 class CodebookError(InputFileError):
     """A codebook is malformed or references a column the data do not have."""

@@ -189,17 +189,20 @@ def _failing_cell(nb_path: Path) -> tuple[int | None, str | None]:
 SHARED_KERNEL_ENGINE = "asn_shared_kernel"
 KEPT_CLIENT = "_asn_kept_client"  # the shared kernel's client, kept on its manager
 # run in the shared kernel before each notebook: an empty namespace (IPython's %reset, which
-# also collects garbage), then gc.freeze(): what survived (the imported modules, about 300,000
-# objects) is left out of later collections, so they stop costing 0.2 s each (every %reset
-# pays two, and so do the automatic ones while a notebook runs)
+# also collects garbage), then gc.freeze(): what survived (the imported modules and whatever
+# module state still holds, about 300,000 objects) is left out of later collections, so they
+# stop costing 0.2 s each (every %reset pays two, and so do the automatic ones while a notebook
+# runs). The price: a reference cycle frozen there and dropped later is only freed when the
+# kernel is recycled (RegionKernel.max_notebooks); the notebooks' own variables are collected
+# by the reset before the freeze.
 RESET_NAMESPACE = ("%reset -f", "__import__('gc').freeze()")
 
 
 def _register_shared_kernel_engine() -> None:
     """A papermill engine that runs a notebook in a kernel the caller started and keeps.
 
-    papermill starts a kernel (and so pays the imports) for every notebook; the region's four
-    notebooks can share one. Each notebook still runs through papermill (parameters injected,
+    papermill starts a kernel (and so pays the imports) for every notebook; notebooks can
+    share one (see :class:`RegionKernel`). Each notebook still runs through papermill (parameters injected,
     progress and errors recorded) and starts from an empty namespace (:data:`RESET_NAMESPACE`);
     only the imported modules stay cached in the kernel. The kernel's client is kept too.
     """
@@ -640,33 +643,50 @@ def _step_job(
     kernel. After the last notebook (``finish``) also the export, the disclosure scan and the
     stamp. Returns the step, the report written (or None) and the region's error (or None)."""
     project = ProjectPaths(Path(root))
-    region = _worker_registry(project)[slug]
-    step = _run_step(
-        region,
-        name,
-        project,
-        timeout=timeout,
-        kernel_name=kernel_name,
-        kernel=_worker_kernel(kernel_name),
-        say=_print_progress,
-    )
+    output = project.build / slug / f"{name}.ipynb"
+    # nothing may escape a worker as an exception: one that cannot be rebuilt in the main
+    # process breaks the whole pool, and with it the other worker's notebook
+    try:
+        region = _worker_registry(project)[slug]
+        step = _run_step(
+            region,
+            name,
+            project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            kernel=_worker_kernel(kernel_name),
+            say=_print_progress,
+        )
+    except Exception as exc:
+        return _failed_step(name, output, exc), None, None
     if not finish or step.status != "ok":
         return step, None, None
     done = RegionResult(slug, steps=[step])
-    _finish_region(region, project, done, _print_progress)
+    try:
+        _finish_region(region, project, done, _print_progress)
+    except Exception as exc:
+        done.error = f"{type(exc).__name__}: {exc}"
+        project.report_file(slug).unlink(missing_ok=True)  # unscanned: never published
+        done.report = None
     return step, done.report, done.error
 
 
 def _synthesis_job(regions: list[str], root: str, timeout: int, kernel_name: str) -> RegionResult:
-    """The synthesis in a local worker's (already warm) kernel."""
-    return _run_synthesis(
-        regions,
-        ProjectPaths(Path(root)),
-        timeout=timeout,
-        kernel_name=kernel_name,
-        kernel=_worker_kernel(kernel_name),
-        say=_print_progress,
-    )
+    """The synthesis in a local worker's (already warm) kernel; never raises (see
+    :func:`_step_job`)."""
+    project = ProjectPaths(Path(root))
+    try:
+        return _run_synthesis(
+            regions,
+            project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            kernel=_worker_kernel(kernel_name),
+            say=_print_progress,
+        )
+    except Exception as exc:
+        output = project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb"
+        return RegionResult("__synthesis__", steps=[_failed_step(SYNTHESIS_NOTEBOOK, output, exc)])
 
 
 def _raw_size(project: ProjectPaths, slug: str) -> int:
@@ -796,6 +816,11 @@ class _ParallelRun:
         regions = [s for s in self.chosen if not self._failed(s)]
         if regions == self.syn_regions:
             return []
+        if self.syn_regions is not None:
+            # a region failed after the synthesis included it: withdraw that synthesis now,
+            # whatever happens next (a sequential run would never have written it)
+            (self.project.reports / "synthesis.html").unlink(missing_ok=True)
+            _synthesis_stamp(self.project).unlink(missing_ok=True)
         self.syn_regions = regions
         if not regions:
             self.syn_result = RegionResult("__synthesis__")
@@ -996,7 +1021,7 @@ def run_pipeline(
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
     say = progress or (lambda _m: None)
-    if scheduler is None and jobs > 1 and len(chosen) > 1:
+    if scheduler is None and jobs > 1:
         results, syn_result = _run_parallel(
             chosen,
             registry,
