@@ -767,8 +767,7 @@ class _ParallelRun:
                 self.todo.append(slug)
         self.ended: dict[str, dict[str, StepResult]] = {s: {} for s in self.todo}
         self.started: set[tuple[str, str]] = set()
-        syn_notebook = project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"
-        self.synthesis = synthesis and syn_notebook.is_file()
+        self.synthesis = synthesis
         self.syn_result: RegionResult | None = RegionResult("__synthesis__") if synthesis else None
         self.syn_regions: list[str] | None = None  # the regions of the last synthesis started
         self.syn_running = False
@@ -822,11 +821,9 @@ class _ParallelRun:
             (self.project.reports / "synthesis.html").unlink(missing_ok=True)
             _synthesis_stamp(self.project).unlink(missing_ok=True)
         self.syn_regions = regions
-        if not regions:
-            self.syn_result = RegionResult("__synthesis__")
-            return []
-        if not self.force and _synthesis_up_to_date(regions, self.project):
-            self.syn_result = _skipped_synthesis(self.project, self.say)
+        settled = _settled_synthesis(regions, self.project, force=self.force, say=self.say)
+        if settled is not None:
+            self.syn_result = settled
             return []
         from helpers.scheduling import Task
 
@@ -949,9 +946,19 @@ def _synthesis_up_to_date(regions: Sequence[str], project: ProjectPaths) -> bool
     )
 
 
-def _skipped_synthesis(project: ProjectPaths, say: Callable[[str], None]) -> RegionResult:
-    say("[synthesis] unchanged since the last build: skipped")
-    return RegionResult("__synthesis__", skipped=True, report=project.reports / "synthesis.html")
+def _settled_synthesis(
+    regions: Sequence[str], project: ProjectPaths, *, force: bool, say: Callable[[str], None]
+) -> RegionResult | None:
+    """The synthesis's result when it need not run: empty when there is no region to pool or
+    no synthesis notebook, skipped when nothing it reads changed. None: it must run."""
+    if not regions or not (project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb").is_file():
+        return RegionResult("__synthesis__")
+    if not force and _synthesis_up_to_date(regions, project):
+        say("[synthesis] unchanged since the last build: skipped")
+        return RegionResult(
+            "__synthesis__", skipped=True, report=project.reports / "synthesis.html"
+        )
+    return None
 
 
 def _run_synthesis(
@@ -1051,12 +1058,8 @@ def run_pipeline(
             syn_result = None
             if synthesis:
                 done = [r.region for r in results if r.succeeded]
-                syn_notebook = project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"
-                if not done or not syn_notebook.is_file():
-                    syn_result = RegionResult("__synthesis__")
-                elif not force and _synthesis_up_to_date(done, project):
-                    syn_result = _skipped_synthesis(project, say)
-                else:
+                syn_result = _settled_synthesis(done, project, force=force, say=say)
+                if syn_result is None:
                     syn_result = _run_synthesis(
                         done,
                         project,
