@@ -67,9 +67,9 @@ warnings.filterwarnings("ignore")
 start = time.perf_counter()
 import nbformat
 from matplotlib.figure import Figure
-from helpers.config import load_registry
+from helpers.core.config import load_registry
 from helpers.pipeline import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK
-from helpers.config import paths
+from helpers.core.config import paths
 
 def display(*objs, **kw):
     for o in objs:  # the same rendering work a kernel does for the report
@@ -120,7 +120,7 @@ def notebook_split(build: Path) -> list[dict]:
 
 def export_time(root: Path, env: dict[str, str]) -> float:
     code = (
-        "import time; from helpers.report import export_report; from helpers.config import paths;"
+        "import time; from helpers.report import export_report; from helpers.core.config import paths;"
         "t=time.perf_counter(); export_report(paths.build/'kemuning'/'04-region-report.ipynb',"
         " paths.reports/'kemuning.html'); print(time.perf_counter()-t)"
     )

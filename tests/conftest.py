@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.config import PROJECT_ROOT, ProjectPaths, load_registry
+from helpers.core.config import PROJECT_ROOT, ProjectPaths, load_registry
 
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
 

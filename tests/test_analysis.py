@@ -8,8 +8,8 @@ import warnings
 import numpy as np
 import pytest
 
-from helpers.analysis import PREFERRED_DESIGNS, estimate_region, panel_frame, person_frame
-from helpers.cleaning import clean_region
+from helpers.steps.analysis import PREFERRED_DESIGNS, estimate_region, panel_frame, person_frame
+from helpers.steps.cleaning import clean_region
 
 FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
 KEY = b"test-key-for-pseudonyms-0123456789"

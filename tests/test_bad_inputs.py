@@ -18,11 +18,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import pipeline
-from helpers.cleaning import clean_region, write_cleaning
-from helpers.config import PROJECT_ROOT, ProjectPaths, check_region_files, load_registry
-from helpers.errors import ConfigError, HelpersError, InputFileError
-from helpers.reading import read_table
+from helpers.core.config import PROJECT_ROOT, ProjectPaths, check_region_files, load_registry
+from helpers.core.errors import ConfigError, HelpersError, InputFileError
+from helpers.io.reading import read_table
+from helpers.runner import regions as runner_regions
+from helpers.runner import run as runner_run
+from helpers.runner.notebooks import check_parameters
+from helpers.steps.cleaning import clean_region, write_cleaning
 
 HERE = Path(__file__).parent / "bad_inputs"
 _spec = importlib.util.spec_from_file_location("make_corpus", HERE / "make_corpus.py")
@@ -334,8 +336,8 @@ def test_missing_file_is_named_before_anything_runs(corpus, cleaned, monkeypatch
     def no_notebook(*args, **kwargs):
         raise AssertionError("a notebook ran for a region with a missing file")
 
-    monkeypatch.setattr(pipeline, "run_notebook", no_notebook)
-    result = pipeline.run_region(region, project=project)
+    monkeypatch.setattr(runner_regions, "run_notebook", no_notebook)
+    result = runner_regions.run_region(region, project=project)
     assert result.status == "failed" and mc.TESTS in result.error
     assert not project.build.exists()
 
@@ -413,15 +415,15 @@ def no_run(monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("something ran although the parameters were invalid")
 
-    monkeypatch.setattr(pipeline, "run_notebook", boom)
-    monkeypatch.setattr(pipeline, "run_region", boom)
+    monkeypatch.setattr(runner_regions, "run_notebook", boom)
+    monkeypatch.setattr(runner_run, "run_region", boom)
 
 
 @pytest.mark.parametrize("regions", [["../../etc"], ["atlantis"], [REGION, "../../etc"]])
 def test_run_pipeline_refuses_bad_regions_before_running(corpus, no_run, regions):
     project = ProjectPaths(corpus["_intact"])
     with pytest.raises(ConfigError, match="unknown region"):
-        pipeline.run_pipeline(regions, project=project)
+        runner_run.run_pipeline(regions, project=project)
     assert not project.reports.exists() and not project.processed.exists()
 
 
@@ -429,14 +431,14 @@ NOTEBOOK = PROJECT_ROOT / "notebooks" / "01-clean-survey.ipynb"
 
 
 def test_check_parameters_accepts_the_region_parameter():
-    pipeline.check_parameters(NOTEBOOK, {"region": REGION})
+    check_parameters(NOTEBOOK, {"region": REGION})
 
 
 def test_check_parameters_rejects_a_wrong_parameter_name():
     with pytest.raises(ConfigError, match=r"unknown parameter\(s\) \['regoin'\]"):
-        pipeline.check_parameters(NOTEBOOK, {"regoin": REGION})
+        check_parameters(NOTEBOOK, {"regoin": REGION})
 
 
 def test_check_parameters_rejects_a_wrong_parameter_type():
     with pytest.raises(ConfigError, match="region"):
-        pipeline.check_parameters(NOTEBOOK, {"region": 123})
+        check_parameters(NOTEBOOK, {"region": 123})

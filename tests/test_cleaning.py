@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.cleaning import clean_region, write_cleaning
-from helpers.config import PROJECT_ROOT, ProjectPaths
+from helpers.core.config import PROJECT_ROOT, ProjectPaths
+from helpers.steps.cleaning import clean_region, write_cleaning
 
 FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
 KEY = b"test-key-for-pseudonyms-0123456789"

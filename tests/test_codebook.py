@@ -1,4 +1,4 @@
-"""Tests of helpers.codebook: loading and validating, label mapping, apply_codebook, template."""
+"""Tests of helpers.io.codebook: loading and validating, label mapping, apply_codebook, template."""
 
 from __future__ import annotations
 
@@ -12,25 +12,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.codebook import (
-    CODEBOOK_COLUMNS,
-    LOG_COLUMNS,
-    Codebook,
-    apply_codebook,
-    codebook_template,
-    load_codebook,
-    main,
-    make_log,
-    map_labels,
-    normalise_label,
-    parse_boolean,
-    parse_value_labels,
-)
-from helpers.config import PROJECT_ROOT
-from helpers.errors import CodebookError
-from helpers.nip import make_nip
-from helpers.reading import read_table
-from helpers.sources import read_export
+from helpers.codebook import main
+from helpers.core.config import PROJECT_ROOT
+from helpers.core.errors import CodebookError
+from helpers.io.codebook import CODEBOOK_COLUMNS, Codebook, load_codebook
+from helpers.io.labels import map_labels, normalise_label, parse_boolean, parse_value_labels
+from helpers.io.log import LOG_COLUMNS, make_log
+from helpers.io.reading import read_table
+from helpers.io.recode import apply_codebook
+from helpers.io.sources import read_export
+from helpers.io.template import codebook_template
+from helpers.privacy.nip import make_nip
 
 AGREE = "1=Sangat tidak setuju|2=Tidak setuju|3=Netral|4=Setuju|5=Sangat setuju"
 LABELS = parse_value_labels(AGREE)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.config import (
+from helpers.core.config import (
     PROJECT_ROOT,
     ProjectPaths,
     check_region_files,
@@ -16,7 +16,7 @@ from helpers.config import (
     load_registry,
     paths,
 )
-from helpers.errors import ConfigError
+from helpers.core.errors import ConfigError
 
 FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
 
@@ -107,8 +107,8 @@ def test_a_sixth_region_is_config_and_data_only(tmp_path):
     assert region.min_cell_size == 10
     assert check_region_files(region, project) == []
     # the real steps run on it, with its own config, and write where its config says
-    from helpers.analysis import estimate_region
-    from helpers.cleaning import clean_region, write_cleaning
+    from helpers.steps.analysis import estimate_region
+    from helpers.steps.cleaning import clean_region, write_cleaning
 
     cleaned = clean_region(region, project=project, key=b"sixth-region-test-key-0123456789")
     write_cleaning(cleaned, project=project)

@@ -1,11 +1,11 @@
-"""Tests of helpers.deidentify: masking identifiers in quotes, then escaping for HTML."""
+"""Tests of helpers.privacy.deidentify: masking identifiers in quotes, then escaping for HTML."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from helpers.deidentify import escape_html, mask_series, mask_text
+from helpers.privacy.deidentify import escape_html, mask_series, mask_text
 
 
 @pytest.mark.parametrize(

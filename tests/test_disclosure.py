@@ -14,16 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.config import PROJECT_ROOT, ProjectPaths, load_registry
-from helpers.disclosure import (
-    FINDING_COLUMNS,
-    roster_identifiers,
-    scan_outputs,
-    scan_region,
-    summarise_findings,
-)
-from helpers.nip import make_nip, validate_nip
-from helpers.pseudonym import pseudonymise
+from helpers.core.config import PROJECT_ROOT, ProjectPaths, load_registry
+from helpers.privacy.disclosure import FINDING_COLUMNS, scan_outputs, summarise_findings
+from helpers.privacy.nip import make_nip, validate_nip
+from helpers.privacy.pseudonym import pseudonymise
+from helpers.steps.scan import roster_identifiers, scan_region
 
 REGION = "kemuning"
 ROSTER_NAMES = ["Siti Aminah", "Nur'aini Lubis", "Dian Gunawan", "Budi"]
@@ -233,9 +228,9 @@ def _copy_region(root: Path) -> ProjectPaths:
 @pytest.fixture(scope="module")
 def processed(tmp_path_factory) -> ProjectPaths:
     """Notebooks 01-03's tables for one region, built by the same functions in-process."""
-    from helpers.analysis import estimate_region, load_processed, write_effects
-    from helpers.cleaning import clean_region, write_cleaning
-    from helpers.qualitative import clean_region_codes, write_region_codes
+    from helpers.steps.analysis import estimate_region, load_processed, write_effects
+    from helpers.steps.cleaning import clean_region, write_cleaning
+    from helpers.steps.qualitative import clean_region_codes, write_region_codes
 
     project = _copy_region(tmp_path_factory.mktemp("disclosure") / "proj")
     region = load_registry(project.config_file)[REGION]

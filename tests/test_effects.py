@@ -1,8 +1,9 @@
-"""Tests of helpers.effects against independent computations (numpy, pingouin, statsmodels)."""
+"""Tests of helpers.stats against independent computations (numpy, pingouin, statsmodels)."""
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 import math
 import re
@@ -19,21 +20,17 @@ from statsmodels.stats.meta_analysis import combine_effects
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import TTestIndPower, TTestPower
 
-from helpers import effects as fx
-from helpers import plots
-from helpers.effects import (
-    Effect,
-    adjust_pvalues,
-    balance_table,
-    effects_table,
-    estimate_effect,
-    event_study,
-    ipw_weights,
-    minimum_detectable_effect,
-    random_effects_meta,
-    required_sample_size,
-)
-from helpers.errors import ConfigError, EstimationError
+from helpers.core.errors import ConfigError, EstimationError
+from helpers.stats.assumptions import ASSUMPTIONS
+from helpers.stats.balance import balance_table
+from helpers.stats.effect import Effect, effects_table
+from helpers.stats.estimate import estimate_effect
+from helpers.stats.event_studies import event_study
+from helpers.stats.meta import random_effects_meta
+from helpers.stats.multiplicity import adjust_pvalues
+from helpers.stats.power import minimum_detectable_effect, required_sample_size
+from helpers.stats.weighting import ipw_weights
+from helpers.steps import plots
 
 TOL = 1e-8
 
@@ -771,7 +768,7 @@ def test_summary_text_states_level_and_uses_decimal_comma() -> None:
     assert re.search(r"\d,\d\d sampai \d,\d\d", e95.summary_text())
     assert "Pelatihan diperkirakan menaikkan skor kepuasan kerja" in id90
     assert "tidak mencakup nol" in e95.summary_text()
-    assert fx.ASSUMPTIONS["ancova"]["id"] in e95.summary_text()
+    assert ASSUMPTIONS["ancova"]["id"] in e95.summary_text()
     assert e95.assumption in e95.summary_text("en")
 
 
@@ -792,9 +789,24 @@ def test_effect_frame_and_repr() -> None:
 # ------------------------------------------------------------------------------------------
 
 
+EFFECT_MODULES = [
+    importlib.import_module(f"helpers.stats.{m}")
+    for m in (
+        "estimate",
+        "effect",
+        "weighting",
+        "balance",
+        "event_studies",
+        "power",
+        "multiplicity",
+        "meta",
+    )
+]
+
+
 def _public_callables() -> list[tuple[str, object]]:
     out: list[tuple[str, object]] = []
-    for module in (fx, plots):
+    for module in (*EFFECT_MODULES, plots):
         for name in module.__all__:
             obj = getattr(module, name)
             if inspect.isfunction(obj):
@@ -831,7 +843,7 @@ def test_every_public_parameter_is_documented(name: str, func: object) -> None:
 
 def test_public_functions_have_examples() -> None:
     for name, func in _public_callables():
-        if name.count(".") == 2 or name.startswith("helpers.effects.Effect."):
+        if name.count(".") == 3 or name.startswith("helpers.stats.effect.Effect."):
             assert "Examples" in (inspect.getdoc(func) or ""), f"{name} has no Examples"
 
 
@@ -842,7 +854,7 @@ def test_effect_is_exported_type() -> None:
 def test_meta_truncates_negative_dl_tau2_at_zero():
     """statsmodels' combine_effects gives tau^2 = -0.0108 here (Q < k - 1); DL truncates at 0,
     so the pooled estimate equals the fixed-effect (inverse-variance) mean."""
-    from helpers.effects import random_effects_meta
+    from helpers.stats.meta import random_effects_meta
 
     y, s = np.array([0.215777, 0.077735]), np.array([0.184837, 0.080516])
     m = random_effects_meta(pd.DataFrame({"estimate": y, "se": s}))

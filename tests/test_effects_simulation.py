@@ -1,4 +1,4 @@
-"""Monte Carlo checks of helpers.effects: coverage of the intervals and bias under selection.
+"""Monte Carlo checks of helpers.stats: coverage of the intervals and bias under selection.
 
 Slow (about half a minute on two cores); run with ``pytest -m slow``.
 """
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.effects import estimate_effect
+from helpers.stats.estimate import estimate_effect
 
 pytestmark = pytest.mark.slow
 

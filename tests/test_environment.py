@@ -7,7 +7,7 @@ import tomllib
 
 import yaml
 
-from helpers.config import PROJECT_ROOT
+from helpers.core.config import PROJECT_ROOT
 
 # conda-forge names that differ from PyPI names
 CONDA_TO_PYPI: dict[str, str] = {}

@@ -5,7 +5,7 @@ The pipeline runs in a subprocess on a temporary project with two small regions.
 region's report exists and the second region has begun writing, the whole process tree is
 killed (SIGKILL: no cleanup handler runs). What was written before must be intact, nothing may be
 half-written under its final name (stale ``.*.tmp`` temporaries may remain: that is what
-:func:`helpers.storage.remove_stale_temporaries` is for), and a second run must finish both
+:func:`helpers.io.storage.remove_stale_temporaries` is for), and a second run must finish both
 regions. The small tests at the top check the storage layer itself (they are fast, not slow).
 """
 
@@ -27,8 +27,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.config import PROJECT_ROOT, ProjectPaths
-from helpers.storage import atomic_path, remove_stale_temporaries, write_bytes_atomic
+from helpers.core.config import PROJECT_ROOT, ProjectPaths
+from helpers.io.storage import atomic_path, remove_stale_temporaries, write_bytes_atomic
 
 FIRST, SECOND = "kemuning", "kalianda"
 TEMPORARY = re.compile(r"^\.(.+)\.[a-z0-9_]{8}\.tmp$")  # atomic_path's temporaries
@@ -88,7 +88,7 @@ def test_atomic_write_failure_leaves_target_and_no_temporary(tmp_path):
 
 CHILD = """
 import sys, time
-from helpers.storage import atomic_path
+from helpers.io.storage import atomic_path
 with atomic_path(sys.argv[1]) as tmp:
     tmp.write_bytes(b"new but not yet complete" * 1000)
     print("inside", flush=True)

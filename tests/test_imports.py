@@ -1,4 +1,4 @@
-"""helpers._imports: the pipeline's processes do not pay for jsonschema's IRI grammar."""
+"""helpers.runner.imports: the pipeline's processes do not pay for jsonschema's IRI grammar."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_a_process_that_already_imported_it_keeps_it():
     code = (
         "import sys, types\n"
         "sys.modules['rfc3987_syntax'] = types.ModuleType('rfc3987_syntax')\n"
-        "from helpers._imports import skip_slow_optional_imports\n"
+        "from helpers.runner.imports import skip_slow_optional_imports\n"
         "skip_slow_optional_imports()\n"
         "print(sys.modules['rfc3987_syntax'] is not None)"
     )

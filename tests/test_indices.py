@@ -1,4 +1,4 @@
-"""Tests of helpers.indices (IKM, PermenPANRB 14/2017) against hand computations."""
+"""Tests of helpers.stats.indices (IKM, PermenPANRB 14/2017) against hand computations."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from helpers.indices import IKMGrade, ikm, ikm_grade, ikm_per_respondent
+from helpers.stats.indices import IKMGrade, ikm, ikm_grade, ikm_per_respondent
 
 ITEMS = [f"U{i}" for i in range(1, 10)]
 

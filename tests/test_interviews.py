@@ -1,4 +1,4 @@
-"""Tests of helpers.interviews: reading coded segments, codebook, normalising, counting, quotes.
+"""Tests of helpers.qual: reading coded segments, codebook, normalising, counting, quotes.
 
 The QualCoder and Taguette fixtures in tests/fixtures/interviews/ are written by
 make_fixtures.py in the layouts those tools write (../shared/samples/README.md, sections 3-4).
@@ -13,26 +13,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import interviews as iv
-from helpers import reliability
-from helpers.errors import CodebookError, InputFileError
-from helpers.interviews import (
-    ALL_ROLES,
-    FINDINGS_COLUMNS,
+from helpers.core.errors import CodebookError, InputFileError
+from helpers.io.code_codebook import KINDS, CodeCodebook, load_code_codebook
+from helpers.io.segments import (
     SEGMENT_COLUMNS,
-    CodeCodebook,
-    agreement_by_code,
     attach_transcript_info,
-    code_frequencies,
-    cooccurrence,
-    cooccurrence_heatmap,
-    load_code_codebook,
-    normalise_codes,
     normalise_label,
-    qualitative_findings,
     read_coded_segments,
-    representative_quotes,
 )
+from helpers.qual import agreement
+from helpers.qual.agreement import agreement_by_code
+from helpers.qual.codes import ALL_ROLES, normalise_codes
+from helpers.qual.frequencies import code_frequencies, cooccurrence
+from helpers.qual.quotes import FINDINGS_COLUMNS, qualitative_findings, representative_quotes
+from helpers.steps.plots import cooccurrence_heatmap
 
 FIXTURES = Path(__file__).parent / "fixtures" / "interviews"
 QC_VARS = {"FileVar_peran": "informant_role", "FileVar_metode": "method"}
@@ -271,7 +265,7 @@ def test_codebook_is_validated(codebook):
         "level",
         "synonyms",
     ]
-    assert set(table["kind"]) <= set(iv.KINDS)
+    assert set(table["kind"]) <= set(KINDS)
     assert str(table["level"].dtype) == "Int64"
     assert table.set_index("code")["level"].isna()["sumber_daya"]
     assert table.set_index("code").loc["sumber_daya", "synonyms"] == (
@@ -420,7 +414,7 @@ def test_agreement_units_are_transcript_plus_segment(monkeypatch):
         calls.update(frame=segments.copy(), unit=unit, coder=coder, code=code, codes=codes)
         return pd.DataFrame({"code": [*codes, "__overall__"]})
 
-    monkeypatch.setattr(reliability, "code_agreement", fake)
+    monkeypatch.setattr(agreement, "code_agreement", fake)
     seg = _segments(
         [
             ("T1", "1", "r", "wawancara", "a", "x", "q"),

@@ -1,4 +1,4 @@
-"""Tests of helpers.nip: make_nip round-trips, every invalid reason, nip_parts."""
+"""Tests of helpers.privacy.nip: make_nip round-trips, every invalid reason, nip_parts."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from helpers.nip import canonical_id, make_nip, nip_parts, normalise_nip, validate_nip
+from helpers.privacy.nip import canonical_id, make_nip, nip_parts, normalise_nip, validate_nip
 
 AS_OF = "2024-06-30"
 

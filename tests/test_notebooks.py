@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from helpers.config import PROJECT_ROOT
-from helpers.errors import ConfigError
-from helpers.pipeline import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK, check_parameters
+from helpers.core.config import PROJECT_ROOT
+from helpers.core.errors import ConfigError
+from helpers.runner.notebooks import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK, check_parameters
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 

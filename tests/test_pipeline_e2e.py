@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from helpers.config import PROJECT_ROOT
+from helpers.core.config import PROJECT_ROOT
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.config import PROJECT_ROOT, ProjectPaths
-from helpers.pipeline import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK, run_pipeline
+from helpers.core.config import PROJECT_ROOT, ProjectPaths
+from helpers.runner.notebooks import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK
+from helpers.runner.run import run_pipeline
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 

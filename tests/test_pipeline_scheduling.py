@@ -1,4 +1,4 @@
-"""The parallel executor's bookkeeping (helpers.pipeline._ParallelRun), driven by hand: which
+"""The parallel executor's bookkeeping (helpers.runner.parallel._ParallelRun), driven by hand: which
 notebooks may start, what a failure stops, and when the synthesis runs (and runs again).
 
 No notebook runs here; outcomes are made up. The real parallel run is compared with the
@@ -13,16 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.config import PROJECT_ROOT, ProjectPaths, load_registry
-from helpers.pipeline import (
+from helpers.core.config import PROJECT_ROOT, ProjectPaths, load_registry
+from helpers.runner.notebooks import (
     NOTEBOOK_NEEDS,
     REGION_NOTEBOOKS,
     SYNTHESIS_NOTEBOOK,
     StepResult,
-    _ParallelRun,
-    estimated_seconds,
 )
-from helpers.scheduling import Outcome
+from helpers.runner.parallel import _ParallelRun, estimated_seconds
+from helpers.runner.scheduling import Outcome
 
 CLEAN, CODES, ESTIMATE, REPORT = REGION_NOTEBOOKS
 SLUGS = ["big", "small"]
@@ -116,7 +115,7 @@ def test_synthesis_starts_once_every_region_is_past_03_and_reruns_without_a_late
     # the small region's report then fails its disclosure check: the synthesis runs again
     run.on_result(_ok(project, big_r, report=Path("big.html")))
     assert run.on_result(_ok(project, small_r, error="disclosure check failed: 1 NIP")) == []
-    from helpers.pipeline import RegionResult
+    from helpers.runner.regions import RegionResult
 
     (again,) = run.on_result(Outcome(synthesis, result=RegionResult("__synthesis__")))
     assert again.key == "__synthesis__" and again.args[0] == ["big"]
@@ -164,7 +163,7 @@ def test_a_synthesis_whose_regions_all_failed_later_is_withdrawn(project):
     (project.reports / "synthesis.html").write_text("<p>old</p>")
     project.build.mkdir(parents=True, exist_ok=True)
     (project.build / ".synthesis.fingerprint").write_text("x")
-    from helpers.pipeline import RegionResult
+    from helpers.runner.regions import RegionResult
 
     run.on_result(Outcome(synthesis, result=RegionResult("__synthesis__")))
     # then every region fails its disclosure check, one after the other
@@ -183,7 +182,7 @@ def test_a_synthesis_whose_regions_all_failed_later_is_withdrawn(project):
 def test_a_job_that_raises_outside_the_notebook_returns_a_failed_step(project):
     """Worker jobs never raise: an exception the main process cannot rebuild would break
     the pool and fail the other worker's notebook too."""
-    from helpers.pipeline import _step_job
+    from helpers.runner.parallel import _step_job
 
     step, report, error = _step_job(
         "no_such_region", CLEAN, str(project.root), 60, "python3", False

@@ -1,4 +1,4 @@
-"""Tests of helpers.plots: each figure is a Figure with the expected number of marks."""
+"""Tests of helpers.steps.plots: each figure is a Figure with the expected number of marks."""
 
 from __future__ import annotations
 
@@ -12,16 +12,14 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 
-from helpers import plots
-from helpers.effects import (
-    balance_table,
-    effects_table,
-    estimate_effect,
-    event_study,
-    ipw_weights,
-    random_effects_meta,
-)
-from helpers.errors import ConfigError
+from helpers.core.errors import ConfigError
+from helpers.stats.balance import balance_table
+from helpers.stats.effect import effects_table
+from helpers.stats.estimate import estimate_effect
+from helpers.stats.event_studies import event_study
+from helpers.stats.meta import random_effects_meta
+from helpers.stats.weighting import ipw_weights
+from helpers.steps import plots
 
 
 @pytest.fixture(autouse=True)

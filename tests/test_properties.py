@@ -12,9 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.codebook import KNOWN_SCALES, apply_codebook, load_codebook, parse_value_labels
-from helpers.nip import make_nip
-from helpers.reading import parse_number, read_table
+from helpers.io.codebook import KNOWN_SCALES, load_codebook
+from helpers.io.labels import parse_value_labels
+from helpers.io.parsing import parse_number
+from helpers.io.reading import read_table
+from helpers.io.recode import apply_codebook
+from helpers.privacy.nip import make_nip
 
 SETTINGS = settings(
     max_examples=60,

@@ -1,4 +1,4 @@
-"""Tests of helpers.pseudonym: keyed, deterministic, normalised; the key file."""
+"""Tests of helpers.privacy.pseudonym: keyed, deterministic, normalised; the key file."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import stat
 import pandas as pd
 import pytest
 
-from helpers.errors import InputFileError
-from helpers.pseudonym import default_key_path, load_or_create_key, pseudonymise
+from helpers.core.errors import InputFileError
+from helpers.privacy.pseudonym import default_key_path, load_or_create_key, pseudonymise
 
 KEY = bytes(range(32))
 OTHER = bytes(range(1, 33))
@@ -86,7 +86,7 @@ def test_default_key_path(monkeypatch, tmp_path):
 
 
 def test_second_creator_keeps_the_first_key(tmp_path):
-    from helpers.pseudonym import _create_key
+    from helpers.privacy.pseudonym import _create_key
 
     path = tmp_path / "pseudonym.key"
     key = load_or_create_key(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.qualitative import clean_region_codes
+from helpers.steps.qualitative import clean_region_codes
 
 FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
 

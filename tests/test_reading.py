@@ -10,14 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.errors import InputFileError
-from helpers.reading import (
-    normalise_digits,
-    parse_date,
-    parse_number,
-    raw_row_numbers,
-    read_table,
-)
+from helpers.core.errors import InputFileError
+from helpers.io.parsing import normalise_digits, parse_date, parse_number, raw_row_numbers
+from helpers.io.reading import read_table
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
 

@@ -1,4 +1,4 @@
-"""Tests of helpers.reliability against pingouin, statsmodels, krippendorff, published numbers
+"""Tests of helpers.stats against pingouin, statsmodels, krippendorff, published numbers
 and hand computations."""
 
 from __future__ import annotations
@@ -17,18 +17,12 @@ from scipy import stats
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa
 from statsmodels.stats.inter_rater import fleiss_kappa as sm_fleiss_kappa
 
-from helpers.errors import EstimationError
-from helpers.reliability import (
-    FleissMethod,
-    KappaWeights,
-    KrippendorffLevel,
-    NanPolicy,
-    code_agreement,
-    cohen_kappa,
-    cronbach_alpha,
-    fleiss_kappa,
-    krippendorff_alpha,
-)
+from helpers.core.errors import EstimationError
+from helpers.qual.agreement import code_agreement
+from helpers.stats._ratings import FleissMethod, KappaWeights, KrippendorffLevel, NanPolicy
+from helpers.stats.alpha import cronbach_alpha
+from helpers.stats.kappa import cohen_kappa, fleiss_kappa
+from helpers.stats.krippendorff import krippendorff_alpha
 
 REF = Path(__file__).parent / "reference" / "reliability"
 TOL = 1e-9  # agreement with the other packages' implementations

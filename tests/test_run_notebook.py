@@ -1,4 +1,4 @@
-"""helpers.pipeline.run_notebook in a shared kernel: fresh namespace per notebook, one write at
+"""helpers.runner.notebooks.run_notebook in a shared kernel: fresh namespace per notebook, one write at
 the end, and the cells run so far kept when a cell fails or times out."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.pipeline import RegionKernel, run_notebook
+from helpers.runner.kernel import RegionKernel
+from helpers.runner.notebooks import run_notebook
 
 
 def _notebook(path: Path, *cells: str) -> Path:

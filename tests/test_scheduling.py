@@ -1,4 +1,4 @@
-"""helpers.scheduling: tasks on a process pool, most urgent first, added as results arrive."""
+"""helpers.runner.scheduling: tasks on a process pool, most urgent first, added as results arrive."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from helpers.scheduling import Outcome, Task, critical_path, run_tasks
+from helpers.runner.scheduling import Outcome, Task, critical_path, run_tasks
 
 
 def _span(key: str, seconds: float) -> tuple[str, int, float, float]:
@@ -140,7 +140,7 @@ def test_critical_path_refuses_a_cycle():
 def test_project_errors_cross_the_process_boundary_intact():
     import pickle
 
-    from helpers.errors import CodebookError, InputFileError
+    from helpers.core.errors import CodebookError, InputFileError
 
     for cls in (InputFileError, CodebookError):
         err = cls("data/raw/x/survei.csv", "expected a number", row=3, column="Umur")

@@ -1,4 +1,4 @@
-"""Tests of helpers.schemas: good tables pass, bad ones fail with readable messages."""
+"""Tests of helpers.io.schemas: good tables pass, bad ones fail with readable messages."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.codebook import make_log
-from helpers.errors import ConfigError, DisclosureError, HelpersError
-from helpers.schemas import (
+from helpers.core.errors import ConfigError, DisclosureError, HelpersError
+from helpers.io.log import make_log
+from helpers.io.schemas import (
     SCHEMAS,
     SKP_RATING_DTYPE,
     SKP_RATINGS,

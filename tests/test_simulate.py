@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from helpers.config import PROJECT_ROOT, ProjectPaths
-from helpers.simulate import MONTHS_ID, PREDIKAT, generate_region
+from helpers.core.config import PROJECT_ROOT, ProjectPaths
+from helpers.core.formatting import MONTHS_ID
+from helpers.simulate.common import PREDIKAT
+from helpers.simulate.driver import generate_region
 
 RAW = PROJECT_ROOT / "data" / "raw"
 FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]

@@ -9,17 +9,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.codebook import CODEBOOK_COLUMNS, apply_codebook, load_codebook
-from helpers.config import PROJECT_ROOT
-from helpers.errors import CodebookError, ConfigError, InputFileError
-from helpers.reading import read_table
-from helpers.sources import (
-    MULTISELECT_SEPARATOR,
-    Export,
-    clean_header,
-    header_group,
-    read_export,
-)
+from helpers.core.config import PROJECT_ROOT
+from helpers.core.errors import CodebookError, ConfigError, InputFileError
+from helpers.io.codebook import CODEBOOK_COLUMNS, load_codebook
+from helpers.io.export import MULTISELECT_SEPARATOR, Export
+from helpers.io.reading import read_table
+from helpers.io.recode import apply_codebook
+from helpers.io.sources import clean_header, header_group, read_export
 
 SAMPLES = PROJECT_ROOT.parent / "shared" / "samples"
 MEETING = "kobotoolbox/Meeting_Form_-_latest_version_-_False_-_2024-03-14-09-51-14.xlsx"

@@ -7,19 +7,18 @@ import pandas as pd
 import pingouin
 import pytest
 
-from helpers.errors import ConfigError, InputFileError
-from helpers.reading import read_table
-from helpers.storage import write_csv_atomic
-from helpers.survey import (
-    CORRECTION_COLUMNS,
+from helpers.core.errors import ConfigError, InputFileError
+from helpers.io.reading import read_table
+from helpers.io.storage import write_csv_atomic
+from helpers.survey.corrections import CORRECTION_COLUMNS, apply_corrections
+from helpers.survey.duplicates import (
     DUPLICATE_COLUMNS,
-    apply_corrections,
     find_duplicates,
-    link_records,
     merge_duplicate_decisions,
     resolve_duplicates,
-    score_scales,
 )
+from helpers.survey.linkage import link_records
+from helpers.survey.scales import score_scales
 
 ITEMS = [f"q{i}" for i in range(1, 11)]
 

@@ -1,0 +1,454 @@
+"""Reading raw exports (CSV or XLSX) into string tables (cells are parsed by
+:mod:`helpers.io.parsing`).
+
+Everything officials export is read as text first: :func:`read_table` returns a DataFrame of
+strings, the header exactly as written (surrounding whitespace stripped), one row per data row
+of the file. Types come later, from the codebook (:mod:`helpers.io.codebook`), which calls
+:func:`parse_number` and :func:`parse_date` on the columns it converts.
+
+Row numbers
+-----------
+:func:`read_table` returns a ``RangeIndex``: index label ``i`` is data row ``i + 1`` of the raw
+file (1-based, the header and any ``skip_rows`` above it not counted). Cleaning steps keep these
+labels (they drop rows but never reset the index), so :func:`raw_row_numbers` can always name
+the raw row a value came from, in error messages and in the cleaning log.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> p = pathlib.Path(tempfile.mkdtemp()) / "skp.csv"
+>>> _ = p.write_text("NIP;Nilai SKP\\n199001012010011001;87,5\\n", encoding="utf-8")
+>>> df = read_table(p)
+>>> list(df.columns)
+['NIP', 'Nilai SKP']
+>>> from helpers.io.parsing import parse_number
+>>> parse_number(df["Nilai SKP"])[0].tolist()
+[87.5]
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import difflib
+import io
+import itertools
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from helpers.core.errors import InputFileError
+
+__all__ = [
+    "read_table",
+    "RAW_ROW",
+    "did_you_mean",
+    "CSV_EXTENSIONS",
+    "XLSX_EXTENSIONS",
+]
+
+
+CSV_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
+XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm"})
+_DELIMITERS = (";", ",", "\t", "|")
+RAW_ROW = "raw_row"
+"""Name of an index that holds 1-based raw rows (see :func:`raw_row_numbers`)."""
+_SNIFF_CHARS = 65_536
+_SNIFF_ROWS = 50
+
+
+# --------------------------------------------------------------------------------------------
+# read_table
+# --------------------------------------------------------------------------------------------
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    required_columns: Iterable[str] = (),
+    skip_rows: int = 0,
+) -> pd.DataFrame:
+    """Read a CSV or XLSX export as a table of strings.
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv``/``.txt``/``.tsv`` (delimiter and encoding detected) or ``.xlsx``/``.xlsm``.
+    sheet : str or int, optional
+        XLSX only: the sheet name (or its 0-based position). Default: the first sheet.
+    required_columns : iterable of str
+        Headers that must be present (compared after stripping surrounding whitespace).
+    skip_rows : int
+        Rows above the header to skip (a title line, say).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One ``str`` column per header, values as written; empty or whitespace-only cells are
+        missing. The index is a ``RangeIndex``: label ``i`` is raw data row ``i + 1``.
+
+    Raises
+    ------
+    InputFileError
+        The file is missing, empty, has a header but no data rows, has duplicated or empty
+        column names over non-empty columns, a row with more fields than the header, is not a
+        readable workbook, lacks the sheet asked for, or lacks a required column.
+
+    Notes
+    -----
+    CSV: the encoding is UTF-8 (with or without BOM), UTF-16 with BOM, else cp1252 (then
+    latin-1). The delimiter is chosen among ``; , TAB |``: each is tried on the first 50 rows,
+    and among those that split the header into more than one column with the rows agreeing,
+    the one giving most columns wins (``csv.Sniffer`` breaks ties). Fields beyond the header
+    that are empty (the trailing delimiter of KoboToolbox legacy exports) are dropped; short
+    rows are padded with missing values. Blank rows above the header and after the last data
+    row are dropped; empty rows inside the data are kept (all missing) so that row numbers
+    match the file.
+
+    XLSX: values are read with openpyxl, formulas as their cached results (a formula never
+    calculated by a spreadsheet program reads as empty); dates become ISO text
+    (``2024-01-12`` or ``2024-01-12 08:30:00``), whole numbers lose their ``.0``, and a
+    number too long for a float (an 18-digit NIP typed as a number) keeps Excel's ``e+17``
+    form so that :func:`helpers.privacy.nip.validate_nip` can say its digits were lost.
+    """
+    path = Path(path)
+    if not isinstance(skip_rows, int) or isinstance(skip_rows, bool) or skip_rows < 0:
+        raise TypeError(f"skip_rows must be a non-negative int, got {skip_rows!r}")
+    if not path.exists():
+        raise InputFileError(path, "file not found")
+    if not path.is_file():
+        raise InputFileError(path, "not a file (a folder?)")
+    suffix = path.suffix.lower()
+    if suffix in CSV_EXTENSIONS:
+        if sheet is not None:
+            raise InputFileError(path, f"a CSV file has no sheets, but sheet={sheet!r} was given")
+        records = _read_csv_records(path, skip_rows)
+        sheet_name = None
+    elif suffix in XLSX_EXTENSIONS:
+        records, sheet_name = _read_xlsx_records(path, sheet)
+    elif suffix == ".xls":
+        raise InputFileError(
+            path, "the old .xls format is not supported; open it in Excel and save as .xlsx or CSV"
+        )
+    else:
+        raise InputFileError(
+            path,
+            f"unknown file type {path.suffix!r}; expected one of "
+            f"{', '.join(sorted(CSV_EXTENSIONS | XLSX_EXTENSIONS))}",
+        )
+    frame = _records_to_frame(path, records[skip_rows:], sheet=sheet_name, skip_rows=skip_rows)
+    _check_required(path, frame.columns, required_columns, sheet=sheet_name)
+    return frame
+
+
+def _read_csv_records(path: Path, skip_rows: int) -> list[list[str]]:
+    raw = path.read_bytes()
+    text = _decode(raw)
+    if not text.strip():
+        raise InputFileError(path, "file is empty; expected a header row and data rows")
+    delimiter = _detect_delimiter(text, skip_rows)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        raise InputFileError(
+            path, f"not a readable CSV file ({exc})", row=max(reader.line_num - 1, 1)
+        ) from exc
+
+
+def _decode(raw: bytes) -> str:
+    """Decode CSV bytes: BOMs first, then UTF-8, then cp1252, then latin-1 (never fails); a
+    file mixing UTF-8 and cp1252 lines is decoded line by line."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lines = raw.split(b"\n")
+    if any(not line.isascii() and _is_utf8(line) for line in lines):
+        # mixed: an export pasted together from UTF-8 and cp1252 sources; decode each line
+        # by what it is, so the UTF-8 rows do not turn into mojibake
+        return "\n".join(
+            line.decode("utf-8") if _is_utf8(line) else _decode_8bit(line) for line in lines
+        )
+    return _decode_8bit(raw)
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode_8bit(raw: bytes) -> str:
+    """cp1252 (what Excel on Windows writes), else latin-1 (never fails)."""
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _detect_delimiter(text: str, skip_rows: int = 0) -> str:
+    """Choose the delimiter that splits the header into most columns consistently."""
+    sample = text[:_SNIFF_CHARS]
+    if len(text) > _SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rfind("\n")]
+    try:
+        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
+    except csv.Error:
+        sniffed = None
+    order = sorted(_DELIMITERS, key=lambda d: d != sniffed)  # the sniffed one first
+    best: tuple[int, str] | None = None
+    single_column: str | None = None
+    for delimiter in order:
+        try:
+            rows = list(
+                itertools.islice(
+                    csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter),
+                    skip_rows,
+                    skip_rows + _SNIFF_ROWS + 1,
+                )
+            )
+        except csv.Error:
+            continue
+        rows = [r for r in rows if any(f.strip() for f in r)]
+        if not rows:
+            continue
+        header, body = rows[0], rows[1:]
+        width = len(_trim_trailing_empty(header))
+        if width <= 1:
+            if single_column is None and all(len(_trim_trailing_empty(r)) <= 1 for r in body):
+                single_column = delimiter
+            continue
+        fitting = sum(len(_trim_to(r, len(header))) == len(header) for r in body)
+        if body and fitting / len(body) < 0.5:
+            continue
+        if best is None or width > best[0]:
+            best = (width, delimiter)
+    if best is not None:
+        return best[1]
+    if single_column is not None:
+        return single_column
+    return sniffed or ","
+
+
+def _trim_trailing_empty(fields: Sequence[str]) -> list[str]:
+    out = list(fields)
+    while out and not out[-1].strip():
+        out.pop()
+    return out
+
+
+def _trim_to(fields: Sequence[str], width: int) -> list[str]:
+    """Drop empty fields beyond ``width`` (trailing delimiters)."""
+    if len(fields) <= width:
+        return list(fields)
+    extra = fields[width:]
+    if any(f.strip() for f in extra):
+        return list(fields)
+    return list(fields[:width])
+
+
+def _read_xlsx_records(path: Path, sheet: str | int | None) -> tuple[list[list[Any]], str]:
+    import openpyxl  # imported here: reading CSV should not pay for it
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same to a user
+        raise InputFileError(
+            path,
+            "not a readable XLSX workbook (damaged, truncated or password-protected?); open it "
+            f"in Excel and save a copy as .xlsx without a password [{type(exc).__name__}: {exc}]",
+        ) from exc
+    try:
+        names = list(workbook.sheetnames)
+        name = _choose_sheet(path, names, sheet)
+        worksheet = workbook[name]
+        if not hasattr(worksheet, "iter_rows"):
+            raise InputFileError(path, "sheet is a chart, not a table of cells", sheet=name)
+        if hasattr(worksheet, "reset_dimensions"):
+            worksheet.reset_dimensions()  # some writers store a wrong size; read every row
+        records = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+    except InputFileError:
+        raise
+    except Exception as exc:
+        raise InputFileError(
+            path,
+            "not a readable XLSX workbook (damaged or truncated?); open it in Excel and save a "
+            f"copy [{type(exc).__name__}: {exc}]",
+        ) from exc
+    finally:
+        workbook.close()
+    if not any(any(v is not None for v in r) for r in records):
+        raise InputFileError(
+            path, "sheet is empty; expected a header row and data rows", sheet=name
+        )
+    return records, name
+
+
+def _choose_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
+    if sheet is None:
+        if not names:
+            raise InputFileError(path, "workbook has no sheets")
+        return names[0]
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if 0 <= sheet < len(names):
+            return names[sheet]
+        raise InputFileError(
+            path, f"sheet number {sheet} does not exist; sheets found: {_quoted(names)}"
+        )
+    if not isinstance(sheet, str):
+        raise TypeError(f"sheet must be a str, an int or None, got {type(sheet).__name__}")
+    if sheet in names:
+        return sheet
+    folded = [n for n in names if n.strip().casefold() == sheet.strip().casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    raise InputFileError(
+        path, f"sheet {sheet!r} not found; sheets found: {_quoted(names)}", sheet=sheet
+    )
+
+
+def _cell_text(value: Any) -> str | None:
+    """Text of an openpyxl cell value (``None`` for an empty cell)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def _records_to_frame(
+    path: Path, records: list[list[Any]], *, sheet: str | None, skip_rows: int
+) -> pd.DataFrame:
+    records = [[("" if v is None else str(v)) for v in r] for r in records]
+    while records and not any(f.strip() for f in records[-1]):
+        records.pop()
+    while records and not any(f.strip() for f in records[0]):
+        records.pop(0)  # blank lines above the header
+    if not records:
+        where = f" after skipping {skip_rows} rows" if skip_rows else ""
+        raise InputFileError(path, f"no header row{where}; the file is empty", sheet=sheet)
+    header = [h.strip() for h in records[0]]
+    body = records[1:]
+    if not body:
+        raise InputFileError(
+            path,
+            "no data rows: the file has a header but no data (header-only exports are refused "
+            "so that an empty survey is never mistaken for a clean one)",
+            sheet=sheet,
+        )
+    width = len(header)
+    rows: list[list[str]] = []
+    for number, fields in enumerate(body, start=1):
+        fields = _trim_to(fields, width)
+        if len(fields) > width:
+            extra = [f for f in fields[width:] if f.strip()]
+            raise InputFileError(
+                path,
+                f"row has {len(_trim_trailing_empty(fields))} fields but the header has {width}"
+                f" (first extra value {extra[0]!r}); is a delimiter or quote missing?",
+                row=number,
+                sheet=sheet,
+            )
+        rows.append(fields + [""] * (width - len(fields)))
+    columns = list(zip(*rows, strict=True)) if rows else [()] * width
+    keep: list[int] = []
+    for position, name in enumerate(header):
+        if name:
+            keep.append(position)
+            continue
+        filled = [i for i, v in enumerate(columns[position], start=1) if v.strip()]
+        if filled:
+            raise InputFileError(
+                path,
+                f"column {position + 1} has no header but holds values (first at row "
+                f"{filled[0]}); give it a name or delete it",
+                row=filled[0],
+                sheet=sheet,
+            )
+    _check_unique(path, [(header[p], p + 1) for p in keep], sheet=sheet)
+    data = {
+        header[p]: pd.Series([v if v.strip() else None for v in columns[p]], dtype="str")
+        for p in keep
+    }
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+def _check_unique(path: Path, names: list[tuple[str, int]], *, sheet: str | None) -> None:
+    """Refuse repeated headers; ``names`` are (header, 1-based column position)."""
+    seen: dict[str, list[int]] = {}
+    for name, position in names:
+        seen.setdefault(name, []).append(position)
+    duplicated = {n: p for n, p in seen.items() if len(p) > 1}
+    if duplicated:
+        parts = [
+            f"{n!r} (columns {', '.join(str(p) for p in pos)})" for n, pos in duplicated.items()
+        ]
+        raise InputFileError(
+            path,
+            f"duplicated column names: {'; '.join(parts)}; every header must be unique",
+            column=next(iter(duplicated)),
+            sheet=sheet,
+        )
+
+
+def _check_required(
+    path: Path, columns: pd.Index, required: Iterable[str], *, sheet: str | None
+) -> None:
+    if isinstance(required, str):
+        required = [required]
+    present = [str(c) for c in columns]
+    missing = [r.strip() for r in required if r.strip() not in present]
+    if not missing:
+        return
+    parts = [f"{m!r}{did_you_mean(m, present)}" for m in missing]
+    noun = "column is" if len(missing) == 1 else "columns are"
+    raise InputFileError(
+        path,
+        f"required {noun} missing: {'; '.join(parts)}. Columns found: {_quoted(present)}",
+        column=missing[0],
+        sheet=sheet,
+    )
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """``" (did you mean 'X'?)"`` for up to 3 close matches (ignoring case), else ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("likret", ["likert", "date"])
+    " (did you mean 'likert'?)"
+    """
+    folded = {c.casefold(): c for c in candidates}
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return f" (did you mean {' or '.join(repr(folded[c]) for c in close)}?)"
+
+
+def _quoted(names: Iterable[str], limit: int = 30) -> str:
+    names = list(names)
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")

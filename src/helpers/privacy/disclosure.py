@@ -1,0 +1,378 @@
+"""Disclosure control: no group smaller than the minimum cell size is shown, and no personal
+data leave ``data/raw``.
+
+Reports never show a group smaller than a region's ``min_cell_size`` (default 5): a table cell
+that counts or averages fewer people could identify them. :func:`suppress_small_cells` blanks
+such cells and says so; the report's tables pass through it.
+
+:func:`scan_outputs` (and :func:`scan_region` for one region's processed tables and report)
+checks written outputs for what must never be in them: NIPs, roster names, phone numbers,
+e-mail addresses and small counts that were not suppressed. The pipeline runs it after a
+region's export and fails the region when it finds anything.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "suppress_small_cells",
+    "SUPPRESSED",
+    "scan_outputs",
+    "summarise_findings",
+    "FINDING_COLUMNS",
+    "COUNT_COLUMNS",
+]
+
+
+SUPPRESSED = "<5"
+
+
+def suppress_small_cells(
+    table: pd.DataFrame, *, count: str, min_cell: int = 5, columns: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Blank the values of rows whose ``count`` is below ``min_cell`` (a copy).
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per group, with a count column.
+    count : str
+        The column holding the number of people in the group.
+    min_cell : int
+        Smallest group that may be shown.
+    columns : sequence of str, optional
+        Columns to blank in small rows (default: every column except the group labels, i.e.
+        the numeric columns, ``count`` included).
+
+    Returns
+    -------
+    DataFrame
+        Same shape; small rows carry ``pd.NA`` in ``columns`` and ``suppressed=True``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"group": ["a", "b"], "n": [12, 3], "share": [0.5, 1.0]})
+    >>> suppress_small_cells(t, count="n", min_cell=5)["share"].tolist()
+    [0.5, <NA>]
+    """
+    if count not in table:
+        raise KeyError(f"count column {count!r} not in table (columns: {list(table.columns)})")
+    if min_cell < 1:
+        raise ValueError(f"min_cell must be at least 1, got {min_cell}")
+    out = table.copy()
+    cols = list(columns) if columns is not None else list(out.select_dtypes("number").columns)
+    small = pd.to_numeric(out[count], errors="coerce").fillna(0) < min_cell
+    for c in cols:
+        out[c] = out[c].astype("object").where(~small, pd.NA)
+        if c not in (count,) and pd.api.types.is_numeric_dtype(table[c]):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype("Float64")
+    if count in cols:
+        out[count] = pd.to_numeric(out[count], errors="coerce").astype("Int64")
+    out["suppressed"] = small.to_numpy()
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# scanning outputs for personal data and small cells
+# --------------------------------------------------------------------------------------------
+
+FINDING_COLUMNS = ("file", "kind", "detail")
+"""Columns of :func:`scan_outputs`' result."""
+COUNT_COLUMNS = ("n", "n_informants", "count", "n_respondents")
+"""Columns that count people: a row with ``0 < count < min_cell`` must be ``suppressed``."""
+SCANNED_SUFFIXES = (".parquet", ".csv", ".html", ".htm")
+
+# 18 digits, possibly grouped by single spaces, dots or hyphens (19900101 201001 1 001), not
+# part of a longer digit sequence
+_DIGITS_18 = re.compile(r"(?<!\d)(?<!\d[ .\-])\d(?:[ .\-]?\d){17}(?![ .\-]?\d)")
+_SEPARATORS = re.compile(r"[ .\-]")
+# Indonesian phone numbers: mobile 08xx / +62 8xx / 62 8xx with 6-9 more digits (separators
+# allowed), and landlines written (0xx) xxxx or 0xx-xxxxxxx or +62 xx xxxxxxx
+_PHONE = re.compile(
+    r"(?<![\w.,+])(?:\+62[ .\-]?|62[ .\-]?|0)8[1-9]\d(?:[ .\-]?\d){6,9}(?![\w])"
+    r"|(?<![\w.,])\(0\d{1,3}\)[ ]?\d{3,4}[ .\-]?\d{3,4}(?!\d)"
+    r"|(?<![\w.,])0[2-79]\d{0,2}-\d{3,4}-?\d{3,4}(?![\w])"
+    r"|\+62[ .\-]?\(?[2-79]\d{0,2}\)?[ .\-]?\d{3,4}[ .\-]?\d{3,4}(?!\d)"
+)
+_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+(?P<tld>[A-Za-z]{2,})\b")
+_NOT_EMAIL_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "css", "js", "html", "py"})
+_WORD = re.compile(r"\w+")
+_APOSTROPHES = re.compile(r"['\u2018\u2019`\u00b4]")
+_DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
+_TAG = re.compile(r"<[^>]*>")
+_ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+_HIDDEN_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def _words(text: str) -> list[str]:
+    """Case-folded words, apostrophes dropped (``Nur'aini`` -> ``nuraini``)."""
+    return _WORD.findall(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold()))
+
+
+class _Roster:
+    """What to look for: roster names (2+ words) and known NIPs."""
+
+    def __init__(self, names: Iterable[Any], nips: Iterable[Any]) -> None:
+        self.names: dict[int, set[tuple[str, ...]]] = {}
+        for name in names:
+            if name is None or (not isinstance(name, str) and pd.isna(name)):
+                continue
+            words = tuple(_words(str(name)))
+            if len(words) >= 2:
+                self.names.setdefault(len(words), set()).add(words)
+        self.nips = {_SEPARATORS.sub("", str(n).strip()) for n in nips if isinstance(n, str)}
+        self.nips |= {str(n) for n in nips if isinstance(n, int) and not isinstance(n, bool)}
+
+    def find_names(self, text: str) -> list[tuple[str, ...]]:
+        if not self.names:
+            return []
+        words = _words(text)
+        found = []
+        for size, names in self.names.items():
+            for i in range(len(words) - size + 1):
+                candidate = tuple(words[i : i + size])
+                if candidate in names:
+                    found.append(candidate)
+        return found
+
+
+def _mask_nip(digits: str) -> str:
+    return f"{digits[:4]}{'*' * 12}{digits[-2:]}"
+
+
+def _mask_name(words: tuple[str, ...]) -> str:
+    return " ".join(f"{w[0].upper()}." for w in words)
+
+
+def _mask_phone(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return f"{'*' * (len(digits) - 3)}{digits[-3:]}"
+
+
+def _mask_email(text: str) -> str:
+    local, domain = text.split("@", 1)
+    return f"{local[:1]}***@{domain}"
+
+
+def _scan_text(text: str, roster: _Roster, where: str) -> list[tuple[str, str]]:
+    """(kind, detail) for every NIP, roster name, phone number and e-mail in ``text``."""
+    found: list[tuple[str, str]] = []
+    candidates = [(m.group(0), _SEPARATORS.sub("", m.group(0))) for m in _DIGITS_18.finditer(text)]
+    if candidates:
+        from helpers.privacy.nip import validate_nip
+
+        check = validate_nip(pd.Series([d for _, d in candidates], dtype="str"))
+        for (written, digits), valid in zip(candidates, check["valid"], strict=True):
+            if valid or digits in roster.nips:
+                how = "a valid NIP" if valid else "a roster NIP"
+                grouped = " (with separators)" if written != digits else ""
+                found.append(("nip", f"{where}: {how}{grouped} {_mask_nip(digits)}"))
+    for words in roster.find_names(text):
+        found.append(("name", f"{where}: roster name {_mask_name(words)} ({len(words)} words)"))
+    for m in _PHONE.finditer(text):
+        found.append(("phone", f"{where}: phone number {_mask_phone(m.group(0))}"))
+    for m in _EMAIL.finditer(text):
+        if m["tld"].casefold() not in _NOT_EMAIL_TLDS:
+            found.append(("email", f"{where}: e-mail address {_mask_email(m.group(0))}"))
+    return found
+
+
+def _cell_strings(series: pd.Series) -> pd.Series | None:
+    """The column as text where it could hold an identifier (text and integers), else None."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
+        return None
+    if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
+        return None
+    if isinstance(dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    values = series.dropna()
+    return values.map(str)
+
+
+def _scan_parquet(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str, str]]:
+    table = pd.read_parquet(path)
+    if not isinstance(table.index, pd.RangeIndex):  # a stored index is data too
+        table = table.reset_index(allow_duplicates=True)
+    table = table.reset_index(drop=True)
+    found: list[tuple[str, str]] = []
+    for number, column in enumerate(table.columns):
+        found.extend(_scan_text(str(column), roster, f"name of column {number + 1}"))
+        text = _cell_strings(table.iloc[:, number])
+        if text is None or text.empty:
+            continue
+        first: dict[str, int] = {}
+        for position, value in text.items():
+            first.setdefault(value, int(position))
+        for value, position in first.items():
+            found.extend(_scan_text(value, roster, f"row {position + 1}, column {column!r}"))
+    found.extend(_small_cells(table, min_cell))
+    return found
+
+
+def _small_cells(table: pd.DataFrame, min_cell: int) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    if "suppressed" in table:
+        marked = table["suppressed"].astype("boolean").fillna(False).astype(bool).to_numpy()
+    else:
+        marked = [False] * len(table)
+    for column in COUNT_COLUMNS:
+        if column not in table:
+            continue
+        counts = pd.to_numeric(table[column], errors="coerce")
+        small = ((counts > 0) & (counts < min_cell)).fillna(False).to_numpy() & ~pd.Series(
+            marked
+        ).to_numpy(dtype=bool)
+        for position in small.nonzero()[0]:
+            found.append(
+                (
+                    "small_cell",
+                    f"row {position + 1}: {column} = {counts.iloc[position]:g}, below "
+                    f"{min_cell}, and not marked suppressed",
+                )
+            )
+    return found
+
+
+def _scan_lines(text: str, roster: _Roster) -> list[tuple[str, str]]:
+    found: list[tuple[str, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        found.extend(_scan_text(line, roster, f"line {number}"))
+    return found
+
+
+def _html_text(html: str) -> str:
+    """The page's text and attribute values (a ``mailto:`` link, a ``title``), line numbers
+    kept; embedded images, scripts and styles blanked."""
+
+    def blank(match: re.Match[str]) -> str:
+        return " " + "\n" * match.group(0).count("\n")
+
+    def attributes(match: re.Match[str]) -> str:
+        values = [a or b for a, b in _ATTRIBUTE.findall(match.group(0))]
+        return " " + " ".join(v.replace("\n", " ") for v in values) + blank(match)
+
+    html = _DATA_URI.sub(blank, html)
+    html = _HIDDEN_BLOCK.sub(blank, html)
+    html = _TAG.sub(attributes, html)
+    return htmllib.unescape(html)
+
+
+def _files(paths_to_scan: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths_to_scan:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(
+                f
+                for f in sorted(p.rglob("*"))
+                if f.is_file()
+                and f.suffix.lower() in SCANNED_SUFFIXES
+                and not f.name.startswith(".")
+            )
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise FileNotFoundError(f"{p}: nothing to scan (no such file or folder)")
+    return files
+
+
+def scan_outputs(
+    paths_to_scan: Iterable[str | Path] | str | Path,
+    *,
+    names: Iterable[Any] = (),
+    nips: Iterable[Any] = (),
+    min_cell: int = 5,
+) -> pd.DataFrame:
+    """Look for personal data and unsuppressed small cells in output files.
+
+    Parameters
+    ----------
+    paths_to_scan : path or iterable of paths
+        Files and folders (searched recursively for ``.parquet``, ``.csv`` and ``.html``
+        files; hidden files, such as the temporaries of :mod:`helpers.io.storage`, are skipped).
+    names : iterable of str
+        Roster names. Only names of two or more words are looked for (one word such as
+        ``Dian`` or ``Putri`` is also an ordinary word), whole words, ignoring case,
+        apostrophes and the punctuation or spacing between the words.
+    nips : iterable of str
+        Known NIPs: found even when they would not pass :func:`helpers.privacy.nip.validate_nip`.
+    min_cell : int
+        Smallest group a count may show (the region's ``min_cell_size``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per finding, columns :data:`FINDING_COLUMNS`: ``file``, ``kind`` and
+        ``detail`` (where, and the value masked so the report of a leak does not repeat it).
+        Kinds:
+
+        * ``nip``: an 18-digit run (also grouped by spaces, dots or hyphens) that is a valid
+          NIP, or one of ``nips``;
+        * ``name``: a roster name of two or more words;
+        * ``phone``: an Indonesian phone number (``0812-3456-7890``, ``+62 812 3456 7890``,
+          ``(021) 555-0123``);
+        * ``email``: an e-mail address;
+        * ``small_cell``: Parquet only, a row whose count column (:data:`COUNT_COLUMNS`) is
+          above 0 and below ``min_cell`` and not marked ``suppressed``;
+        * ``unreadable``: a file that could not be read (so could not be checked).
+
+        Empty when nothing was found.
+
+    Notes
+    -----
+    Parquet: text and integer cells are checked one by one (floats and dates cannot hold an
+    identifier intact). CSV: line by line. HTML: line by line, the text a reader sees and the
+    tags' attribute values (links), entities decoded; embedded images, scripts and styles are
+    left out.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "r.html").write_text("<p>Hubungi Siti Aminah, 0812-3456-7890</p>")
+    >>> scan_outputs([d], names=["Siti Aminah"])[["kind"]].to_dict("list")
+    {'kind': ['name', 'phone']}
+    """
+    if isinstance(paths_to_scan, (str, Path)):
+        paths_to_scan = [paths_to_scan]
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
+        raise ValueError(f"min_cell must be a positive int, got {min_cell!r}")
+    if isinstance(names, str) or isinstance(nips, str):
+        raise TypeError("names and nips must be collections of strings, not one string")
+    roster = _Roster(names, nips)
+    rows: list[dict[str, str]] = []
+    for path in _files(paths_to_scan):
+        suffix = path.suffix.lower()
+        try:
+            if suffix == ".parquet":
+                found = _scan_parquet(path, roster, min_cell)
+            elif suffix in (".html", ".htm"):
+                found = _scan_lines(_html_text(path.read_text(encoding="utf-8")), roster)
+            else:
+                found = _scan_lines(path.read_text(encoding="utf-8", errors="replace"), roster)
+        except Exception as exc:  # a file the scanner cannot read is not a clean file
+            found = [("unreadable", f"could not be checked: {type(exc).__name__}: {exc}")]
+        rows.extend({"file": str(path), "kind": k, "detail": d} for k, d in found)
+    return pd.DataFrame(rows, columns=list(FINDING_COLUMNS)).astype("str")
+
+
+def summarise_findings(findings: pd.DataFrame, *, limit: int = 5) -> str:
+    """One line for a run summary: ``3 finding(s): name 2, small_cell 1; e.g. ...``."""
+    if findings.empty:
+        return "no findings"
+    counts = findings["kind"].value_counts()
+    kinds = ", ".join(f"{k} {n}" for k, n in counts.items())
+    examples = [
+        f"{Path(f).name} {d}" for f, d in zip(findings["file"], findings["detail"], strict=True)
+    ]
+    more = f"; {len(examples) - limit} more" if len(examples) > limit else ""
+    return f"{len(findings)} finding(s): {kinds}; e.g. {'; '.join(examples[:limit])}{more}"

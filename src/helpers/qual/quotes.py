@@ -1,0 +1,301 @@
+"""Quotes that stand for a code, and the findings table that joins codes to the estimates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.privacy.deidentify import escape_html, mask_series
+
+if TYPE_CHECKING:
+    pass
+from helpers.io.code_codebook import KINDS, CodeCodebook
+from helpers.io.segments import _check_frame, _is_missing
+from helpers.qual.codes import CoderChoice, normalise_codes
+from helpers.qual.frequencies import _counts, _keys, _select_coders
+
+__all__ = [
+    "FINDINGS_COLUMNS",
+    "representative_quotes",
+    "qualitative_findings",
+]
+
+
+#: Columns of :func:`qualitative_findings`, in order.
+FINDINGS_COLUMNS: tuple[str, ...] = (
+    "level",
+    "theme",
+    "kind",
+    "code",
+    "label",
+    "n_segments",
+    "n_transcripts",
+    "n_informants",
+    "roles",
+    "share_of_transcripts",
+    "example_quote",
+    "example_role",
+    "suppressed",
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# Quotes and findings
+# ----------------------------------------------------------------------------------------------
+
+
+def _truncate(text: str, max_chars: int) -> tuple[str, bool]:
+    if len(text) <= max_chars:
+        return text, False
+    cut = text[: max_chars - 1]
+    space = cut.rfind(" ")
+    if space > max_chars // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "\u2026", True
+
+
+def representative_quotes(
+    data: pd.DataFrame,
+    *,
+    per_theme: int = 3,
+    names: Iterable[str] = (),
+    units: Iterable[str] | Mapping[str, str] = (),
+    max_chars: int = 300,
+    seed: int = 0,
+    by: str = "theme",
+) -> pd.DataFrame:
+    """Pick a few de-identified quotes per theme (or per code), deterministically.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Normalised segments (with ``theme``); only rows with ``code_status == "ok"`` (if the
+        column exists) and a quote are candidates.
+    per_theme : int, default 3
+        Quotes per group at most.
+    names, units
+        Passed to :func:`helpers.privacy.deidentify.mask_series`: person names and identifying units
+        or positions to mask (NIPs, phone numbers and e-mail addresses are always masked).
+    max_chars : int, default 300
+        Longer quotes are cut at a word boundary and end with an ellipsis.
+    seed : int, default 0
+        Seed of the tie-breaking order; the same data and seed give the same quotes,
+        whatever the row order.
+    by : str, default "theme"
+        The grouping column; ``"code"`` gives quotes per code (for
+        :func:`qualitative_findings`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per quote: ``by`` and, when present, ``theme, kind, level, code, label``;
+        ``transcript, segment, informant_role, method``; ``quote`` (masked plain text,
+        whitespace collapsed), ``html`` (the same text HTML-escaped), ``agreed`` (two or more
+        coders applied the quote's code to its segment), ``truncated`` and ``rank`` (1 = first
+        choice). ``transcript`` is for tracing only: file names can identify people, so reports
+        should not show it.
+
+    Notes
+    -----
+    Within a group each segment is one candidate. Quotes are chosen one at a time, each time
+    preferring, in order: a transcript not yet used, an informant role not yet used, a segment
+    the coders agreed on, a quote that fits ``max_chars``; remaining ties follow a random order
+    drawn with ``seed`` over the candidates sorted by transcript and segment. Masking happens
+    before escaping, so ``<script>`` comes out as ``&lt;script&gt;`` text.
+    """
+    _check_frame(data, "data", [by, "transcript", "segment", "code", "quote"])
+    if isinstance(per_theme, bool) or not isinstance(per_theme, int) or per_theme < 1:
+        raise ValueError(f"per_theme must be a positive integer, got {per_theme!r}")
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 20:
+        raise ValueError(f"max_chars must be an integer of at least 20, got {max_chars!r}")
+    keep = data[by].notna() & data["quote"].notna() & data["code"].notna()
+    if "code_status" in data.columns:
+        keep &= data["code_status"] == "ok"
+    rows = data.loc[keep].copy()
+    info = [c for c in ("theme", "kind", "level", "code", "label") if c in rows.columns and c != by]
+    out_columns = [
+        by,
+        *info,
+        "transcript",
+        "segment",
+        "informant_role",
+        "method",
+        "quote",
+        "html",
+        "agreed",
+        "truncated",
+        "rank",
+    ]
+    for name in ("informant_role", "method", "coder"):
+        if name not in rows.columns:
+            rows[name] = pd.Series(pd.NA, index=rows.index, dtype="str")
+    if rows.empty:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in out_columns})
+
+    n_coders = rows.groupby(["transcript", "segment", "code"])["coder"].transform("nunique")
+    rows["agreed"] = n_coders >= 2
+    rows = rows.sort_values(
+        [by, "transcript", "segment", "agreed", "code"],
+        ascending=[True, True, True, False, True],
+        kind="stable",
+    )
+    candidates = rows.drop_duplicates([by, "transcript", "segment"]).reset_index(drop=True)
+    candidates["quote"] = mask_series(
+        candidates["quote"].map(lambda q: " ".join(str(q).split())), names=names, units=units
+    )
+    candidates = candidates.loc[candidates["quote"].str.len() > 0].reset_index(drop=True)
+    rng = np.random.default_rng(seed)
+    candidates["_order"] = rng.permutation(len(candidates))
+
+    picked = []
+    for _, group in candidates.groupby(by, sort=True):
+        picked.extend(_pick_quotes(group, per_theme, max_chars))
+    chosen = pd.DataFrame.from_records(picked)
+    cut = chosen["quote"].map(lambda q: _truncate(q, max_chars))
+    chosen["quote"] = cut.map(lambda t: t[0]).astype("str")
+    chosen["truncated"] = cut.map(lambda t: t[1]).astype(bool)
+    chosen["html"] = chosen["quote"].map(escape_html).astype("str")
+    chosen["agreed"] = chosen["agreed"].astype(bool)
+    chosen["rank"] = chosen["rank"].astype("int64")
+    if "level" in chosen.columns:
+        chosen["level"] = chosen["level"].astype("Int64")
+    return chosen[out_columns].reset_index(drop=True)
+
+
+def _pick_quotes(group: pd.DataFrame, k: int, max_chars: int) -> list[dict[str, Any]]:
+    records = group.to_dict("records")
+    used_transcripts: set[object] = set()
+    used_roles: set[object] = set()
+    chosen = []
+    for rank in range(1, min(k, len(records)) + 1):
+        best = min(
+            records,
+            key=lambda r: (
+                r["transcript"] in used_transcripts,
+                _role_key(r["informant_role"]) in used_roles,
+                not r["agreed"],
+                len(r["quote"]) > max_chars,
+                r["_order"],
+            ),
+        )
+        records.remove(best)
+        used_transcripts.add(best["transcript"])
+        used_roles.add(_role_key(best["informant_role"]))
+        chosen.append({**best, "rank": rank})
+    return chosen
+
+
+def _role_key(role: object) -> str:
+    return "" if _is_missing(role) else str(role)
+
+
+def qualitative_findings(
+    data: pd.DataFrame,
+    codebook: CodeCodebook,
+    *,
+    quotes: pd.DataFrame | None,
+    min_cell: int = 5,
+    coders: CoderChoice = "primary",
+) -> pd.DataFrame:
+    """The tidy table of qualitative findings, one row per (level, theme, kind, code).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Segments; normalised with ``codebook`` first unless they have ``code_status``. Only
+        codes found in the codebook (``code_status == "ok"``) make findings; unknown codes are
+        reported by :func:`normalise_codes`.
+    codebook : CodeCodebook
+        Gives level, theme, kind and label.
+    quotes : pandas.DataFrame or None
+        De-identified quotes from :func:`representative_quotes`; the example of a code is its
+        best-ranked quote. Use ``representative_quotes(data, by="code", per_theme=1, ...)`` to
+        have an example for every code; with quotes per theme, codes without one get NA.
+    min_cell : int, default 5
+        Minimum number of informants for a role breakdown to be shown (the region's
+        ``min_cell_size``).
+    coders : {"primary", "all"}, default "primary"
+        Which coders' codes count (module docstring).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`FINDINGS_COLUMNS`: ``level`` (Int64, Kirkpatrick 1-4 or NA), ``theme``,
+        ``kind``, ``code``, ``label``, ``n_segments``, ``n_transcripts``, ``n_informants``,
+        ``roles`` (comma-separated roles), ``share_of_transcripts`` (transcripts with the code
+        / all transcripts in ``data``), ``example_quote``, ``example_role``, ``suppressed``.
+        Ordered by level (NA last), theme, kind, decreasing ``n_segments``, code.
+
+    Notes
+    -----
+    Suppression: when a code's informants number fewer than ``min_cell``, ``suppressed`` is
+    True and the role breakdown is blanked: ``roles`` and ``example_role`` are NA. The counts
+    and the de-identified example quote stay (a count is not a group of people's answers, and
+    the quote carries no name). ``example_role`` is also NA when that role has fewer than
+    ``min_cell`` informants in the whole data: a rare role (the one Kepala BKPSDM) would name
+    its holder. Counting follows :func:`code_frequencies`.
+    """
+    _check_frame(data, "data", ["transcript", "segment", "code", "informant_role"])
+    if not isinstance(codebook, CodeCodebook):
+        raise TypeError(f"codebook must be a CodeCodebook, got {type(codebook).__name__}")
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
+        raise ValueError(f"min_cell must be a positive integer, got {min_cell!r}")
+    if "code_status" not in data.columns:
+        data = normalise_codes(data, codebook).data
+    selected = _select_coders(data, coders)
+    n_all = max(int(selected["transcript"].dropna().nunique()), 1)
+    rows = selected.loc[selected["code_status"] == "ok"]
+    keys = _keys(rows)
+    frame = pd.concat([rows[["code", "informant_role"]], keys], axis=1)
+    counts = _counts(frame, ["code"])
+    roles = (
+        frame.dropna(subset=["informant_role"])
+        .groupby("code")["informant_role"]
+        .agg(lambda s: ", ".join(sorted(s.unique())))
+    )
+    all_keys = _keys(selected)
+    role_size = (
+        pd.concat([selected["informant_role"], all_keys["_informant"]], axis=1)
+        .dropna()
+        .groupby("informant_role")["_informant"]
+        .nunique()
+    )
+    table = codebook.table.set_index("code")
+    out = counts.assign(
+        level=counts["code"].map(table["level"]).astype("Int64"),
+        theme=counts["code"].map(table["theme"]),
+        kind=counts["code"].map(table["kind"]),
+        label=counts["code"].map(table["label"]),
+        roles=counts["code"].map(roles),
+        share_of_transcripts=counts["n_transcripts"] / n_all,
+    )
+    out["example_quote"] = pd.Series(pd.NA, index=out.index, dtype="str")
+    out["example_role"] = pd.Series(pd.NA, index=out.index, dtype="str")
+    if quotes is not None:
+        _check_frame(quotes, "quotes", ["code", "quote", "informant_role"])
+        ranked = quotes.sort_values("rank") if "rank" in quotes.columns else quotes
+        best = ranked.dropna(subset=["code", "quote"]).drop_duplicates("code").set_index("code")
+        out["example_quote"] = out["code"].map(best["quote"]).astype("str")
+        out["example_role"] = out["code"].map(best["informant_role"]).astype("str")
+    out["suppressed"] = out["n_informants"] < min_cell
+    rare_role = out["example_role"].map(lambda r: _is_missing(r) or role_size.get(r, 0) < min_cell)
+    out.loc[out["suppressed"], "roles"] = pd.NA
+    out.loc[out["suppressed"] | rare_role.astype(bool), "example_role"] = pd.NA
+    kind_order = {k: i for i, k in enumerate(KINDS)}
+    out = out.assign(_kind=out["kind"].map(kind_order)).sort_values(
+        ["level", "theme", "_kind", "n_segments", "code"],
+        ascending=[True, True, True, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    out = out[list(FINDINGS_COLUMNS)].reset_index(drop=True)
+    for name in ("theme", "kind", "code", "label", "roles", "example_quote", "example_role"):
+        out[name] = out[name].astype("str")
+    for name in ("n_segments", "n_transcripts", "n_informants"):
+        out[name] = out[name].astype("int64")
+    out["share_of_transcripts"] = out["share_of_transcripts"].astype("float64")
+    out["suppressed"] = out["suppressed"].astype(bool)
+    return out

@@ -1,0 +1,102 @@
+"""``python -m helpers.pipeline``: the command line of the runner."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+
+from helpers.core.config import load_registry, paths
+from helpers.core.errors import ConfigError, PipelineError
+from helpers.runner.notebooks import DEFAULT_TIMEOUT, REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK
+from helpers.runner.regions import RegionResult
+from helpers.runner.run import run_pipeline
+
+__all__ = [
+    "main",
+]
+
+
+def summary_table(results: Sequence[RegionResult]) -> str:
+    """A plain-text table: region, status, duration, failing cell."""
+    lines = [f"{'region':<14}{'status':<9}{'seconds':>9}  failing", "-" * 60]
+    for r in results:
+        fail = r.failing or (r.error or "")
+        lines.append(f"{r.region:<14}{r.status:<9}{r.seconds:>9.1f}  {fail[:80]}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.pipeline", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--list", action="store_true", help="list the regions and notebooks")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="run the notebooks and build the reports")
+    run.add_argument("--region", action="append", help="only this region (repeatable)")
+    run.add_argument(
+        "--timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds allowed per cell (default {DEFAULT_TIMEOUT})",
+    )
+    run.add_argument("--kernel", default="python3", help="Jupyter kernel name")
+    run.add_argument(
+        "--no-synthesis", action="store_true", help="skip the cross-region synthesis and index"
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every region, even those whose inputs did not change",
+    )
+    run.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="worker processes, each keeping one kernel; notebooks whose inputs are ready "
+        "run side by side, the longest chain of work first (default 1: in sequence)",
+    )
+    run.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="send regions to a Dask distributed scheduler (e.g. tcp://10.0.0.5:8786); "
+        "its workers must see this project folder",
+    )
+    args = parser.parse_args(argv)
+    try:
+        registry = load_registry()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.list or args.command is None:
+        for slug, region in registry.items():
+            print(f"{slug:<12} {region.name} ({region.province}, {region.kemendagri_code})")
+        print("notebooks: " + ", ".join(REGION_NOTEBOOKS) + f", then {SYNTHESIS_NOTEBOOK}")
+        return 0
+    start = time.perf_counter()
+    try:
+        results = run_pipeline(
+            args.region,
+            timeout=args.timeout,
+            kernel_name=args.kernel,
+            synthesis=not args.no_synthesis,
+            force=args.force,
+            jobs=args.jobs,
+            scheduler=args.scheduler,
+            progress=lambda m: print(m, flush=True),
+        )
+    except (ConfigError, PipelineError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print()
+    print(summary_table(results))
+    failed = [r.region for r in results if not r.succeeded]
+    skipped = [r.region for r in results if r.status == "skipped"]
+    print(
+        f"\n{len(results) - len(failed) - len(skipped)} built, {len(skipped)} unchanged "
+        f"(skipped), {len(failed)} failed in {time.perf_counter() - start:.1f}s; "
+        f"reports in {paths.reports}"
+    )
+    return 1 if failed else 0

@@ -1,0 +1,156 @@
+"""One kernel shared by several notebooks, and the papermill engine that runs a notebook in it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+SHARED_KERNEL_ENGINE = "asn_shared_kernel"
+KEPT_CLIENT = "_asn_kept_client"  # the shared kernel's client, kept on its manager
+# run in the shared kernel before each notebook: an empty namespace (IPython's %reset, which
+# also collects garbage), then gc.freeze(): what survived (the imported modules and whatever
+# module state still holds, about 300,000 objects) is left out of later collections, so they
+# stop costing 0.2 s each (every %reset pays two, and so do the automatic ones while a notebook
+# runs). The price: a reference cycle frozen there and dropped later is only freed when the
+# kernel is recycled (RegionKernel.max_notebooks); the notebooks' own variables are collected
+# by the reset before the freeze.
+RESET_NAMESPACE = ("%reset -f", "__import__('gc').freeze()")
+
+
+def _register_shared_kernel_engine() -> None:
+    """A papermill engine that runs a notebook in a kernel the caller started and keeps.
+
+    papermill starts a kernel (and so pays the imports) for every notebook; notebooks can
+    share one (see :class:`RegionKernel`). Each notebook still runs through papermill (parameters injected,
+    progress and errors recorded) and starts from an empty namespace (:data:`RESET_NAMESPACE`);
+    only the imported modules stay cached in the kernel. The kernel's client is kept too.
+    """
+    from jupyter_core.utils import run_sync
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    class _FreshNamespaceClient(PapermillNotebookClient):
+        async def async_start_new_kernel_client(self):
+            # one client per kernel: a new one waits 0.2 s for IOPub to go quiet, every notebook
+            kept = getattr(self.km, KEPT_CLIENT, None)
+            if kept is not None and kept.channels_running:
+                self.kc = kept
+                return kept
+            kc = await super().async_start_new_kernel_client()
+            setattr(self.km, KEPT_CLIENT, kc)
+            return kc
+
+        # nbclient binds the sync wrapper to its own coroutine; papermill calls the wrapper
+        start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
+        def papermill_execute_cells(self):  # noqa: D401 - papermill's hook
+            for code in RESET_NAMESPACE:
+                self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
+            super().papermill_execute_cells()
+
+    class SharedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            km=None,
+            keep_on_failure=None,
+            **kwargs,
+        ):
+            kwargs.pop("input_path", None)
+            kwargs.pop("timeout", None)
+            kwargs.pop("startup_timeout", None)
+            client = _FreshNamespaceClient(
+                nb_man,
+                km=km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            try:
+                return client.execute()
+            except BaseException:
+                # the notebook is not saved after every cell (that is a fifth of the run
+                # time); when the kernel dies or a cell times out, keep the cells run so far
+                if keep_on_failure:
+                    from papermill.iorw import write_ipynb
+
+                    write_ipynb(nb_man.nb, keep_on_failure)
+                raise
+
+    if SHARED_KERNEL_ENGINE not in papermill_engines._engines:
+        papermill_engines.register(SHARED_KERNEL_ENGINE, SharedKernelEngine)
+
+
+class RegionKernel:
+    """One kernel shared by notebooks (a context manager; shut down on exit): the whole batch
+    in a sequential run, all of a worker's notebooks in a parallel one, a region's four in a
+    distributed one.
+
+    After ``max_notebooks`` notebooks the kernel is replaced by a fresh one (as a web server
+    recycles its workers), so what a long national-scale run leaves behind in a kernel cannot
+    grow without bound; the cost is one set of imports per ``max_notebooks`` notebooks.
+    """
+
+    def __init__(self, kernel_name: str = "python3", *, max_notebooks: int = 100) -> None:
+        if max_notebooks < 1:
+            raise ValueError(f"max_notebooks must be at least 1, got {max_notebooks}")
+        self.kernel_name = kernel_name
+        self.max_notebooks = max_notebooks
+        self.notebooks_run = 0  # by the current kernel
+        self._km: Any = None
+
+    @property
+    def km(self) -> Any:
+        """The kernel manager, made on first use (a run that skips everything starts none)."""
+        if self._km is None:
+            from jupyter_client.manager import AsyncKernelManager
+
+            _register_shared_kernel_engine()
+            self._km = AsyncKernelManager(kernel_name=self.kernel_name)
+        return self._km
+
+    def __enter__(self) -> RegionKernel:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def discard(self) -> None:
+        """Shut the kernel down now; the next notebook starts a fresh one. After a cell timed
+        out the kernel may still be running it, and would hold up every notebook after."""
+        from jupyter_core.utils import run_sync
+
+        if self._km is not None:
+            kept = getattr(self._km, KEPT_CLIENT, None)
+            if kept is not None:
+                kept.stop_channels()
+            if self._km.has_kernel:
+                run_sync(self._km.shutdown_kernel)(now=True)
+            self._km = None  # a manager's sockets are closed with its kernel: make a new one
+        self.notebooks_run = 0
+
+    def ran_one(self) -> None:
+        """Count a notebook run; replace the kernel once it has run ``max_notebooks``."""
+        if self._km is None:  # it was discarded (timeout, died): the next one starts at 0
+            return
+        self.notebooks_run += 1
+        if self.notebooks_run >= self.max_notebooks:
+            self.discard()
+
+    def ensure_alive(self) -> None:
+        """A kernel that died (crash, out of memory) is cleaned up; the next notebook starts
+        a fresh one, so one failure cannot spoil the notebooks after it."""
+        from jupyter_core.utils import run_sync
+
+        if self._km is not None and self._km.has_kernel and not run_sync(self._km.is_alive)():
+            self.discard()

@@ -1,0 +1,186 @@
+"""Run one notebook through papermill: parameters checked first, the executed copy written once,
+under a temporary name, and the failing cell found."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.core.errors import ConfigError
+from helpers.runner.kernel import SHARED_KERNEL_ENGINE, RegionKernel
+
+__all__ = [
+    "REGION_NOTEBOOKS",
+    "SYNTHESIS_NOTEBOOK",
+    "NOTEBOOK_NEEDS",
+    "StepResult",
+    "notebook_parameters",
+    "check_parameters",
+    "run_notebook",
+]
+
+
+REGION_NOTEBOOKS = (
+    "01-clean-survey",
+    "02-clean-interviews",
+    "03-estimate-effects",
+    "04-region-report",
+)
+SYNTHESIS_NOTEBOOK = "05-synthesis"
+# what each notebook reads from the ones before it (the parallel executor runs the others
+# side by side): 01 and 02 read only raw data, 03 reads 01's tables, 04 reads everything
+NOTEBOOK_NEEDS: Mapping[str, tuple[str, ...]] = {
+    "01-clean-survey": (),
+    "02-clean-interviews": (),
+    "03-estimate-effects": ("01-clean-survey",),
+    "04-region-report": ("01-clean-survey", "02-clean-interviews", "03-estimate-effects"),
+}
+# the synthesis reads each region's effects, written by 03
+NOTEBOOK_NEEDS_SYNTHESIS = "03-estimate-effects"
+DEFAULT_TIMEOUT = 600
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """One notebook run."""
+
+    notebook: str
+    status: str  # "ok" | "failed"
+    seconds: float
+    output: Path
+    cell: int | None = None
+    error: str | None = None
+
+
+def notebook_parameters(notebook: Path) -> dict[str, dict]:
+    """The parameters a notebook declares in its ``parameters`` cell (papermill's inspection)."""
+    import papermill
+
+    return papermill.inspect_notebook(str(notebook))
+
+
+def check_parameters(notebook: Path, parameters: dict) -> None:
+    """Refuse unknown parameters and parameters the notebook declares without a default.
+
+    Raises
+    ------
+    ConfigError
+        Naming the notebook and the parameter.
+    """
+    declared = notebook_parameters(notebook)
+    if not declared:
+        raise ConfigError(f"{notebook}: no cell tagged 'parameters'")
+    unknown = sorted(set(parameters) - set(declared))
+    if unknown:
+        raise ConfigError(
+            f"{notebook}: unknown parameter(s) {unknown}; the notebook declares {sorted(declared)}"
+        )
+    for name, value in parameters.items():
+        # papermill reports no type; the literal default says what the notebook expects
+        try:
+            default = ast.literal_eval(declared[name].get("default") or "None")
+        except (ValueError, SyntaxError):
+            continue
+        if default is not None and not (
+            isinstance(value, type(default))
+            or (isinstance(default, float) and isinstance(value, int))
+        ):
+            raise ConfigError(
+                f"{notebook}: parameter {name!r} must be a {type(default).__name__} like its "
+                f"default {default!r}, got {type(value).__name__} {value!r}"
+            )
+    missing = sorted(
+        k
+        for k, v in declared.items()
+        if k not in parameters and v.get("default") in (None, "None", "")
+    )
+    if missing:
+        raise ConfigError(f"{notebook}: parameter(s) {missing} have no default and were not given")
+
+
+def _failing_cell(nb_path: Path) -> tuple[int | None, str | None]:
+    """Find the cell that raised in an executed notebook: (index, 'Error: message')."""
+    try:
+        nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None, None
+    for i, cell in enumerate(nb.get("cells", [])):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return i, f"{out.get('ename')}: {out.get('evalue')}"
+    return None, None
+
+
+def run_notebook(
+    notebook: Path,
+    output: Path,
+    parameters: dict,
+    *,
+    timeout: int,
+    kernel_name: str = "python3",
+    cwd: Path | None = None,
+    kernel: RegionKernel | None = None,
+) -> StepResult:
+    """Execute one notebook with papermill; the executed copy is written to ``output``.
+
+    The copy is written under a temporary name and renamed when the run ends (ok or failed),
+    so an interrupted run never leaves a half-written notebook under the final name. With
+    ``kernel``, the notebook runs in that (shared) kernel, from an empty namespace.
+    """
+    if kernel is not None:
+        kernel.ensure_alive()
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    check_parameters(notebook, parameters)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.stem}.running.ipynb")
+    start = time.perf_counter()
+    status, cell, error = "ok", None, None
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(tmp),
+            parameters=parameters,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=timeout,
+            cwd=str(cwd or notebook.parent),
+            # the kernel's own start-up log (ipykernel's TCP notice) is not for the reader
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            **(
+                {
+                    "engine_name": SHARED_KERNEL_ENGINE,
+                    "km": kernel.km,
+                    # written once at the end (and on failure), not after every cell
+                    "request_save_on_cell_execute": False,
+                    "keep_on_failure": str(tmp),
+                }
+                if kernel
+                else {}
+            ),
+        )
+    except PapermillExecutionError as exc:
+        status, cell, error = "failed", exc.cell_index, f"{exc.ename}: {exc.evalue}"
+    except Exception as exc:  # kernel died, timeout, unreadable notebook: keep going
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        if kernel is not None:
+            kernel.discard()
+        if tmp.exists():
+            cell, found = _failing_cell(tmp)
+            error = found or error
+    if kernel is not None:
+        kernel.ran_one()
+    if tmp.exists():
+        os.replace(tmp, output)
+    return StepResult(notebook.stem, status, time.perf_counter() - start, output, cell, error)
+
+
+def _failed_step(name: str, output: Path, exc: BaseException) -> StepResult:
+    return StepResult(name, "failed", 0.0, output, None, f"{type(exc).__name__}: {exc}")

@@ -1,0 +1,308 @@
+"""The local parallel executor: notebooks of all regions on worker processes, the longest chain
+of work first."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from helpers.core.config import ProjectPaths, Region, load_registry, paths
+from helpers.runner.fingerprint import _synthesis_stamp
+from helpers.runner.kernel import RegionKernel
+from helpers.runner.notebooks import (
+    NOTEBOOK_NEEDS,
+    NOTEBOOK_NEEDS_SYNTHESIS,
+    REGION_NOTEBOOKS,
+    SYNTHESIS_NOTEBOOK,
+    StepResult,
+    _failed_step,
+)
+from helpers.runner.regions import (
+    RegionResult,
+    _finish_region,
+    _prepare_region,
+    _print_progress,
+    _run_step,
+)
+from helpers.runner.synthesis import _run_synthesis, _settled_synthesis
+
+__all__ = [
+    "estimated_seconds",
+]
+
+
+_WORKER_KERNEL: RegionKernel | None = None
+
+
+def _worker_kernel(kernel_name: str) -> RegionKernel:
+    """The kernel a local worker process keeps for all the notebooks it runs (shut down when
+    the worker exits)."""
+    global _WORKER_KERNEL
+    if _WORKER_KERNEL is None:
+        from multiprocessing.util import Finalize
+
+        _WORKER_KERNEL = RegionKernel(kernel_name)
+        Finalize(_WORKER_KERNEL, _WORKER_KERNEL.__exit__, args=(None, None, None), exitpriority=10)
+    return _WORKER_KERNEL
+
+
+_WORKER_REGISTRY: dict[tuple[str, int, int], Mapping[str, Region]] = {}
+
+
+def _worker_registry(project: ProjectPaths) -> Mapping[str, Region]:
+    """The registry, read once per worker (and again only if the file changes): at national
+    scale it has hundreds of entries and a worker runs thousands of notebooks."""
+    st = project.config_file.stat()
+    key = (str(project.config_file), st.st_mtime_ns, st.st_size)
+    if key not in _WORKER_REGISTRY:
+        _WORKER_REGISTRY.clear()
+        _WORKER_REGISTRY[key] = load_registry(project.config_file)
+    return _WORKER_REGISTRY[key]
+
+
+def _step_job(
+    slug: str, name: str, root: str, timeout: int, kernel_name: str, finish: bool
+) -> tuple[StepResult, Path | None, str | None]:
+    """One notebook of one region in a local worker (the parallel executor), in the worker's
+    kernel. After the last notebook (``finish``) also the export, the disclosure scan and the
+    stamp. Returns the step, the report written (or None) and the region's error (or None)."""
+    project = ProjectPaths(Path(root))
+    output = project.build / slug / f"{name}.ipynb"
+    # nothing may escape a worker as an exception: one that cannot be rebuilt in the main
+    # process breaks the whole pool, and with it the other worker's notebook
+    try:
+        region = _worker_registry(project)[slug]
+        step = _run_step(
+            region,
+            name,
+            project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            kernel=_worker_kernel(kernel_name),
+            say=_print_progress,
+        )
+    except Exception as exc:
+        return _failed_step(name, output, exc), None, None
+    if not finish or step.status != "ok":
+        return step, None, None
+    done = RegionResult(slug, steps=[step])
+    try:
+        _finish_region(region, project, done, _print_progress)
+    except Exception as exc:
+        done.error = f"{type(exc).__name__}: {exc}"
+        project.report_file(slug).unlink(missing_ok=True)  # unscanned: never published
+        done.report = None
+    return step, done.report, done.error
+
+
+def _synthesis_job(regions: list[str], root: str, timeout: int, kernel_name: str) -> RegionResult:
+    """The synthesis in a local worker's (already warm) kernel; never raises (see
+    :func:`_step_job`)."""
+    project = ProjectPaths(Path(root))
+    try:
+        return _run_synthesis(
+            regions,
+            project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            kernel=_worker_kernel(kernel_name),
+            say=_print_progress,
+        )
+    except Exception as exc:
+        output = project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb"
+        return RegionResult("__synthesis__", steps=[_failed_step(SYNTHESIS_NOTEBOOK, output, exc)])
+
+
+def _raw_size(project: ProjectPaths, slug: str) -> int:
+    folder = project.raw_region(slug)
+    return sum(p.stat().st_size for p in folder.glob("*") if p.is_file())
+
+
+def _last_duration(executed: Path) -> float | None:
+    """Seconds the notebook took in its last run (papermill's record in the executed copy)."""
+    try:
+        meta = json.loads(executed.read_text(encoding="utf-8"))["metadata"]["papermill"]
+        return float(meta["duration"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def estimated_seconds(
+    slugs: Sequence[str], *, project: ProjectPaths = paths
+) -> dict[tuple[str, str], float]:
+    """How long each region's notebooks are expected to take, for scheduling.
+
+    A notebook's time in the last build (kept in its executed copy) is the estimate. A region
+    never built is estimated from its raw data size, at the median seconds per byte that the
+    same notebook took in the regions that were built (1 per byte when none was: then only the
+    sizes' ratios matter).
+    """
+    seen = {
+        (s, n): _last_duration(project.build / s / f"{n}.ipynb")
+        for s in slugs
+        for n in REGION_NOTEBOOKS
+    }
+    sizes = {s: max(_raw_size(project, s), 1) for s in slugs}
+    out: dict[tuple[str, str], float] = {}
+    for name in REGION_NOTEBOOKS:
+        rates = sorted(seen[s, name] / sizes[s] for s in slugs if seen[s, name] is not None)
+        rate = rates[len(rates) // 2] if rates else 1.0
+        for s in slugs:
+            known = seen[s, name]
+            out[s, name] = known if known is not None else rate * sizes[s]
+    return out
+
+
+class _ParallelRun:
+    """The local parallel executor's bookkeeping: which notebooks may start, what ended, and
+    when the synthesis can run (see :mod:`helpers.runner.scheduling`).
+
+    Per region, a notebook starts when those it needs (:data:`NOTEBOOK_NEEDS`) ended ok; a
+    failed notebook stops the region's later ones. The synthesis needs only each region's
+    effects (notebook 03), so it runs as soon as every region is past 03, beside the last
+    reports; if a region then fails, it runs again without that region, so the result is the
+    sequential run's.
+    """
+
+    def __init__(
+        self,
+        chosen: Sequence[str],
+        registry: Mapping[str, Region],
+        *,
+        project: ProjectPaths,
+        timeout: int,
+        kernel_name: str,
+        force: bool,
+        synthesis: bool,
+        say: Callable[[str], None],
+    ) -> None:
+        self.chosen, self.project, self.force, self.say = list(chosen), project, force, say
+        self.args = (str(project.root), timeout, kernel_name)
+        self.results: dict[str, RegionResult] = {}
+        self.todo: list[str] = []
+        for slug in chosen:
+            early = _prepare_region(registry[slug], project, force, say)
+            self.results[slug] = early or RegionResult(slug)
+            if early is None:
+                self.todo.append(slug)
+        self.ended: dict[str, dict[str, StepResult]] = {s: {} for s in self.todo}
+        self.started: set[tuple[str, str]] = set()
+        self.synthesis = synthesis
+        self.syn_result: RegionResult | None = RegionResult("__synthesis__") if synthesis else None
+        self.syn_regions: list[str] | None = None  # the regions of the last synthesis started
+        self.syn_running = False
+        costs = estimated_seconds(self.todo, project=project)
+        after: dict[Any, list[Any]] = {node: [] for node in costs}
+        for slug, name in costs:
+            for need in NOTEBOOK_NEEDS[name]:
+                after[slug, need].append((slug, name))
+        from helpers.runner.scheduling import critical_path
+
+        self.rank = critical_path(costs, after)
+
+    def _failed(self, slug: str) -> bool:
+        return self.results[slug].status == "failed"
+
+    def _step_task(self, slug: str, name: str) -> Any:
+        from helpers.runner.scheduling import Task
+
+        self.started.add((slug, name))
+        finish = name == REGION_NOTEBOOKS[-1]
+        return Task(
+            (slug, name), _step_job, (slug, name, *self.args, finish), self.rank[slug, name]
+        )
+
+    def _ready(self, slug: str) -> list[Any]:
+        if self._failed(slug):
+            return []
+        ok = {n for n, s in self.ended[slug].items() if s.status == "ok"}
+        return [
+            self._step_task(slug, n)
+            for n in REGION_NOTEBOOKS
+            if (slug, n) not in self.started and all(need in ok for need in NOTEBOOK_NEEDS[n])
+        ]
+
+    def initial(self) -> list[Any]:
+        return [task for slug in self.todo for task in self._ready(slug)] + self._synthesis()
+
+    def _synthesis(self) -> list[Any]:
+        """The synthesis task, when it is due (see the class notes), else nothing."""
+        if not self.synthesis or self.syn_running:
+            return []
+        needed = NOTEBOOK_NEEDS_SYNTHESIS
+        if any(not self._failed(s) and needed not in self.ended[s] for s in self.todo):
+            return []
+        regions = [s for s in self.chosen if not self._failed(s)]
+        if regions == self.syn_regions:
+            return []
+        if self.syn_regions is not None:
+            # a region failed after the synthesis included it: withdraw that synthesis now,
+            # whatever happens next (a sequential run would never have written it)
+            (self.project.reports / "synthesis.html").unlink(missing_ok=True)
+            _synthesis_stamp(self.project).unlink(missing_ok=True)
+        self.syn_regions = regions
+        settled = _settled_synthesis(regions, self.project, force=self.force, say=self.say)
+        if settled is not None:
+            self.syn_result = settled
+            return []
+        from helpers.runner.scheduling import Task
+
+        self.syn_running = True
+        return [Task("__synthesis__", _synthesis_job, (regions, *self.args), priority=0.0)]
+
+    def on_result(self, outcome: Any) -> list[Any]:
+        """Record what a task gave back; return the tasks that became ready."""
+        if outcome.task.key == "__synthesis__":
+            self.syn_running = False
+            if outcome.ok:
+                self.syn_result = outcome.result
+            else:
+                output = self.project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb"
+                self.syn_result = RegionResult(
+                    "__synthesis__", steps=[_failed_step(SYNTHESIS_NOTEBOOK, output, outcome.error)]
+                )
+            return self._synthesis()
+        slug, name = outcome.task.key
+        result = self.results[slug]
+        if outcome.ok:
+            step, report, error = outcome.result
+            result.report, result.error = report or result.report, error or result.error
+        else:  # the worker itself failed (it died, or the job raised outside the notebook)
+            step = _failed_step(name, self.project.build / slug / f"{name}.ipynb", outcome.error)
+        self.ended[slug][name] = step
+        result.steps = [self.ended[slug][n] for n in REGION_NOTEBOOKS if n in self.ended[slug]]
+        return self._ready(slug) + self._synthesis()
+
+
+def _run_parallel(
+    chosen: Sequence[str],
+    registry: Mapping[str, Region],
+    *,
+    project: ProjectPaths,
+    timeout: int,
+    kernel_name: str,
+    force: bool,
+    jobs: int,
+    synthesis: bool,
+    progress: Callable[[str], None] | None,
+) -> tuple[list[RegionResult], RegionResult | None]:
+    """Notebooks of all regions on ``jobs`` local processes, most urgent first (see
+    :class:`_ParallelRun`); the results come back in the registry's order."""
+    from helpers.runner.scheduling import run_tasks
+
+    run = _ParallelRun(
+        chosen,
+        registry,
+        project=project,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        force=force,
+        synthesis=synthesis,
+        say=progress or (lambda _m: None),
+    )
+    first = run.initial()
+    if first:
+        run_tasks(first, run.on_result, workers=jobs)
+    return [run.results[s] for s in chosen], run.syn_result

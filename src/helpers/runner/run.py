@@ -1,0 +1,165 @@
+"""Run the notebooks for every region through papermill, export the reports, build the index.
+
+One command builds everything::
+
+    python -m helpers.pipeline run                 # every region in config/regions.yaml
+    python -m helpers.pipeline run --region medan  # one (or several) regions
+    python -m helpers.pipeline --list              # the regions and their notebooks
+    python -m helpers.pipeline run --force         # rebuild even what did not change
+    python -m helpers.pipeline run --jobs 2        # two notebooks at a time on this machine
+    python -m helpers.pipeline run --scheduler tcp://host:8786   # on a Dask cluster
+
+A region is rebuilt only when something it depends on changed (raw and review files, its
+registry entry, the notebooks, the helpers code or the pseudonym key); otherwise it is
+skipped and the run says so.
+
+For each region, notebooks ``01`` to ``04`` run with the region's parameters from the
+registry: in sequence, or with ``--jobs`` as soon as the notebooks they read from have run
+(:data:`NOTEBOOK_NEEDS`), side by side with other regions' notebooks. Parameters are checked
+against each notebook's ``parameters`` cell first: an unknown or missing parameter is an error,
+not papermill's warning. The executed notebooks are
+kept under ``reports/build/<region>/`` for audit, and a failing one is kept there with its error,
+for inspection. A failing region never stops the others; the run ends with a summary table and
+a non-zero exit when any region failed. The report of a region is exported to
+``reports/<region>.html`` by :mod:`helpers.report`, then the cross-region synthesis and
+``reports/index.html`` are built.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping, Sequence
+
+from helpers.core.config import ProjectPaths, Region, load_registry, paths
+from helpers.core.errors import ConfigError
+from helpers.runner.distributed import _region_job
+from helpers.runner.imports import skip_slow_optional_imports
+from helpers.runner.kernel import RegionKernel
+from helpers.runner.notebooks import DEFAULT_TIMEOUT
+from helpers.runner.parallel import _run_parallel
+from helpers.runner.regions import RegionResult, run_region
+from helpers.runner.synthesis import _run_synthesis, _settled_synthesis
+
+__all__ = [
+    "run_pipeline",
+]
+
+
+skip_slow_optional_imports()  # before papermill/nbconvert import nbformat
+
+
+def _run_regions(
+    chosen: Sequence[str],
+    registry: Mapping[str, Region],
+    *,
+    project: ProjectPaths,
+    timeout: int,
+    kernel_name: str,
+    force: bool,
+    scheduler: str | None,
+    progress: Callable[[str], None] | None,
+    kernel: RegionKernel | None = None,
+) -> list[RegionResult]:
+    """Whole regions, sequentially (in ``kernel``) or on a Dask distributed scheduler; the
+    results come back in the registry's order whatever the executor."""
+    if scheduler:
+        try:
+            from distributed import Client
+        except ImportError as exc:  # pragma: no cover - distributed is a dependency
+            raise ConfigError("--scheduler needs the 'distributed' package") from exc
+        args = (str(project.root), timeout, kernel_name, force)
+        with Client(scheduler) as client:
+            futures = [
+                client.submit(_region_job, s, *args, key=f"region-{s}", pure=False) for s in chosen
+            ]
+            return client.gather(futures)
+    return [
+        run_region(
+            registry[s],
+            project=project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            force=force,
+            progress=progress,
+            kernel=kernel,
+        )
+        for s in chosen
+    ]
+
+
+def run_pipeline(
+    regions: Sequence[str] | None = None,
+    *,
+    project: ProjectPaths = paths,
+    timeout: int = DEFAULT_TIMEOUT,
+    kernel_name: str = "python3",
+    synthesis: bool = True,
+    force: bool = True,
+    jobs: int = 1,
+    scheduler: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[RegionResult]:
+    """Run every region (or those named), then the synthesis and the index.
+
+    The whole registry is validated, and every named region checked, before anything runs.
+    ``force=False`` skips regions (and the synthesis) whose inputs did not change;
+    ``jobs`` runs notebooks on that many local processes, each keeping one kernel, with
+    notebooks of different regions side by side (a region's own notebooks still wait for
+    those they need); ``scheduler`` sends each region to a Dask distributed scheduler at that
+    address (its workers must see the same project folder).
+    """
+    registry = load_registry(project.config_file)
+    chosen = list(regions) if regions else list(registry)
+    unknown = [r for r in chosen if r not in registry]
+    if unknown:
+        raise ConfigError(f"unknown region(s) {unknown}; known regions: {sorted(registry)}")
+    if jobs < 1:
+        raise ConfigError(f"jobs must be at least 1, got {jobs}")
+    say = progress or (lambda _m: None)
+    if scheduler is None and jobs > 1:
+        results, syn_result = _run_parallel(
+            chosen,
+            registry,
+            project=project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            force=force,
+            jobs=jobs,
+            synthesis=synthesis,
+            progress=progress,
+        )
+    else:
+        with contextlib.ExitStack() as stack:
+            # a sequential run shares one kernel (one set of imports) across every notebook
+            shared = stack.enter_context(RegionKernel(kernel_name)) if scheduler is None else None
+            results = _run_regions(
+                chosen,
+                registry,
+                project=project,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                force=force,
+                scheduler=scheduler,
+                progress=progress,
+                kernel=shared,
+            )
+            syn_result = None
+            if synthesis:
+                done = [r.region for r in results if r.succeeded]
+                syn_result = _settled_synthesis(done, project, force=force, say=say)
+                if syn_result is None:
+                    syn_result = _run_synthesis(
+                        done,
+                        project,
+                        timeout=timeout,
+                        kernel_name=kernel_name,
+                        kernel=shared,
+                        say=say,
+                    )
+    if syn_result is None:
+        return results
+    from helpers.report.index import build_index
+
+    build_index(results, registry, project=project, synthesis=syn_result)
+    failed = syn_result.steps and syn_result.status != "ok"
+    return [*results, syn_result] if failed else results

@@ -1,0 +1,70 @@
+"""The cross-region synthesis step of a run: skipped when unchanged, else notebook 05 and its
+export."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from helpers.core.config import ProjectPaths
+from helpers.io.storage import write_text_atomic
+from helpers.runner.fingerprint import (
+    _synthesis_fingerprint,
+    _synthesis_stamp,
+    _synthesis_up_to_date,
+)
+from helpers.runner.kernel import RegionKernel
+from helpers.runner.notebooks import SYNTHESIS_NOTEBOOK, run_notebook
+from helpers.runner.regions import RegionResult
+
+
+def _settled_synthesis(
+    regions: Sequence[str], project: ProjectPaths, *, force: bool, say: Callable[[str], None]
+) -> RegionResult | None:
+    """The synthesis's result when it need not run: empty when there is no region to pool or
+    no synthesis notebook, skipped when nothing it reads changed. None: it must run."""
+    if not regions or not (project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb").is_file():
+        return RegionResult("__synthesis__")
+    if not force and _synthesis_up_to_date(regions, project):
+        say("[synthesis] unchanged since the last build: skipped")
+        return RegionResult(
+            "__synthesis__", skipped=True, report=project.reports / "synthesis.html"
+        )
+    return None
+
+
+def _run_synthesis(
+    regions: Sequence[str],
+    project: ProjectPaths,
+    *,
+    timeout: int,
+    kernel_name: str,
+    kernel: RegionKernel | None,
+    say: Callable[[str], None],
+) -> RegionResult:
+    """Run notebook 05 over ``regions``, export ``reports/synthesis.html`` and stamp it."""
+    result = RegionResult("__synthesis__")
+    stamp = _synthesis_stamp(project)
+    say(f"[synthesis] {SYNTHESIS_NOTEBOOK} ...")
+    stamp.unlink(missing_ok=True)
+    step = run_notebook(
+        project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb",
+        project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb",
+        {"regions": ",".join(regions)},
+        timeout=timeout,
+        kernel_name=kernel_name,
+        kernel=kernel,
+    )
+    result.steps.append(step)
+    say(f"[synthesis] {SYNTHESIS_NOTEBOOK} {step.status} in {step.seconds:.1f}s")
+    if step.status == "ok":
+        from helpers.report.export import export_report
+
+        try:
+            result.report = export_report(
+                step.output, project.reports / "synthesis.html", language="id"
+            )
+        except Exception as exc:  # the regions' reports stand without it
+            result.error = f"export failed: {type(exc).__name__}: {exc}"
+        else:
+            write_text_atomic(stamp, _synthesis_fingerprint(regions, project))
+    return result

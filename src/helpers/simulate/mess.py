@@ -1,0 +1,163 @@
+"""The mess real exports have: label variants, typos, duplicates, invalid NIPs, out-of-range and missing answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from helpers.simulate.common import LABEL_VARIANTS, UNKNOWN_LABELS
+
+
+# --------------------------------------------------------------------------- mess
+class Mess:
+    """Records every planted problem so the truth file can list it."""
+
+    def __init__(self, rng: np.random.Generator) -> None:
+        self.rng = rng
+        self.planted: dict[str, list] = {
+            "invalid_nips": [],
+            "duplicates": [],
+            "unknown_labels": [],
+            "out_of_range": [],
+            "missing_codes": [],
+            "label_variants": 0,
+        }
+
+    def bad_nip(self, nip: str) -> tuple[str, str]:
+        kind = self.rng.choice(["length", "letter", "gender", "month"])
+        if kind == "length":
+            return nip[:-1], "length"
+        if kind == "letter":
+            j = int(self.rng.integers(0, 17))
+            return nip[:j] + "O" + nip[j + 1 :], "non-digit"
+        if kind == "gender":
+            return nip[:14] + "3" + nip[15:], "gender"
+        return nip[:12] + "13" + nip[14:], "tmt"
+
+    def label(self, text: str, file: str, column: str, row: int) -> str:
+        """Return a messy rendering of a valid label, sometimes."""
+        u = self.rng.random()
+        if u < 0.12 and text in LABEL_VARIANTS:
+            self.planted["label_variants"] += 1
+            return str(self.rng.choice(LABEL_VARIANTS[text]))
+        return text
+
+    def answer(
+        self,
+        code: int,
+        labels: Sequence[str],
+        file: str,
+        column: str,
+        row: int,
+        rates: tuple[float, float, float, float] = (0.02, 0.004, 0.003, 0.004),
+    ) -> str:
+        """A Likert answer as exported: usually the label, sometimes messy, missing, a missing
+        code, a number out of range or an unknown label."""
+        p_missing, p_code, p_range, p_unknown = rates
+        u = self.rng.random()
+        if u < p_missing:
+            return ""
+        u -= p_missing
+        if u < p_code:
+            self.planted["missing_codes"].append([file, column, row])
+            return "99"
+        u -= p_code
+        if u < p_range:
+            self.planted["out_of_range"].append([file, column, row])
+            return str(self.rng.choice([0, len(labels) + 1]))
+        u -= p_range
+        if u < p_unknown:
+            value = str(self.rng.choice(UNKNOWN_LABELS))
+            self.planted["unknown_labels"].append([file, column, row, value])
+            return value
+        return self.label(labels[code - 1], file, column, row)
+
+
+def _survey_frame(
+    rng: np.random.Generator,
+    mess: Mess,
+    file: str,
+    people: pd.DataFrame,
+    items: dict[str, np.ndarray],
+    label_sets: dict[str, Sequence[str]],
+    when: tuple[str, str],
+    *,
+    dup_rate: float = 0.03,
+    bad_nip_rate: float = 0.015,
+    extra: dict[str, Sequence[str]] | None = None,
+    timestamp_kind: str = "text",
+) -> pd.DataFrame:
+    """A Google-Forms-like export: 'Cap waktu', NIP, name, unit, one column per question."""
+    t0, t1 = pd.Timestamp(when[0]), pd.Timestamp(when[1])
+    n = len(people)
+    secs = np.sort(rng.integers(0, int((t1 - t0).total_seconds()), n))
+    order = rng.permutation(n)
+    rows = []
+    for pos, i in enumerate(order):
+        person = people.iloc[i]
+        nip = person["nip"]
+        bad = None
+        if rng.random() < bad_nip_rate:
+            nip, bad = mess.bad_nip(nip)
+        rec = {
+            "Cap waktu": t0 + pd.Timedelta(seconds=int(secs[pos])),
+            "NIP": nip,
+            "Nama Lengkap": person["name"],
+            "Unit Kerja": person["unit"],
+        }
+        for q, values in items.items():
+            v = values[i]
+            rec[q] = "" if v == 0 else mess.answer(int(v), label_sets[q], file, q, 0)
+        for q, values in (extra or {}).items():
+            rec[q] = values[i]
+        rows.append((rec, bad, person["nip"]))
+    # duplicate submissions: the same person again a few hours to days later, answers changed
+    out = []
+    for rec, bad, true_nip in rows:
+        out.append((rec, bad, true_nip, None))
+        if rng.random() < dup_rate:
+            again = dict(rec)
+            again["Cap waktu"] = rec["Cap waktu"] + pd.Timedelta(hours=int(rng.integers(2, 72)))
+            answered = [k for k in items if rec[k] != ""]  # change only what was asked
+            q = str(rng.choice(answered or list(items)))
+            again[q] = mess.label(
+                label_sets[q][int(rng.integers(0, len(label_sets[q])))], file, q, 0
+            )
+            out.append((again, bad, true_nip, "id"))
+        elif rng.random() < 0.006:
+            again = dict(rec)
+            again["NIP"] = ""
+            again["Cap waktu"] = rec["Cap waktu"] + pd.Timedelta(minutes=int(rng.integers(1, 9)))
+            out.append((again, bad, true_nip, "answers"))
+    out.sort(key=lambda r: r[0]["Cap waktu"])
+    frame = pd.DataFrame([r[0] for r in out])
+    for row, (_, bad, true_nip, dup) in enumerate(out, start=1):
+        if bad is not None and dup is None:
+            mess.planted["invalid_nips"].append(
+                [file, row, frame.at[row - 1, "NIP"], bad, true_nip]
+            )
+        if dup is not None:
+            mess.planted["duplicates"].append([file, row, dup, true_nip])
+    # fill in row numbers of planted answer problems now the order is fixed
+    for key in ("missing_codes", "out_of_range", "unknown_labels"):
+        fixed = []
+        for entry in mess.planted[key]:
+            if entry[0] == file and entry[2] == 0:
+                continue  # re-located below
+            fixed.append(entry)
+        mess.planted[key] = fixed
+    for row in range(len(frame)):
+        for q in items:
+            v = frame.at[row, q]
+            labels = label_sets[q]
+            if v == "99":
+                mess.planted["missing_codes"].append([file, q, row + 1])
+            elif v in {"0", str(len(labels) + 1)}:
+                mess.planted["out_of_range"].append([file, q, row + 1])
+            elif v in UNKNOWN_LABELS:
+                mess.planted["unknown_labels"].append([file, q, row + 1, v])
+    if timestamp_kind == "text":
+        frame["Cap waktu"] = [f"{t:%d/%m/%Y %H:%M:%S}" for t in frame["Cap waktu"]]
+    return frame

@@ -1,0 +1,163 @@
+"""Difference in differences with unit and period fixed effects (two-way fixed effects)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.core.errors import EstimationError
+from helpers.stats._common import (
+    _check_columns,
+    _check_groups,
+    _check_outcome_varies,
+    _check_rank,
+    _cluster_codes,
+    _cluster_notes,
+    _covariate_matrix,
+    _cr1_sentence,
+    _demean,
+    _drop_missing,
+    _fit_ls,
+    _pooled_sd,
+    _to_float,
+    _to_treatment,
+)
+from helpers.stats.effect import Effect, _effect_from_regression
+
+# --------------------------------------------------------------------------------------------
+# two-way fixed effects
+# --------------------------------------------------------------------------------------------
+
+
+def _twfe_fit(
+    y: np.ndarray,
+    R: pd.DataFrame,
+    unit_codes: np.ndarray,
+    n_units: int,
+    time_values: pd.Series,
+    cluster_values: pd.Series,
+    cluster: str,
+    notes: list[str],
+) -> tuple[Any, int, int, str]:
+    """OLS of y on R + period dummies + unit effects, CR1 by cluster.
+
+    Units nested in clusters: unit effects absorbed (within transformation), not counted in K.
+    Otherwise: unit dummies estimated and counted. Returns (results, K, G, sentence).
+    """
+    t_codes, t_levels = pd.factorize(time_values, sort=True)
+    periods = pd.DataFrame(
+        {
+            f"period[{lv}]": (t_codes == j).astype(np.float64)
+            for j, lv in enumerate(t_levels)
+            if j > 0
+        }
+    )
+    X = pd.concat([R.reset_index(drop=True), periods], axis=1)
+    groups, g = _cluster_codes(cluster_values)
+    _cluster_notes(g, cluster, notes)
+    nested = bool((pd.Series(groups).groupby(unit_codes).nunique() == 1).all())
+    n = y.size
+    if nested:
+        Xd = pd.DataFrame(_demean(X.to_numpy(), unit_codes, n_units), columns=X.columns)
+        yd = _demean(y[:, None], unit_codes, n_units)[:, 0]
+        _check_rank(Xd.to_numpy(), list(Xd.columns), "two-way fixed-effects")
+        res = _fit_ls(yd, Xd, w=None, se_type="CR1", groups=groups, notes=notes)
+        k = X.shape[1]
+        k_text = (
+            f" (the regressors and {len(t_levels) - 1} period effects; the {n_units} unit "
+            "effects are nested in the clusters and not counted, as fixest's default "
+            "fixef.K='nested' and reghdfe)"
+        )
+    else:
+        units = pd.DataFrame(
+            {f"unit[{j}]": (unit_codes == j).astype(np.float64) for j in range(1, n_units)}
+        )
+        Xf = pd.concat([pd.DataFrame({"Intercept": np.ones(n)}), X, units], axis=1)
+        _check_rank(Xf.to_numpy(), list(Xf.columns)[: X.shape[1] + 1], "two-way fixed-effects")
+        res = _fit_ls(y, Xf, w=None, se_type="CR1", groups=groups, notes=notes)
+        k = Xf.shape[1]
+        k_text = (
+            f" (all coefficients, including {n_units - 1} unit and {len(t_levels) - 1} period "
+            "effects, since units are not nested in the clusters)"
+        )
+    return res, k, g, _cr1_sentence(cluster, g, n, k, k_text)
+
+
+def _drop_singletons(frame: pd.DataFrame, unit: str, notes: list[str]) -> pd.DataFrame:
+    counts = frame.groupby(unit, sort=False)[unit].transform("size")
+    single = (counts == 1).to_numpy()
+    if single.any():
+        notes.append(
+            f"{int(single.sum())} units observed in only one period were dropped: they carry "
+            "no within-unit information (as reghdfe/fixest)."
+        )
+        frame = frame.loc[~single].reset_index(drop=True)
+    return frame
+
+
+def _did(
+    data: pd.DataFrame,
+    outcome: str,
+    treatment: str,
+    covs: tuple[str, ...],
+    unit: str,
+    time: str,
+    cluster: str,
+    alpha: float,
+) -> Effect:
+    roles: dict[str, list[str]] = {
+        "outcome": [outcome],
+        "treatment": [treatment],
+        "unit": [unit],
+        "time": [time],
+    }
+    if covs:
+        roles["covariate"] = list(covs)
+    if cluster != unit:
+        roles["cluster"] = [cluster]
+    _check_columns(data, roles)
+    notes: list[str] = []
+    frame = _drop_missing(data, roles, notes)
+    if frame.duplicated([unit, time]).any():
+        dup = frame.loc[frame.duplicated([unit, time]), [unit, time]].iloc[0].tolist()
+        raise EstimationError(
+            f"unit {unit!r} and time {time!r} do not identify rows: e.g. {dup} appears twice"
+        )
+    frame = _drop_singletons(frame, unit, notes)
+    y = _to_float(frame[outcome], "outcome")
+    t = _to_treatment(frame[treatment])
+    _check_groups(t, treatment)
+    _check_outcome_varies(y, outcome)
+    unit_codes, n_units = _cluster_codes(frame[unit])
+    within = pd.Series(t).groupby(unit_codes).nunique()
+    if not (within > 1).any():
+        raise EstimationError(
+            f"treatment {treatment!r} never changes within a unit {unit!r}: two-way fixed "
+            "effects need units observed both before and after treatment"
+        )
+    R = pd.DataFrame({treatment: t})
+    if covs:
+        C = _covariate_matrix(frame, covs)
+        for name in C.columns:
+            R[name] = C[name].to_numpy()
+    res, k, g, se_note = _twfe_fit(
+        y, R, unit_codes, n_units, frame[time], frame[cluster], cluster, notes
+    )
+    first = frame.loc[t == 1].groupby(unit)[time].min()
+    if first.nunique() > 1:
+        notes.append(
+            f"Staggered adoption: treated units start in {first.nunique()} different periods. "
+            "With effects that change over time or differ between cohorts, two-way fixed "
+            "effects can be biased (Goodman-Bacon 2021); compare with event_study and a "
+            "heterogeneity-robust estimator."
+        )
+    es = float(res.params[treatment]) / _pooled_sd(y, t)
+    return _effect_from_regression(
+        res, term=treatment, y=y, t=t, design="did", outcome=outcome, treatment=treatment,
+        se_type="CR1", se_note=se_note, notes=notes, alpha=alpha, effect_size=es,
+        effect_size_type="estimate / pooled SD of the outcome over treated and untreated "
+        "unit-periods (no correction)",
+        details={"k": k, "n_clusters": g, "n_units": n_units},
+    )  # fmt: skip

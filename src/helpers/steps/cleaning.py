@@ -1,0 +1,459 @@
+"""Clean one region's raw tables into tidy, validated, pseudonymised tables (notebook 01).
+
+For each table the region's config lists (interview codes are notebook 02's), in order:
+
+1. read the export (:func:`helpers.io.reading.read_table`);
+2. apply the codebook: rename, type, map Likert labels, reverse-code, range-check
+   (:func:`helpers.io.recode.apply_codebook`);
+3. surveys: find repeated submissions, carry the reviewer's decisions from
+   ``data/review/<region>/duplicates.csv`` and resolve them (as DIME's ieduplicates);
+4. apply ``data/review/<region>/corrections.csv`` (as iecorrect);
+5. validate every NIP (18 digits; birth date, TMT CPNS, gender, sequence) and link the records to
+   the roster; rows with an invalid or unknown NIP are kept aside with their reason;
+6. replace NIPs by keyed pseudonyms and drop names;
+7. score the survey scales and record Cronbach's alpha;
+8. validate the result against its schema.
+
+Nothing is written until :func:`write_cleaning` is called; it writes every table as Parquet
+atomically, with the cleaning log (rows in, rows out, and every drop, correction and recode with
+its reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from helpers.core.config import ProjectPaths, Region, TableSpec, paths
+from helpers.io.codebook import Codebook, load_codebook
+from helpers.io.labels import parse_boolean
+from helpers.io.log import make_log
+from helpers.io.reading import read_table
+from helpers.io.recode import apply_codebook
+from helpers.io.schemas import GOLONGAN_ORDER
+from helpers.io.sources import read_export
+from helpers.io.storage import write_csv_atomic, write_parquet_atomic
+from helpers.privacy.nip import validate_nip
+from helpers.privacy.pseudonym import load_or_create_key, pseudonymise
+from helpers.survey.corrections import apply_corrections
+from helpers.survey.duplicates import find_duplicates, merge_duplicate_decisions, resolve_duplicates
+from helpers.survey.scales import score_scales
+
+__all__ = [
+    "RawTable",
+    "read_raw",
+    "RegionCleaning",
+    "clean_table",
+    "clean_region",
+    "write_cleaning",
+    "roster_covariates",
+    "GOLONGAN_ORDER",
+    "skp_ratings",
+]
+
+NIP_TYPES = ("nip",)
+
+
+@dataclass(frozen=True)
+class RegionCleaning:
+    """Everything notebook 01 produces for one region."""
+
+    region: str
+    tables: Mapping[str, pd.DataFrame]
+    log: pd.DataFrame
+    rejected: pd.DataFrame
+    duplicates: pd.DataFrame
+    reliability: pd.DataFrame
+    match_rates: pd.DataFrame
+    summary: pd.DataFrame
+
+
+def _log(
+    step: str, table: str, file: str, reason: str, *, row=None, column=None, old=None, new=None
+) -> dict:
+    return {
+        "step": step,
+        "table": table,
+        "file": file,
+        "row": row,
+        "column": column,
+        "old_value": old,
+        "new_value": new,
+        "reason": reason,
+    }
+
+
+def roster_covariates(roster: pd.DataFrame, reference_date: str) -> pd.DataFrame:
+    """Add age, tenure, female and golongan rank (a copy) for balance checks and models."""
+    out = roster.copy()
+    ref = pd.Timestamp(reference_date)
+    out["age"] = (ref - out["birth_date"]).dt.days / 365.25
+    out["tenure_years"] = (ref - out["tmt_cpns"]).dt.days / 365.25
+    out["female"] = (out["gender"] == "F").astype(float)
+    rank = {g: i for i, g in enumerate(GOLONGAN_ORDER)}
+    out["golongan_rank"] = out["golongan"].map(rank).astype(float)
+    return out
+
+
+def skp_ratings(skp: pd.DataFrame) -> pd.DataFrame:
+    """SKP predikat (PermenPANRB 6/2022) as an ordered categorical ``rating`` plus its rank
+    1-5 in ``rating_rank`` (a copy). Ranks come from the codebook's value labels
+    (1 = Sangat Kurang ... 5 = Sangat Baik)."""
+    from helpers.io.schemas import SKP_RATINGS
+
+    out = skp.copy()
+    rank = pd.to_numeric(out["rating"], errors="coerce")
+    out["rating_rank"] = rank.astype(float)
+    labels = rank.map(lambda r: SKP_RATINGS[int(r) - 1] if pd.notna(r) else None)
+    out["rating"] = pd.Categorical(labels, categories=list(SKP_RATINGS), ordered=True)
+    return out
+
+
+def _nip_columns(rows: pd.DataFrame) -> list[str]:
+    return [n for n, t in zip(rows["name"], rows["type"], strict=True) if t in NIP_TYPES]
+
+
+def _id_column(rows: pd.DataFrame) -> str | None:
+    for wanted in ("nip", "id"):
+        hit = rows.loc[rows["type"] == wanted, "name"]
+        if len(hit):
+            return str(hit.iloc[0])
+    return None
+
+
+def clean_table(
+    spec: TableSpec,
+    region: Region,
+    codebook: Codebook,
+    *,
+    project: ProjectPaths = paths,
+    roster_nips: set[str] | None = None,
+    key: bytes,
+    review: Mapping[str, pd.DataFrame] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """Clean one table: returns (data, log, rejected, duplicates report, reliability, and the
+    cleaned repeat-group tables by name).
+
+    NIPs are validated, then replaced by keyed pseudonyms *before* duplicates and corrections
+    are handled, so neither the log nor the review files ever hold a NIP.
+    """
+    review = review or {}
+    path = project.raw_region(region.slug) / spec.file
+    rows = codebook.for_file(spec.file)
+    required = [
+        r
+        for r, q in zip(rows["raw_name"], rows["required"], strict=True)
+        if parse_boolean(q, default=False)
+    ]
+    raw = read_raw(spec, path, required)
+    result = apply_codebook(raw.data, codebook, file_name=spec.file, path=path, table=spec.name)
+    data, logs = result.data, [result.log, raw.notes]
+    data.index = pd.RangeIndex(1, len(data) + 1, name="raw_row")
+    extra: list[dict] = []
+    rejected: list[dict] = []
+    aside = pd.Series(False, index=data.index)
+    nip_cols = [c for c in _nip_columns(rows) if c in data]
+
+    # 5a. NIPs: valid, and known to the roster; the rest are kept aside with their reason
+    def set_aside(mask: pd.Series, column: str, reason: str, step: str = "nip") -> None:
+        for raw_row in data.index[mask & ~aside]:
+            extra.append(
+                _log(
+                    step,
+                    spec.name,
+                    spec.file,
+                    f"{reason}; row kept aside",
+                    row=int(raw_row),
+                    column=column,
+                )
+            )
+            rejected.append(
+                {"table": spec.name, "row": int(raw_row), "column": column, "reason": reason}
+            )
+        aside.loc[mask] = True
+
+    for col in nip_cols:
+        check = validate_nip(data[col], as_of=region.reference_date)
+        check.index = data.index
+        data[col] = check["nip"]
+        has_value = data[col].notna()
+        bad = has_value & ~check["valid"].astype(bool)
+        for raw_row, reason in zip(data.index[bad], check.loc[bad, "reason"], strict=True):
+            set_aside(
+                pd.Series(data.index == raw_row, index=data.index), col, f"invalid NIP: {reason}"
+            )
+        if roster_nips is not None:
+            set_aside(has_value & ~bad & ~data[col].isin(roster_nips), col, "NIP not in the roster")
+        if spec.kind != "survey":  # survey rows without NIP may be resubmissions: see below
+            set_aside(~has_value, col, "NIP missing")
+
+    # 5b. impossible dates: after the region's reference date, or TMT CPNS not after birth
+    reference = pd.Timestamp(region.reference_date)
+    date_cols = [
+        n
+        for n, t in zip(rows["name"], rows["type"], strict=True)
+        if t in ("date", "datetime") and n in data
+    ]
+    for col in date_cols:
+        late = data[col].notna() & (data[col].dt.normalize() > reference)
+        set_aside(late, col, f"date after the reference date {region.reference_date}", "dates")
+    if {"birth_date", "tmt_cpns"} <= set(data.columns):
+        set_aside(
+            (data["tmt_cpns"] <= data["birth_date"]).fillna(False).astype(bool),
+            "tmt_cpns",
+            "TMT CPNS not after the birth date",
+            "dates",
+        )
+
+    # 6. pseudonyms instead of NIPs; names dropped
+    for col in nip_cols:
+        pid = "pid" if col == "nip" else col.replace("nip", "pid")
+        data[pid] = pseudonymise(data[col], key)
+        data = data.drop(columns=col)
+    names = [n for n, t in zip(rows["name"], rows["type"], strict=True) if t == "name"]
+    data = data.drop(columns=[n for n in names if n in data])
+
+    # 3. repeated submissions (surveys), found on pseudonyms: report, decisions, resolution
+    dup_report = pd.DataFrame()
+    likert = [
+        n for n, t in zip(rows["name"], rows["type"], strict=True) if t == "likert" and n in data
+    ]
+    if spec.kind == "survey" and "pid" in data:
+        time_col = "submitted" if "submitted" in data else None
+        report = find_duplicates(
+            data, id_column="pid", answer_columns=likert, time_column=time_col, table=spec.name
+        )
+        previous = review.get("duplicates")
+        if previous is not None and len(previous) and "table" in previous:
+            prev = previous[previous["table"] == spec.name]
+            if len(prev):
+                report = merge_duplicate_decisions(report, prev)
+        resolved = resolve_duplicates(
+            data, report, time_column=time_col, id_column="pid", table=spec.name, file=spec.file
+        )
+        logs.append(resolved.log)
+        data = resolved.data
+        aside = aside.loc[data.index]
+        set_aside(data["pid"].isna(), "nip", "NIP missing")
+        dup_report = report
+
+    data = data[~aside]
+
+    # 4. corrections (iecorrect); officials write NIPs, matched here through their pseudonyms
+    corrections = review.get("corrections")
+    id_col = _id_column(rows)
+    if corrections is not None and len(corrections) and id_col:
+        mine = corrections[corrections["table"] == spec.name].copy()
+        if len(mine):
+            id_now = "pid" if id_col == "nip" else id_col.replace("nip", "pid")
+            if id_col in nip_cols:
+                mine["id"] = pseudonymise(mine["id"], key)
+            fixed = apply_corrections(data, mine, id_column=id_now, table=spec.name, file=spec.file)
+            data = fixed.data
+            logs.append(fixed.log)
+
+    # repeat groups (KoboToolbox): each row linked to its submission's pseudonym
+    children: dict[str, pd.DataFrame] = {}
+    for sheet, rows_of in raw.repeats.items():
+        name = f"{spec.name}_{sheet}"
+        child = apply_codebook(
+            rows_of, codebook, file_name=spec.file, path=path, table=name, sheet=sheet
+        )
+        logs.append(child.log)
+        frame = child.data
+        frame.index = pd.RangeIndex(1, len(frame) + 1, name="raw_row")
+        parent = pd.Series(rows_of["submission_row"].to_numpy(), index=frame.index)
+        kept = parent.isin(data.index)
+        for raw_row in frame.index[~kept]:
+            extra.append(
+                _log(
+                    "repeat",
+                    name,
+                    spec.file,
+                    "its submission was set aside or dropped as a duplicate; row not used",
+                    row=int(raw_row),
+                )
+            )
+        frame["pid"] = parent.map(data["pid"])
+        children[name] = frame[kept].reset_index()
+
+    # 7. scales and their reliability
+    reliability = pd.DataFrame()
+    if likert:
+        scored = score_scales(data, rows)
+        for c in scored.scores.columns:
+            data[c] = scored.scores[c].to_numpy()
+        reliability = scored.reliability.assign(table=spec.name)
+    if spec.kind == "survey" and spec.wave:
+        data["wave"] = spec.wave
+    if spec.kind == "skp" and "rating" in data:
+        data = skp_ratings(data)
+    data = data.reset_index()
+    logs.append(make_log(extra))
+    nonempty = [x for x in logs if len(x)]
+    log = pd.concat(nonempty, ignore_index=True) if nonempty else make_log()
+    rej = pd.DataFrame(rejected, columns=["table", "row", "column", "reason"])
+    return data, log, rej, dup_report, reliability, children
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A raw table as strings, what reading interpreted (log rows), and its repeat groups."""
+
+    data: pd.DataFrame
+    notes: pd.DataFrame
+    repeats: Mapping[str, pd.DataFrame]
+
+
+def read_raw(spec: TableSpec, path: Path, required: list[str] = ()) -> RawTable:
+    """A raw table as strings, a log of what reading interpreted, and its repeat groups.
+
+    KoboToolbox and Google Forms exports (``source:`` in the region's config) are read by
+    :func:`helpers.io.sources.read_export`: tool metadata beside the answers, submission times in
+    UTC, multi-select answers folded into one ``;``-joined column, skipped questions missing.
+    Required columns are then checked by the codebook step.
+    """
+    if spec.source in ("kobotoolbox", "google_forms"):
+        export = read_export(path, source=spec.source, sheet=spec.sheet)
+        notes = make_log(
+            [
+                {"step": "read", "table": spec.name, "file": spec.file, "reason": n}
+                for n in export.notes
+            ]
+        )
+        return RawTable(export.as_table(), notes, export.repeats)
+    return RawTable(read_table(path, sheet=spec.sheet, required_columns=required), make_log(), {})
+
+
+def _read_review(project: ProjectPaths, slug: str) -> dict[str, pd.DataFrame]:
+    out = {}
+    folder = project.review_region(slug)
+    for name in ("duplicates", "corrections"):
+        path = folder / f"{name}.csv"
+        if path.is_file():
+            out[name] = read_table(path)
+    return out
+
+
+def clean_region(
+    region: Region, *, project: ProjectPaths = paths, key: bytes | None = None
+) -> RegionCleaning:
+    """Clean every non-interview table of a region (nothing is written)."""
+    key = load_or_create_key() if key is None else key
+    book = load_codebook(project.raw_region(region.slug) / region.codebook)
+    review = _read_review(project, region.slug)
+    roster_spec = next(iter(region.tables_of_kind("roster").values()))
+    tables: dict[str, pd.DataFrame] = {}
+    logs, rejected, dups, rel, summary = [], [], [], [], []
+
+    def run(spec: TableSpec, roster_nips):
+        raw = read_raw(spec, project.raw_region(region.slug) / spec.file)
+        raw_rows = len(raw.data)
+        data, log, rej, dup, reliability, children = clean_table(
+            spec, region, book, project=project, roster_nips=roster_nips, key=key, review=review
+        )
+        tables[spec.name] = data
+        for name, child in children.items():
+            tables[name] = child
+            sheet = name.removeprefix(f"{spec.name}_")
+            summary.append(
+                {
+                    "table": name,
+                    "file": f"{spec.file} [{sheet}]",
+                    "rows_in": len(raw.repeats[sheet]),
+                    "rows_out": len(child),
+                    "rows_kept_aside": 0,
+                    "rows_dropped_duplicates": 0,
+                }
+            )
+        logs.append(log)
+        rejected.append(rej)
+        dups.append(dup)
+        rel.append(reliability)
+        summary.append(
+            {
+                "table": spec.name,
+                "file": spec.file,
+                "rows_in": raw_rows,
+                "rows_out": len(data),
+                "rows_kept_aside": len(rej),
+                "rows_dropped_duplicates": int(
+                    (
+                        (log["step"] == "duplicates")
+                        & ~log["reason"].astype(str).str.startswith("flag")
+                    ).sum()
+                ),
+            }
+        )
+
+    # the roster first: it is the master list the other tables link to
+    roster_rows = book.for_file(roster_spec.file)
+    nip_header = roster_rows.loc[roster_rows["name"] == "nip", "raw_name"].iloc[0]
+    roster_raw = read_table(
+        project.raw_region(region.slug) / roster_spec.file,
+        sheet=roster_spec.sheet,
+        required_columns=[nip_header],
+    )
+    nip_raw = roster_raw[nip_header]
+    checked = validate_nip(nip_raw, as_of=region.reference_date)
+    roster_nips = set(checked.loc[checked["valid"].astype(bool), "nip"])
+    run(roster_spec, None)
+    tables[roster_spec.name] = roster_covariates(tables[roster_spec.name], region.reference_date)
+    for spec in region.tables.values():
+        if spec.kind in ("roster", "codes"):
+            continue
+        run(spec, roster_nips)
+
+    log = pd.concat([x for x in logs if len(x)], ignore_index=True)
+    rejected_df = pd.concat(rejected, ignore_index=True)
+    dup_df = (
+        pd.concat([d for d in dups if len(d)], ignore_index=True)
+        if any(len(d) for d in dups)
+        else pd.DataFrame()
+    )
+    rel_df = (
+        pd.concat([r for r in rel if len(r)], ignore_index=True)
+        if any(len(r) for r in rel)
+        else pd.DataFrame()
+    )
+    pid_sets = {n: set(t["pid"]) for n, t in tables.items() if "pid" in t and n != "roster"}
+    base = set(tables[roster_spec.name]["pid"])
+    match = pd.DataFrame(
+        [
+            {
+                "table": n,
+                "n_rows": len(tables[n]),
+                "n_people": len(s),
+                "n_matched": len(s & base),
+                "match_rate": len(s & base) / len(s) if s else np.nan,
+            }
+            for n, s in pid_sets.items()
+        ]
+    )
+    return RegionCleaning(
+        region.slug, tables, log, rejected_df, dup_df, rel_df, match, pd.DataFrame(summary)
+    )
+
+
+def write_cleaning(result: RegionCleaning, *, project: ProjectPaths = paths) -> list[Path]:
+    """Write every cleaned table (Parquet) and the logs atomically; return the paths."""
+    from helpers.io.schemas import validate
+
+    out = project.processed_region(result.region)
+    for name, table in result.tables.items():  # every table checked before any is written
+        validate(table, name if name in ("roster", "training", "skp") else "processed", table=name)
+    written = [write_parquet_atomic(t, out / f"{n}.parquet") for n, t in result.tables.items()]
+    written.append(write_csv_atomic(result.log, out / "cleaning_log.csv"))
+    written.append(write_parquet_atomic(result.summary, out / "cleaning_summary.parquet"))
+    written.append(write_parquet_atomic(result.rejected, out / "rejected_rows.parquet"))
+    if len(result.reliability):
+        written.append(write_parquet_atomic(result.reliability, out / "scale_reliability.parquet"))
+    written.append(write_parquet_atomic(result.match_rates, out / "match_rates.parquet"))
+    if len(result.duplicates):
+        review = project.review_region(result.region) / "duplicates.csv"
+        written.append(write_csv_atomic(result.duplicates, review))
+    return written

@@ -1,0 +1,500 @@
+"""Plain-Indonesian text for the region report, computed from the numbers (layer 3).
+
+Every sentence here is built from a region's own estimates and findings: the executive summary
+states each headline effect with its interval and what it means; recommendations are produced
+only when a finding calls for them, and each says which finding it rests on. Respondents' text
+is always escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from helpers.core.formatting import Html, escape, fmt_num, fmt_p, fmt_pct
+
+__all__ = [
+    "LEVELS",
+    "DESIGNS",
+    "verdict",
+    "headline_summary",
+    "estimates_table",
+    "naive_bias_notes",
+    "joint_display",
+    "challenges",
+    "Recommendation",
+    "recommendations",
+    "recommendations_html",
+    "level_intro",
+    "ASSUMPTIONS",
+    "in_sentence",
+]
+
+LEVELS = {
+    1: ("Reaksi", "kepuasan peserta terhadap pelatihan"),
+    2: ("Pembelajaran", "pengetahuan dan keterampilan yang bertambah"),
+    3: ("Perilaku", "keterampilan yang diterapkan di tempat kerja"),
+    4: ("Hasil", "apa yang diperoleh organisasi dan masyarakat"),
+}
+
+DESIGNS = {
+    "diff": "selisih rata-rata sederhana (tanpa penyesuaian)",
+    "ancova": "ANCOVA: disesuaikan dengan skor awal dan karakteristik pegawai",
+    "ipw": "pembobotan skor kecenderungan (IPW)",
+    "did": "selisih-dalam-selisih (DiD) dengan efek tetap unit dan bulan",
+    "paired": "perbandingan sebelum-sesudah pada orang yang sama",
+    "mixed": "model campuran (siswa dalam kelas)",
+}
+
+#: Short design names for figures and narrow tables.
+DESIGN_SHORT = {
+    "diff": "selisih sederhana",
+    "ancova": "ANCOVA",
+    "ipw": "IPW",
+    "did": "DiD",
+    "paired": "sebelum-sesudah",
+    "mixed": "model campuran",
+}
+
+#: Readers' names of the person-level covariates.
+VARIABLE_LABELS = {
+    "age": "Usia (tahun)",
+    "female": "Perempuan (proporsi)",
+    "tenure_years": "Masa kerja (tahun)",
+    "golongan_rank": "Golongan (peringkat)",
+    "skp_2023": "Predikat SKP 2023 (1–5)",
+    "skp_2024": "Predikat SKP 2024 (1–5)",
+}
+
+#: Readers' names of common survey scales (others fall back to the analyses' labels).
+SCALE_LABELS = {
+    "job_satisfaction": "Kepuasan kerja",
+    "motivation": "Motivasi kerja",
+    "self_efficacy": "Kepercayaan diri",
+    "training_relevance": "Relevansi pelatihan",
+    "resources": "Dukungan sumber daya",
+    "professionalism": "Profesionalisme",
+    "commitment": "Komitmen organisasi",
+    "career_planning": "Kejelasan perencanaan karier",
+    "career_transparency": "Transparansi promosi dan penempatan",
+    "mentoring_access": "Akses informasi dan mentoring",
+    "leadership_support": "Dukungan pimpinan",
+    "workload": "Beban kerja",
+    "training_satisfaction": "Kepuasan terhadap pelatihan",
+    "observed_skills": "Keterampilan teramati",
+    "ikm_elements": "Unsur IKM (U1–U9)",
+}
+
+#: Table kinds, as readers call them.
+TABLE_KINDS = {
+    "roster": "Daftar pegawai",
+    "training": "Riwayat pelatihan",
+    "skp": "Kinerja SKP",
+    "codes": "Koding wawancara",
+    "person_outcome": "Data hasil per pegawai",
+    "linked_outcome": "Data hasil terkait pegawai",
+    "events": "Catatan kejadian",
+    "rollout": "Jadwal pelatihan",
+}
+WAVES = {"pre": "Survei awal", "post": "Survei akhir", "feedback": "Umpan balik pelatihan"}
+
+#: Cleaning-log reasons by category (regex on the English reason -> Indonesian category).
+REASONS = [
+    (r"^invalid NIP: length", "NIP tidak 18 digit"),
+    (r"^invalid NIP: non-digit", "NIP berisi karakter bukan angka"),
+    (r"^invalid NIP: gender", "kode jenis kelamin dalam NIP bukan 1 atau 2"),
+    (r"^invalid NIP: TMT", "TMT CPNS dalam NIP tidak valid"),
+    (r"^invalid NIP: birth", "tanggal lahir dalam NIP tidak valid"),
+    (r"^invalid NIP", "NIP tidak valid"),
+    (r"NIP not in the roster", "NIP tidak ada di daftar pegawai"),
+    (r"NIP missing", "NIP kosong"),
+    (r"matched by spelling", "label Likert salah ketik, dipetakan ke label terdekat"),
+    (r"matched by abbreviation|synonym", "singkatan atau sinonim label, dipetakan"),
+    (r"not in value_labels|not a code of", "jawaban tidak dikenali, dikosongkan"),
+    (r"^missing code", "kode hilang (mis. 99), dikosongkan"),
+    (r"outside the valid range", "di luar rentang sah, dikosongkan"),
+    (r"^reverse-coded", "item dibalik (reverse-coded)"),
+    (r"^duplicate submission", "kiriman ganda, dibuang (yang terbaru disimpan)"),
+    (r"^flag: rows .* identical answers", "jawaban identik (ditandai, tidak dibuang)"),
+    (r"not in codebook", "kolom tidak ada di codebook, tidak dipakai"),
+    (r"correction", "koreksi manual"),
+    (r"date", "tanggal tidak terbaca"),
+    (r"number", "angka tidak terbaca"),
+]
+
+
+def translate_reason(reason: str) -> str:
+    """The Indonesian category of a cleaning-log reason (the reason itself if none fits)."""
+    for pattern, words in REASONS:
+        if re.search(pattern, str(reason)):
+            return words
+    return str(reason)
+
+
+def table_label(region, name: str) -> str:
+    """'Survei akhir (survei_akhir_2025.xlsx)' for a table name of the region's config."""
+    spec = region.tables.get(name)
+    if spec is None:
+        return name
+    kind = WAVES.get(spec.wave) if spec.kind == "survey" else TABLE_KINDS.get(spec.kind)
+    return f"{kind or name} ({spec.file})"
+
+
+def variable_label(name: str, analyses=()) -> str:
+    """Readers' name of an analysis variable (covariates, '<scale>_pre', outcomes)."""
+    if name in VARIABLE_LABELS:
+        return VARIABLE_LABELS[name]
+    for a in analyses:
+        if name == a.outcome:
+            return f"{a.label} (akhir)" if name.endswith("_post") else a.label
+        if name == a.baseline:
+            return f"{a.label} (awal)"
+    for suffix, word in (("_pre", "awal"), ("_post", "akhir")):
+        if name.endswith(suffix) and name[: -len(suffix)] in SCALE_LABELS:
+            return f"{SCALE_LABELS[name[: -len(suffix)]]} ({word})"
+    return SCALE_LABELS.get(name, name.replace("_", " "))
+
+
+def outcome_unit(label: str) -> str:
+    """The unit a label states in brackets: '(menit)' -> 'menit', '(%)' -> 'poin persen'."""
+    m = re.search(r"\(([^)]*)\)\s*$", label)
+    inside = m.group(1).strip() if m else ""
+    if inside == "%":
+        return "poin persen"
+    if inside and not re.match(r"^[\d.,\s–-]+$", inside) and not inside.startswith("IKM"):
+        return inside
+    return "poin"
+
+
+def core_label(label: str) -> str:
+    """The label without its bracketed unit: 'Waktu tunggu layanan (menit)' -> '... layanan'."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", label).strip()
+
+
+#: Each design's identifying assumption, in plain Indonesian (the English one is Effect.assumption).
+ASSUMPTIONS = {
+    "diff": "Tanpa program, peserta dan bukan peserta akan memiliki hasil rata-rata yang sama, "
+    "seperti pada undian acak. Karena peserta tidak dipilih acak, desain ini hanya "
+    "ditampilkan untuk memperlihatkan bias seleksi.",
+    "ancova": "Setelah skor awal dan karakteristik pegawai (usia, jenis kelamin, masa kerja, "
+    "golongan, SKP) diperhitungkan, keikutsertaan tidak berkaitan dengan hasil yang "
+    "akan dicapai tanpa program (tidak ada faktor perancu yang tidak terukur).",
+    "ipw": "Keikutsertaan hanya bergantung pada karakteristik yang terukur, dan setiap peserta "
+    "memiliki pembanding yang serupa (tumpang tindih skor kecenderungan).",
+    "did": "Tanpa pelatihan, hasil di dinas yang dilatih akan bergerak sejajar dengan dinas yang "
+    "belum dilatih (tren paralel); uji tren sebelum pelatihan memeriksanya.",
+    "paired": "Perubahan sebelum-sesudah pada peserta seluruhnya karena program; perubahan yang "
+    "terjadi juga tanpa program (misalnya efek mengulang tes) ikut terhitung.",
+    "mixed": "Siswa dalam kelas yang sama saling mirip (efek acak kelas); setelah nilai awal "
+    "diperhitungkan, guru yang dilatih tidak berbeda dari yang tidak dilatih dalam hal "
+    "yang memengaruhi nilai siswa.",
+}
+
+#: What a challenge code calls for, when informants raise it often enough.
+CHALLENGE_ACTIONS = {
+    "resource_constraints": "Sediakan sarana dan anggaran pendukung agar hasil pelatihan dapat "
+    "diterapkan (perangkat, waktu, biaya kegiatan lanjutan).",
+    "relevance_gap": "Susun pelatihan dari analisis kebutuhan kompetensi per jabatan, agar "
+    "materi sesuai tugas peserta.",
+    "workload": "Jadwalkan pelatihan di luar masa puncak beban kerja dan siapkan pengganti "
+    "tugas, agar pegawai yang paling sibuk tidak tertinggal.",
+    "transparency_gap": "Umumkan kriteria, jadwal dan hasil seleksi promosi dan mutasi secara "
+    "terbuka.",
+    "information_gap": "Sebarkan informasi peluang karier dan pelatihan ke semua unit melalui "
+    "kanal resmi yang sama, termasuk unit di kecamatan.",
+    "leadership_support": "Libatkan pimpinan unit: izin dan dorongan atasan menentukan siapa "
+    "yang ikut pelatihan.",
+}
+
+
+def in_sentence(label: str) -> str:
+    """'Kepuasan kerja' -> 'kepuasan kerja' inside a sentence; 'SKP ...', 'IKM ...' stay."""
+    first = label.split(" ")[0]
+    return label if first.isupper() or len(label) < 2 else label[0].lower() + label[1:]
+
+
+def verdict(row: pd.Series | dict) -> str:
+    """One plain sentence: is there a clear effect, in which direction, and what can be seen."""
+    est, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
+    better = bool(row.get("higher_is_better", True))
+    if pd.isna(est):
+        return "Tidak dapat diestimasi."
+    if lo > 0 or hi < 0:
+        good = (est > 0) == better
+        return (
+            "Dampaknya jelas dan menguntungkan."
+            if good
+            else "Dampaknya jelas tetapi merugikan: perlu ditelusuri."
+        )
+    mde = row.get("mde")
+    if mde is not None and pd.notna(mde):
+        return (
+            f"Belum terbukti: intervalnya mencakup nol. Dengan sampel ini, hanya efek sebesar "
+            f"kira-kira {fmt_num(mde, 2)} atau lebih yang dapat terdeteksi."
+        )
+    return "Belum terbukti: intervalnya mencakup nol."
+
+
+def _direction(est: float) -> str:
+    return "naik" if est > 0 else "turun"
+
+
+def headline_summary(effects: pd.DataFrame) -> Html:
+    """Executive-summary bullets: each headline effect, in plain words, with its interval."""
+    rows = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
+    rows = rows.sort_values(["level", "analysis"])
+    items = []
+    for r in rows.to_dict("records"):
+        level = LEVELS[int(r["level"])][0]
+        items.append(
+            f"<li><b>{escape(r['label'])}</b> (Level {int(r['level'])}, {level}): "
+            f"{_direction(r['estimate'])} {fmt_num(abs(r['estimate']), 2)} "
+            f"{outcome_unit(r['label'])} (interval kepercayaan 95%: {fmt_num(r['ci_low'], 2)} "
+            f"sampai {fmt_num(r['ci_high'], 2)}). {escape(verdict(r))}</li>"
+        )
+    if not items:
+        return Html("<p>Belum ada efek yang dapat diestimasi dari data wilayah ini.</p>")
+    return Html("<ul>" + "".join(items) + "</ul>")
+
+
+def estimates_table(
+    effects: pd.DataFrame, *, level: int | None = None, headline_only: bool = True
+) -> pd.DataFrame:
+    """Estimates formatted for readers (Indonesian headers, decimal commas)."""
+    e = effects[effects["estimate"].notna()]
+    if level is not None:
+        e = e[e["level"] == level]
+    if headline_only:
+        e = e[e["headline"].astype(bool)]
+    out = pd.DataFrame(
+        {
+            "Hasil yang diukur": e["label"].astype(str),
+            "Desain": e["design"].map(lambda d: DESIGNS.get(d, d)),
+            "Efek": e["estimate"].map(lambda x: fmt_num(x, 2)),
+            "IK 95%": [
+                f"{fmt_num(a, 2)} sampai {fmt_num(b, 2)}"
+                for a, b in zip(e["ci_low"], e["ci_high"], strict=True)
+            ],
+            "p (BH)" if headline_only else "p": (e["p_adj"] if headline_only else e["p_value"]).map(
+                fmt_p
+            ),
+            "Peserta / pembanding": [
+                _counts(d, t, c)
+                for d, t, c in zip(e["design"], e["n_treated"], e["n_control"], strict=True)
+            ],
+            "Efek terstandar": e["effect_size"].map(lambda x: fmt_num(x, 2)),
+            "MDE": e["mde"].map(lambda x: fmt_num(x, 2)),
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _counts(design: str, treated: float, control: float) -> str:
+    if design == "paired":
+        return f"{int(treated)} orang (sebelum & sesudah)"
+    if design == "did":
+        return f"{int(treated)} / {int(control)} sel dinas×bulan"
+    return f"{int(treated)} / {int(control)}"
+
+
+def naive_bias_notes(effects: pd.DataFrame) -> Html:
+    """Where the naive difference differs from the headline design, say so plainly."""
+    notes = []
+    for _analysis, g in effects.groupby("analysis", sort=False):
+        head = g[g["headline"].astype(bool)]
+        naive = g[g["design"] == "diff"]
+        if head.empty or naive.empty or head["design"].iloc[0] == "diff":
+            continue
+        h, n = head.iloc[0], naive.iloc[0]
+        gap = n["estimate"] - h["estimate"]
+        if pd.isna(gap) or abs(gap) < 0.5 * max(h["se"], 1e-12):
+            continue
+        word = "lebih besar" if gap > 0 else "lebih kecil"
+        notes.append(
+            f"<li><b>{escape(h['label'])}</b>: selisih rata-rata sederhana "
+            f"({fmt_num(n['estimate'], 2)}) {word} dari estimasi utama "
+            f"({fmt_num(h['estimate'], 2)}). Peserta sudah berbeda dari bukan peserta sebelum "
+            "pelatihan (lihat tabel keseimbangan), sehingga perbandingan sederhana "
+            "menyesatkan.</li>"
+        )
+    if not notes:
+        return Html("")
+    return Html(
+        "<p>Pemilihan peserta tidak acak. Perbandingan sederhana antara peserta dan "
+        "bukan peserta karena itu bias:</p><ul>" + "".join(notes) + "</ul>"
+    )
+
+
+def level_intro(level: int) -> Html:
+    name, what = LEVELS[level]
+    return Html(f"<p class='small'>Level {level} Kirkpatrick, <b>{name}</b>: {what}.</p>")
+
+
+def _quote_html(text: str, role: str | None) -> str:
+    who = f"<span class='who'>— {escape(role)}</span>" if role and role == role else ""
+    return f"<div class='quote'>“{escape(text)}”{who}</div>"
+
+
+def joint_display(
+    effects: pd.DataFrame, findings: pd.DataFrame, *, level: int, top: int = 3
+) -> Html:
+    """For one Kirkpatrick level: the estimates beside what informants said."""
+    e = effects[
+        (effects["level"] == level) & effects["headline"].astype(bool) & effects["estimate"].notna()
+    ]
+    f = findings[(findings["level"] == level)] if "level" in findings else findings.iloc[0:0]
+    f = f.sort_values("n_transcripts", ascending=False).head(top)
+    left = "".join(
+        f"<li>{escape(r['label'])}: {_direction(r['estimate'])} "
+        f"{fmt_num(abs(r['estimate']), 2)} [{fmt_num(r['ci_low'], 2)}; "
+        f"{fmt_num(r['ci_high'], 2)}]</li>"
+        for r in e.to_dict("records")
+    )
+    right = "".join(
+        f"<li><b>{escape(r['label'])}</b> ({int(r['n_transcripts'])} transkrip)"
+        + (
+            _quote_html(r["example_quote"], None if r.get("suppressed") else r.get("example_role"))
+            if isinstance(r.get("example_quote"), str)
+            else ""
+        )
+        + "</li>"
+        for r in f.to_dict("records")
+    )
+    return Html(
+        "<table class='joint'><thead><tr><th>Angka (efek, IK 95%)</th>"
+        "<th>Suara informan (wawancara/FGD)</th></tr></thead><tbody><tr>"
+        f"<td><ul>{left or '<li>tidak ada estimasi pada level ini</li>'}</ul></td>"
+        f"<td><ul>{right or '<li>tidak ada kode pada level ini</li>'}</ul></td>"
+        "</tr></tbody></table>"
+    )
+
+
+def challenges(findings: pd.DataFrame, *, top: int = 5) -> Html:
+    """Challenges informants raised, most widespread first, with one de-identified quote."""
+    c = findings[findings["kind"] == "challenge"].sort_values("n_transcripts", ascending=False)
+    if c.empty:
+        return Html("<p>Informan tidak menyebut tantangan yang dikodekan.</p>")
+    items = []
+    for r in c.head(top).to_dict("records"):
+        quote = (
+            _quote_html(r["example_quote"], None if r.get("suppressed") else r.get("example_role"))
+            if isinstance(r.get("example_quote"), str)
+            else ""
+        )
+        items.append(
+            f"<li><b>{escape(r['label'])}</b>: disebut dalam "
+            f"{int(r['n_transcripts'])} transkrip ({fmt_pct(r['share_of_transcripts'])})"
+            f"{quote}</li>"
+        )
+    return Html("<ul>" + "".join(items) + "</ul>")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """An action and the finding it rests on."""
+
+    action: str
+    basis: str
+
+
+def recommendations(
+    effects: pd.DataFrame,
+    findings: pd.DataFrame,
+    *,
+    extras: Sequence[Recommendation] = (),
+    challenge_share: float = 0.25,
+) -> list[Recommendation]:
+    """Recommendations that follow from this region's findings (none are boilerplate).
+
+    Rules: a clear favourable effect -> keep and extend that part; an effect the sample
+    could not detect -> measure longer or with more people before judging; a challenge raised
+    in at least ``challenge_share`` of transcripts -> its action; informants' own
+    recommendations -> carried over with their count; ``extras`` from region-specific analyses
+    (response bias, budget, heterogeneity) appended.
+    """
+    recs: list[Recommendation] = []
+    head = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
+    for r in head.to_dict("records"):
+        clear = r["ci_low"] > 0 or r["ci_high"] < 0
+        good = (r["estimate"] > 0) == bool(r.get("higher_is_better", True))
+        span = f"{fmt_num(r['ci_low'], 2)} sampai {fmt_num(r['ci_high'], 2)}"
+        if clear and good:
+            recs.append(
+                Recommendation(
+                    f"Pertahankan komponen program yang berkaitan dengan {in_sentence(core_label(r['label']))} dan "
+                    "perluas ke pegawai yang belum ikut.",
+                    f"{r['label']} {_direction(r['estimate'])} {fmt_num(abs(r['estimate']), 2)} "
+                    f"(IK 95% {span}).",
+                )
+            )
+        elif clear and not good:
+            recs.append(
+                Recommendation(
+                    f"Telusuri mengapa {in_sentence(core_label(r['label']))} memburuk pada peserta sebelum "
+                    "program diperluas.",
+                    f"Estimasi {fmt_num(r['estimate'], 2)} (IK 95% {span}).",
+                )
+            )
+        else:
+            recs.append(
+                Recommendation(
+                    f"Jangan menyimpulkan bahwa program tidak berdampak pada {in_sentence(core_label(r['label']))}; "
+                    "ukur lagi dengan waktu lebih panjang atau sampel lebih besar, atau tinjau "
+                    "apakah materi program memang menyasar hasil ini.",
+                    f"Interval {span} mencakup nol; efek terkecil yang dapat terdeteksi sekitar "
+                    f"{fmt_num(r.get('mde'), 2)}.",
+                )
+            )
+    if len(findings):
+        ch = findings[
+            (findings["kind"] == "challenge")
+            & (findings["share_of_transcripts"] >= challenge_share)
+        ]
+        for r in ch.sort_values("n_transcripts", ascending=False).to_dict("records"):
+            if r["code"] in CHALLENGE_ACTIONS:
+                recs.append(
+                    Recommendation(
+                        CHALLENGE_ACTIONS[r["code"]],
+                        f"Tantangan “{r['label']}” disebut dalam "
+                        f"{int(r['n_transcripts'])} transkrip "
+                        f"({fmt_pct(r['share_of_transcripts'])}).",
+                    )
+                )
+        ctx = findings[
+            (findings["code"] == "leadership_support")
+            & (findings["share_of_transcripts"] >= challenge_share)
+        ]
+        for r in ctx.to_dict("records"):
+            recs.append(
+                Recommendation(
+                    CHALLENGE_ACTIONS["leadership_support"],
+                    f"Peran pimpinan dibahas dalam {int(r['n_transcripts'])} transkrip.",
+                )
+            )
+        rec = findings[findings["kind"] == "recommendation"].sort_values(
+            "n_transcripts", ascending=False
+        )
+        for r in rec.to_dict("records"):
+            label = str(r["label"]).removeprefix("Rekomendasi: ")
+            recs.append(
+                Recommendation(
+                    f"Informan mengusulkan: {label}.",
+                    f"Diusulkan dalam {int(r['n_transcripts'])} transkrip.",
+                )
+            )
+    recs.extend(extras)
+    return recs
+
+
+def recommendations_html(recs: Sequence[Recommendation]) -> Html:
+    """Numbered recommendations, each with its basis."""
+    if not recs:
+        return Html("<p>Tidak ada rekomendasi yang dapat ditarik dari data ini.</p>")
+    items = "".join(
+        f"<li>{escape(r.action)}<br><span class='small'>Dasar: {escape(r.basis)}</span></li>"
+        for r in recs
+    )
+    return Html(f"<ol>{items}</ol>")
