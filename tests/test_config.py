@@ -119,3 +119,132 @@ def test_a_sixth_region_is_config_and_data_only(tmp_path):
     (tmp_path / "data" / "raw" / "sukamaju" / "tes_pre_post.csv").unlink()
     missing = check_region_files(region, project)
     assert len(missing) == 1 and "tes_pre_post.csv" in missing[0]
+
+
+# --------------------------------------------------------------------------------------------
+# the declared schema: every problem names the region, the key and what was expected
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mutate", "fragments"),
+    [
+        (lambda d: d["defaults"].update(min_cell_sise=3), ["defaults", "min_cell_sise"]),
+        (
+            lambda d: d["regions"][1]["analyses"][0].update(level=True),
+            ["'medan'", "analyses[0].level", "Kirkpatrick level", "True"],
+        ),
+        (
+            lambda d: d["regions"][0]["analyses"][1].update(designs="ancova"),
+            ["'kepahiang'", "analyses[1].designs", "expected a list", "'ancova'"],
+        ),
+        (
+            lambda d: d["regions"][2]["treatment"].update(min_jp="dua puluh"),
+            ["'kalianda'", "treatment.min_jp", "number", "'dua puluh'"],
+        ),
+        (
+            lambda d: d["regions"][4].update(kemendagri_code=14.04),
+            ["'kemuning'", "kemendagri_code", "quotes"],
+        ),
+        (
+            lambda d: d["regions"][3]["tables"]["services"].update(kind="event"),
+            ["'jambi'", "tables.services.kind", "'event'", "events"],
+        ),
+        (
+            lambda d: d["regions"][0]["treatment"].update(window=["2024-13-01", "2024-11-30"]),
+            ["'kepahiang'", "treatment.window", "YYYY-MM-DD"],
+        ),
+        (
+            lambda d: d["regions"][0]["analyses"][0].update(construct="kepuasan"),
+            ["'kepahiang'", "analyses[0].construct", "'kepuasan'", "constructs.yaml"],
+        ),
+        (
+            lambda d: d["regions"][0]["analyses"][0].update(lable="x"),
+            ["'kepahiang'", "analyses[0]", "unknown key 'lable'", "label"],
+        ),
+    ],
+)
+def test_schema_errors_name_region_key_and_expectation(tmp_path, mutate, fragments):
+    path = _write_registry(tmp_path, mutate)
+    shutil.copy(paths.config_file.with_name("constructs.yaml"), path.with_name("constructs.yaml"))
+    with pytest.raises(ConfigError) as info:
+        load_registry(path)
+    for fragment in fragments:
+        assert fragment in str(info.value), (fragment, str(info.value))
+
+
+def test_a_region_with_several_problems_lists_them_all(tmp_path):
+    def mutate(d):
+        d["regions"][0]["analyses"][0].update(level=7)
+        d["regions"][0].update(min_cell_size="lima")
+
+    with pytest.raises(ConfigError, match=r"2 problem\(s\)") as info:
+        load_registry(_write_registry(tmp_path, mutate))
+    assert "min_cell_size" in str(info.value) and "analyses[0].level" in str(info.value)
+
+
+def test_the_registry_errors_name_the_file_relative_to_the_project():
+    with pytest.raises(ConfigError) as info:
+        load_registry(PROJECT_ROOT / "config" / "nope.yaml")
+    assert str(info.value).startswith("config/nope.yaml:")
+
+
+def test_yaml_alias_bombs_and_deep_nesting_are_refused(tmp_path):
+    target = tmp_path / "regions.yaml"
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
+    )
+    target.write_text(bomb + "regions: []\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="alias bomb"):
+        load_registry(target)
+    target.write_text("regions: " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="nested deeper"):
+        load_registry(target)
+
+
+def test_yaml_anchors_for_shared_settings_still_work(tmp_path):
+    text = paths.config_file.read_text(encoding="utf-8")
+    text = text.replace(
+        '    treatment: {table: training, window: ["2024-02-01", "2024-11-30"], min_jp: 20}\n'
+        "    moderator: training_relevance",
+        '    treatment: &usual {table: training, window: ["2024-02-01", "2024-11-30"], '
+        "min_jp: 20}\n    moderator: training_relevance",
+        1,
+    ).replace(
+        '    treatment: {table: training, window: ["2024-02-01", "2024-11-30"], min_jp: 20}\n'
+        "    feedback_response",
+        "    treatment: *usual\n    feedback_response",
+        1,
+    )
+    assert "*usual" in text
+    target = tmp_path / "config" / "regions.yaml"
+    target.parent.mkdir()
+    target.write_text(text, encoding="utf-8")
+    shutil.copy(paths.config_file.with_name("constructs.yaml"), target.with_name("constructs.yaml"))
+    assert load_registry(target)["medan"].treatment == load_registry()["medan"].treatment
+
+
+@pytest.mark.parametrize("name", ["../kemuning/codebook.csv", "/etc/passwd", "~/codebook.csv"])
+def test_registry_paths_cannot_leave_the_project(tmp_path, name):
+    def mutate(d):
+        d["regions"][0]["codebook"] = name
+
+    registry = load_registry(_write_registry(tmp_path, mutate))
+    project = ProjectPaths(tmp_path)
+    (tmp_path / "data" / "raw" / "kepahiang").mkdir(parents=True)
+    problems = check_region_files(registry["kepahiang"], project)
+    assert len(problems) == 1 and "codebook" in problems[0] and name in problems[0]
+    with pytest.raises(ConfigError, match="kepahiang"):
+        project.region_input("kepahiang", name, what="codebook")
+
+
+def test_a_symbolic_link_out_of_the_project_is_refused(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "codebook.csv").write_text("file,raw_name,name,type\n", encoding="utf-8")
+    root = tmp_path / "project"
+    folder = root / "data" / "raw" / "kepahiang"
+    folder.mkdir(parents=True)
+    (folder / "codebook.csv").symlink_to(outside / "codebook.csv")
+    with pytest.raises(ConfigError, match="outside the project"):
+        ProjectPaths(root).region_input("kepahiang", "codebook.csv", what="codebook")

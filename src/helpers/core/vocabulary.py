@@ -1,0 +1,137 @@
+"""The registry's fixed vocabularies, defined once: table kinds, survey waves, export tools,
+estimation designs and the Kirkpatrick levels (with their Indonesian names and examples).
+
+Every module that needs one of these sets imports it from here, so the registry's validation,
+the estimators' option checks and the report's labels cannot disagree.
+
+Examples
+--------
+>>> LEVELS[1].name_id, LEVELS[1].name
+('Reaksi', 'reaction')
+>>> level_number("behaviour")
+3
+>>> "aipw" in DESIGNS
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+__all__ = [
+    "TableKind",
+    "TABLE_KINDS",
+    "Wave",
+    "WAVES",
+    "Source",
+    "SOURCES",
+    "Design",
+    "DESIGNS",
+    "CONTROLLED_DESIGNS",
+    "Level",
+    "LEVELS",
+    "level_number",
+]
+
+TableKind = Literal[
+    "roster",
+    "training",
+    "skp",
+    "survey",
+    "codes",
+    "person_outcome",
+    "linked_outcome",
+    "events",
+    "rollout",
+]
+TABLE_KINDS: tuple[str, ...] = get_args(TableKind)
+
+Wave = Literal["pre", "post", "feedback"]
+WAVES: tuple[str, ...] = get_args(Wave)
+
+Source = Literal["csv", "xlsx", "google_forms", "kobotoolbox", "qualcoder", "taguette"]
+SOURCES: tuple[str, ...] = get_args(Source)
+
+#: Estimation designs. ``did`` is the heterogeneity-robust difference in differences (the
+#: headline for a roll-out), ``twfe`` the two-way fixed-effects regression (a comparison row);
+#: ``paired`` is the only uncontrolled design (a before/after change with no comparison group).
+Design = Literal["diff", "ancova", "ipw", "aipw", "did", "twfe", "paired", "mixed"]
+DESIGNS: tuple[str, ...] = get_args(Design)
+CONTROLLED_DESIGNS: frozenset[str] = frozenset(DESIGNS) - {"paired"}
+
+
+@dataclass(frozen=True)
+class Level:
+    """One Kirkpatrick level: what an outcome measures about the training."""
+
+    number: int
+    name: str
+    name_id: str
+    question_id: str
+    examples: str
+
+
+#: The four levels. A level is what an outcome measures about the training, not where it fits
+#: on a page: satisfaction with a course is reaction; perceptions of the career system
+#: (transparency of promotion, access to information) are results of the career system.
+LEVELS: dict[int, Level] = {
+    1: Level(
+        1,
+        "reaction",
+        "Reaksi",
+        "Apakah peserta puas dengan pelatihan?",
+        "satisfaction with the course, the trainer, the materials; perceived relevance",
+    ),
+    2: Level(
+        2,
+        "learning",
+        "Pembelajaran",
+        "Apakah pengetahuan dan keterampilan peserta bertambah?",
+        "pre/post knowledge tests, self-efficacy, skills demonstrated in training",
+    ),
+    3: Level(
+        3,
+        "behaviour",
+        "Perilaku",
+        "Apakah peserta menerapkannya di tempat kerja?",
+        "supervisor observation, SKP performance, motivation and commitment at work",
+    ),
+    4: Level(
+        4,
+        "results",
+        "Hasil",
+        "Apa manfaatnya bagi organisasi dan masyarakat?",
+        "service waiting times, IKM, budget realisation, students' scores, career-system "
+        "outcomes such as transparency of promotion and access to information",
+    ),
+}
+_LEVEL_NAMES = {lv.name: n for n, lv in LEVELS.items()} | {"behavior": 3}
+
+
+def level_number(value: int | str) -> int:
+    """The level's number for ``1``-``4`` or a name (``"reaction"`` ... ``"results"``).
+
+    Parameters
+    ----------
+    value : int or str
+        A level number or its English name.
+
+    Returns
+    -------
+    int
+        1 to 4.
+
+    Raises
+    ------
+    ValueError
+        Anything else (booleans included), with the allowed values.
+    """
+    if isinstance(value, bool):
+        raise ValueError(f"expected a Kirkpatrick level 1-4 or its name, got {value!r}")
+    if isinstance(value, int) and value in LEVELS:
+        return value
+    if isinstance(value, str) and value.strip().lower() in _LEVEL_NAMES:
+        return _LEVEL_NAMES[value.strip().lower()]
+    names = ", ".join(f"{n} ({lv.name})" for n, lv in LEVELS.items())
+    raise ValueError(f"expected a Kirkpatrick level: one of {names}; got {value!r}")
