@@ -1,10 +1,12 @@
-"""Faults: a run killed with SIGKILL leaves every output whole, a re-run completes, and the raw
-data are never touched.
+"""Faults: a run killed with SIGKILL leaves every output whole and the previous build's set
+intact, a re-run completes, and the raw data are never touched.
 
-The pipeline runs in a subprocess on a temporary project with two small regions. When the first
-region's report exists and the second region has begun writing, the whole process tree is
-killed (SIGKILL: no cleanup handler runs). What was written before must be intact, nothing may be
-half-written under its final name (stale ``.*.tmp`` temporaries may remain: that is what
+The pipeline runs in a subprocess on a temporary project with two small regions: once to the
+end, then again (``--force``) until the first region's new report exists and the second region
+has begun writing into its staging folder, when the whole process tree is killed (SIGKILL: no
+cleanup handler runs). The first region's new outputs must be whole, the second region's
+published outputs must be exactly those of the first build, nothing may be half-written under
+its final name (stale ``.*.tmp`` temporaries may remain: that is what
 :func:`helpers.io.storage.remove_stale_temporaries` is for), and a second run must finish both
 regions. The small tests at the top check the storage layer itself (they are fast, not slow).
 """
@@ -141,14 +143,12 @@ def _hashes(folder: Path) -> dict[str, str]:
     }
 
 
-def _region_outputs(project: ProjectPaths, slug: str) -> dict[str, str]:
-    """SHA-256 of every file the region's run wrote (final names only)."""
+def _region_outputs(project: ProjectPaths, slug: str, *, build: bool = True) -> dict[str, str]:
+    """SHA-256 of every file the region's run published (final names only), with its executed
+    notebooks unless ``build`` is False."""
     out: dict[str, str] = {}
-    for folder in (
-        project.processed_region(slug),
-        project.review_region(slug),
-        project.build / slug,
-    ):
+    folders = [project.published_region(slug), project.review_region(slug)]
+    for folder in folders + ([project.build / slug] if build else []):
         if folder.is_dir():
             out.update(
                 {f"{folder.relative_to(project.root)}/{k}": v for k, v in _hashes(folder).items()}
@@ -228,14 +228,26 @@ def _kill_tree(proc: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def killed(tmp_path_factory):
-    """Start the pipeline, SIGKILL it while the second region writes its tables."""
+    """Build both regions, then SIGKILL a forced rebuild while the second region writes its
+    tables into staging."""
     tmp = tmp_path_factory.mktemp("faults")
     project = _project(tmp / "proj")
     raw_before = _hashes(project.raw)
+    first_build = subprocess.run(
+        [sys.executable, "-m", "helpers.pipeline", "run", "--timeout", "600"],
+        env=_env(tmp, project),
+        cwd=tmp,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert first_build.returncode == 0, first_build.stdout[-3000:] + first_build.stderr[-2000:]
+    second_built = _region_outputs(project, SECOND, build=False)
+    old_first_report = project.report_file(FIRST).stat().st_mtime_ns
     log = tmp / "run1.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "helpers.pipeline", "run", "--timeout", "600"],
+            [sys.executable, "-m", "helpers.pipeline", "run", "--force", "--timeout", "600"],
             env=_env(tmp, project),
             cwd=tmp,
             stdout=out,
@@ -243,14 +255,20 @@ def killed(tmp_path_factory):
             start_new_session=True,
         )
     try:
-        _wait_for(project.report_file(FIRST).is_file, proc, log, 240, f"the {FIRST} report")
-        second = project.processed_region(SECOND)
         _wait_for(
-            lambda: second.is_dir() and any(second.iterdir()),
+            lambda: project.report_file(FIRST).stat().st_mtime_ns != old_first_report,
+            proc,
+            log,
+            240,
+            f"the new {FIRST} report",
+        )
+        staged = project.staging / SECOND
+        _wait_for(
+            lambda: staged.is_dir() and any(staged.iterdir()),
             proc,
             log,
             120,
-            f"{SECOND} to start writing",
+            f"{SECOND} to start writing into staging",
         )
         first_before = _region_outputs(project, FIRST)
     finally:
@@ -270,9 +288,11 @@ def killed(tmp_path_factory):
         "raw_after": _hashes(project.raw),
         "first_before": first_before,
         "first_after": _region_outputs(project, FIRST),
+        "second_built": second_built,
+        "second_after": _region_outputs(project, SECOND, build=False),
+        "staged_left": sorted(p.name for p in (project.staging / SECOND).glob("*")),
         "broken": {str(p): why for p in files if not _is_temporary(p) and (why := _unreadable(p))},
         "temporaries": [p for p in files if _is_temporary(p)],
-        "second_report": project.report_file(SECOND).exists(),
     }
 
 
@@ -304,7 +324,17 @@ def rerun(killed):
 def test_sigkill_really_stopped_the_run_in_the_second_region(killed):
     assert killed["returncode"] == -signal.SIGKILL, killed["log"][-2000:]
     assert f"[{SECOND}] 01-clean-survey" in killed["log"]
-    assert not killed["second_report"]
+    assert killed["staged_left"], "the kill came while the second region was staging"
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_the_killed_region_keeps_its_previous_set_whole(killed):
+    """Nothing of the killed run reached the second region's published folder or report."""
+    before, after = killed["second_built"], killed["second_after"]
+    assert any(k.endswith(f"{SECOND}.html") for k in before)
+    assert sum(k.endswith(".parquet") for k in before) >= 10
+    assert after == before
 
 
 @pytest.mark.slow

@@ -70,7 +70,7 @@ def test_notebooks_start_when_what_they_need_ended(project):
     (estimate,) = run.on_result(_ok(project, by_key["big", CLEAN]))
     assert estimate.key == ("big", ESTIMATE)
     (report,) = run.on_result(_ok(project, estimate))
-    assert report.key == ("big", REPORT) and report.args[-1] is True  # the last one also exports
+    assert report.key == ("big", REPORT) and report.args[5] is True  # the last one also exports
     assert run.on_result(_ok(project, report, report=Path("big.html"))) == []
     assert run.results["big"].status == "ok"
     assert [s.notebook for s in run.results["big"].steps] == list(REGION_NOTEBOOKS)

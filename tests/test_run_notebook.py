@@ -114,3 +114,78 @@ def test_a_kernel_is_replaced_after_max_notebooks(tmp_path):
     assert pids[0] == pids[1] != pids[2]
     with pytest.raises(ValueError, match="at least 1"):
         RegionKernel(max_notebooks=0)
+
+
+# --------------------------------------------------------------------------------------------
+# one kernel state per notebook
+# --------------------------------------------------------------------------------------------
+
+POLLUTE = (
+    "import os, warnings, random\n"
+    "import numpy as np, pandas as pd, matplotlib\n"
+    "pd.set_option('display.precision', 2)\n"
+    "pd.set_option('display.max_rows', 3)\n"
+    "warnings.simplefilter('error')\n"
+    "matplotlib.rcParams['font.size'] = 31\n"
+    "np.random.seed(123)\n"
+    "random.seed(7)\n"
+    "os.environ['ASN_POLLUTED'] = '1'\n"
+    "os.chdir('/')\n"
+    "from helpers.privacy.deidentify import mask_text, _build_masker\n"
+    "mask_text('Siti Aminah datang', names=['Siti Aminah'])\n"
+    "print(_build_masker.cache_info().currsize)"
+)
+PROBE = (
+    "import json, random\n"
+    "import numpy as np\n"
+    "import helpers.runner.kernel_state as ks\n"
+    "ks.capture()\n"
+    "state = ks.snapshot()\n"
+    "state['numpy_draw_is_seeded'] = float(np.random.rand()) == float(np.random.RandomState(123).rand())\n"
+    "state['random_draw_is_seeded'] = random.random() == random.Random(7).random()\n"
+    "state['cwd_is_notebook_folder'] = state.pop('cwd') == label\n"
+    "state.pop('numpy_random_draw')\n"
+    "from helpers.privacy.deidentify import _build_masker\n"
+    "state['package_cache_entries'] = _build_masker.cache_info().currsize\n"
+    "print(json.dumps(state, sort_keys=True))"
+)
+
+
+def _state(step) -> dict:
+    import json
+
+    assert step.status == "ok", step.error
+    return json.loads(_outputs(step.output)[-1])
+
+
+def test_a_shared_kernel_gives_each_notebook_the_state_of_a_fresh_kernel(tmp_path):
+    probe = _notebook(tmp_path / "probe.ipynb", PROBE)
+    polluter = _notebook(tmp_path / "polluter.ipynb", POLLUTE)
+    folder = str(tmp_path)
+    fresh = run_notebook(probe, tmp_path / "out" / "fresh.ipynb", {"label": folder}, timeout=120)
+    with RegionKernel() as shared:
+        dirty = run_notebook(
+            polluter, tmp_path / "out" / "dirty.ipynb", {}, timeout=120, kernel=shared
+        )
+        assert dirty.status == "ok", dirty.error
+        after = run_notebook(
+            probe, tmp_path / "out" / "after.ipynb", {"label": folder}, timeout=120, kernel=shared
+        )
+    expected = _state(fresh)
+    got = _state(after)
+    assert got == expected
+    assert got["cwd_is_notebook_folder"] and not got["environ_has_polluter"]
+    assert not got["numpy_draw_is_seeded"] and not got["random_draw_is_seeded"]
+    assert got["pandas"] == {"display.max_rows": "60", "display.precision": "6"}
+    assert got["package_cache_entries"] == 0
+    assert _outputs(dirty.output)[-1] == "1\n"  # the polluter did fill the cache
+
+
+def test_the_runner_can_add_to_a_notebooks_environment(tmp_path, kernel):
+    nb = _notebook(tmp_path / "env.ipynb", "import os\nprint(os.environ.get('ASN_EXTRA'))")
+    first = run_notebook(
+        nb, tmp_path / "out" / "e1.ipynb", {}, timeout=60, kernel=kernel, env={"ASN_EXTRA": "x"}
+    )
+    second = run_notebook(nb, tmp_path / "out" / "e2.ipynb", {}, timeout=60, kernel=kernel)
+    assert _outputs(first.output)[-1] == "x\n"
+    assert _outputs(second.output)[-1] == "None\n"  # not carried to the next notebook

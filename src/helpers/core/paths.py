@@ -23,9 +23,39 @@ from pathlib import Path, PurePosixPath
 
 from helpers.core.errors import ConfigError
 
-__all__ = ["PROJECT_ROOT", "ProjectPaths", "paths", "SLUG_PATTERN", "checked_slug"]
+__all__ = [
+    "PROJECT_ROOT",
+    "ProjectPaths",
+    "paths",
+    "SLUG_PATTERN",
+    "STAGING_ENV",
+    "checked_slug",
+    "staging_value",
+]
 
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+
+#: Set by the runner for the notebooks it runs: ``slug=folder`` pairs joined by ``;``. A region
+#: named there writes (and reads) its processed tables in that staging folder, which the runner
+#: swaps in whole once the run succeeded and its outputs passed the disclosure scan. A notebook
+#: opened in JupyterLab has no such variable and works on ``data/processed/<slug>/`` directly.
+STAGING_ENV = "ASN_EVAL_STAGING"
+
+
+def staging_value(folders: dict[str, Path]) -> str:
+    """The :data:`STAGING_ENV` value for ``{slug: staging folder}``."""
+    return ";".join(f"{checked_slug(s)}={Path(f).resolve()}" for s, f in sorted(folders.items()))
+
+
+def _staged(slug: str, root: Path) -> Path | None:
+    value = os.environ.get(STAGING_ENV, "")
+    for pair in filter(None, value.split(";")):
+        name, _, folder = pair.partition("=")
+        if name == slug and folder:
+            path = Path(folder)
+            if path.is_relative_to(root.resolve()):  # only this project's staging folders
+                return path
+    return None
 
 
 def _find_root() -> Path:
@@ -97,7 +127,18 @@ class ProjectPaths:
     def raw_region(self, slug: str) -> Path:
         return self.raw / checked_slug(slug)
 
+    @property
+    def staging(self) -> Path:
+        """Where a run writes a region's outputs before they are scanned and swapped in."""
+        return self.processed / ".staging"
+
     def processed_region(self, slug: str) -> Path:
+        """``data/processed/<slug>/``, or the region's staging folder while the runner builds
+        it (see :data:`STAGING_ENV`)."""
+        return _staged(checked_slug(slug), self.root) or self.processed / slug
+
+    def published_region(self, slug: str) -> Path:
+        """``data/processed/<slug>/`` itself, whatever a run is staging."""
         return self.processed / checked_slug(slug)
 
     def review_region(self, slug: str) -> Path:

@@ -1,22 +1,99 @@
-"""The distributed executor: whole regions on a Dask cluster."""
+"""The distributed executor: whole regions on a Dask cluster.
+
+Each region is one task. A worker gets the pseudonym key from the caller (never a key of its
+own: a worker that made a new key would give pseudonyms that match nothing), writes it to a
+private temporary file for the region's notebooks, and runs the region with the same failure
+policy as every executor. A task that fails in the worker, or a worker that dies
+(``KilledWorker``), fails that region only; the others' results still come back.
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from helpers.core.config import ProjectPaths, load_registry
+from helpers.privacy.pseudonym import KEY_ENV_VAR
 from helpers.runner.regions import RegionResult, _print_progress, run_region
 
+__all__ = ["run_on_cluster"]
 
-def _region_job(slug: str, root: str, timeout: int, kernel_name: str, force: bool) -> RegionResult:
-    """One whole region in a Dask worker (the distributed executor)."""
+
+def _region_job(
+    slug: str, root: str, timeout: int, kernel_name: str, force: bool, key: bytes
+) -> RegionResult:
+    """One whole region in a Dask worker, with the caller's pseudonym key."""
     project = ProjectPaths(Path(root))
     region = load_registry(project.config_file)[slug]
-    return run_region(
-        region,
-        project=project,
-        timeout=timeout,
-        kernel_name=kernel_name,
-        force=force,
-        progress=_print_progress,
-    )
+    with tempfile.TemporaryDirectory(prefix="asn-eval-key-") as folder:
+        key_file = Path(folder) / "pseudonym.key"
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        return run_region(
+            region,
+            project=project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            force=force,
+            progress=_print_progress,
+            key=key,
+            env={KEY_ENV_VAR: str(key_file)},
+        )
+
+
+def run_on_cluster(
+    chosen: Sequence[str],
+    *,
+    scheduler: str,
+    project: ProjectPaths,
+    timeout: int,
+    kernel_name: str,
+    force: bool,
+    key: bytes,
+    say: Callable[[str], None],
+    client_factory: Callable[[str], object] | None = None,
+) -> list[RegionResult]:
+    """Send each region to the Dask scheduler at ``scheduler``; results in ``chosen``'s order.
+
+    Parameters
+    ----------
+    chosen : sequence of str
+        Region slugs.
+    scheduler : str
+        The scheduler's address (``tcp://host:8786``).
+    project : ProjectPaths
+        The project, which every worker must see at the same path.
+    timeout, kernel_name, force
+        As for :func:`helpers.runner.regions.run_region`.
+    key : bytes
+        The caller's pseudonym key, given to every worker.
+    say : callable
+        Progress messages.
+    client_factory : callable, optional
+        Makes the client from the address (default ``distributed.Client``); tests pass a
+        local cluster's.
+
+    Returns
+    -------
+    list of RegionResult
+        One per region; a region whose task failed or whose worker died has ``error`` set.
+    """
+    if client_factory is None:
+        from distributed import Client as client_factory  # noqa: N813
+    args = (str(project.root), timeout, kernel_name, force, key)
+    results: list[RegionResult] = []
+    with client_factory(scheduler) as client:
+        futures = [
+            client.submit(_region_job, s, *args, key=f"region-{s}", pure=False) for s in chosen
+        ]
+        for slug, future in zip(chosen, futures, strict=True):
+            try:
+                results.append(future.result())
+            except Exception as exc:  # KilledWorker, a lost connection, a job that raised
+                result = RegionResult(slug, error=f"worker failed: {type(exc).__name__}: {exc}")
+                say(f"[{slug}] {result.error}")
+                results.append(result)
+    return results

@@ -27,19 +27,48 @@ def _code_files() -> list[Path]:
     return [p for p in package.rglob("*") if p.suffix in (".py", ".j2", ".css")]
 
 
-def region_fingerprint(region: Region, *, project: ProjectPaths = paths) -> str:
-    """SHA-256 over everything a region's outputs depend on: its raw files and review files,
-    its registry entry, the notebooks, the helpers package's code and the pseudonym key."""
+def _key_bytes(key: bytes | None) -> bytes | None:
+    if key is not None:
+        return key
+    from helpers.privacy.pseudonym import default_key_path
+
+    path = default_key_path()
+    return path.read_bytes() if path.is_file() else None
+
+
+def key_fingerprint(key: bytes | None = None) -> str:
+    """A short, non-reversible id of the pseudonym key (``"no key"`` when there is none), for
+    build records: two builds with the same id used the same key. Default: the key file."""
+    data = _key_bytes(key)
+    if data is None:
+        return "no key"
+    return "key-" + hashlib.sha256(b"asn-eval pseudonym key id\0" + data).hexdigest()[:16]
+
+
+def region_fingerprint(
+    region: Region,
+    *,
+    project: ProjectPaths = paths,
+    key: bytes | None = None,
+    review: bool = True,
+) -> str:
+    """SHA-256 over everything a region's outputs depend on: every file in its raw folder
+    (subfolders too) and every input its registry entry names wherever it lives, its review
+    files (unless ``review`` is False: a run adds new duplicate groups to them itself), its
+    registry entry, the notebooks, the helpers package's code and the pseudonym key (``key``,
+    default the key file)."""
+    from helpers.core.config import region_inputs
+
     h = hashlib.sha256()
-    _hash_files(h, list(project.raw_region(region.slug).glob("*")), project.root)
-    _hash_files(h, list(project.review_region(region.slug).glob("*.csv")), project.root)
+    raw = [p for p in project.raw_region(region.slug).rglob("*") if p.is_file()]
+    inputs = [p for p in region_inputs(region, project).values() if p not in raw]
+    _hash_files(h, raw + inputs, project.root)
+    if review:
+        _hash_files(h, list(project.review_region(region.slug).glob("*.csv")), project.root)
     h.update(repr(region).encode())
     _hash_files(h, [project.notebooks / f"{n}.ipynb" for n in REGION_NOTEBOOKS], project.root)
     _hash_files(h, _code_files(), PACKAGE.parent)
-    from helpers.privacy.pseudonym import default_key_path
-
-    key = default_key_path()
-    h.update(hashlib.sha256(key.read_bytes()).digest() if key.is_file() else b"no key")
+    h.update(key_fingerprint(key).encode())
     return h.hexdigest()
 
 
@@ -47,19 +76,28 @@ def _stamp_file(project: ProjectPaths, slug: str) -> Path:
     return project.build / slug / ".fingerprint"
 
 
-def is_up_to_date(region: Region, *, project: ProjectPaths = paths) -> bool:
-    """True when the region's report exists and nothing it depends on changed since."""
+def is_up_to_date(
+    region: Region, *, project: ProjectPaths = paths, fingerprint: str | None = None
+) -> bool:
+    """True when the region's report exists and nothing it depends on changed since its last
+    build (``fingerprint``: the inputs' fingerprint now, if already computed)."""
     stamp = _stamp_file(project, region.slug)
-    return (
-        stamp.is_file()
-        and project.report_file(region.slug).is_file()
-        and stamp.read_text().strip() == region_fingerprint(region, project=project)
-    )
+    if not (stamp.is_file() and project.report_file(region.slug).is_file()):
+        return False
+    now = fingerprint or region_fingerprint(region, project=project)
+    return stamp.read_text().strip() == now
 
 
-def _synthesis_fingerprint(regions: Sequence[str], project: ProjectPaths) -> str:
+def _synthesis_fingerprint(
+    regions: Sequence[str], project: ProjectPaths, effects: Sequence[Path] | None = None
+) -> str:
+    """Over the regions' effects (``effects``: the files the synthesis read; default the
+    published ones), the synthesis notebook, the code and the construct vocabulary."""
     h = hashlib.sha256(",".join(regions).encode())
-    _hash_files(h, [project.processed_region(s) / "effects.parquet" for s in regions], project.root)
+    files = effects or [project.published_region(s) / "effects.parquet" for s in regions]
+    for f in files:  # in the regions' order, named by region (staged copies live elsewhere)
+        h.update(hashlib.sha256(f.read_bytes()).digest() if f.is_file() else b"missing")
+    _hash_files(h, [project.config_file.with_name("constructs.yaml")], project.root)
     _hash_files(h, [project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"], project.root)
     _hash_files(h, _code_files(), PACKAGE.parent)
     return h.hexdigest()

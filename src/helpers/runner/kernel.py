@@ -6,14 +6,27 @@ from typing import Any
 
 SHARED_KERNEL_ENGINE = "asn_shared_kernel"
 KEPT_CLIENT = "_asn_kept_client"  # the shared kernel's client, kept on its manager
-# run in the shared kernel before each notebook: an empty namespace (IPython's %reset, which
+# run in the shared kernel before each notebook: the global state back to the kernel's baseline
+# (helpers.runner.kernel_state: pandas options, warnings filters, rcParams, random states,
+# environment, working directory, package caches), an empty namespace (IPython's %reset, which
 # also collects garbage), then gc.freeze(): what survived (the imported modules and whatever
 # module state still holds, about 300,000 objects) is left out of later collections, so they
 # stop costing 0.2 s each (every %reset pays two, and so do the automatic ones while a notebook
 # runs). The price: a reference cycle frozen there and dropped later is only freed when the
 # kernel is recycled (RegionKernel.max_notebooks); the notebooks' own variables are collected
 # by the reset before the freeze.
+RESTORE_STATE = (
+    "import helpers.runner.kernel_state as _asn_state\n"
+    "_asn_state.restore(cwd={cwd!r}, env={env!r})\n"
+    "del _asn_state"
+)
 RESET_NAMESPACE = ("%reset -f", "__import__('gc').freeze()")
+
+
+def reset_code(cwd: str | None, env: dict[str, str] | None) -> tuple[str, ...]:
+    """The code run in a shared kernel before a notebook: restore the baseline state, then an
+    empty namespace (see the comment on :data:`RESET_NAMESPACE`)."""
+    return (RESTORE_STATE.format(cwd=cwd, env=dict(env or {})), *RESET_NAMESPACE)
 
 
 def _register_shared_kernel_engine() -> None:
@@ -43,8 +56,14 @@ def _register_shared_kernel_engine() -> None:
         start_new_kernel_client = run_sync(async_start_new_kernel_client)
 
         def papermill_execute_cells(self):  # noqa: D401 - papermill's hook
-            for code in RESET_NAMESPACE:
-                self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
+            for code in reset_code(self.asn_cwd, self.asn_env):
+                reply = self.wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
+                if reply and reply.get("content", {}).get("status") == "error":
+                    content = reply["content"]
+                    raise RuntimeError(
+                        "the shared kernel could not be reset before the notebook: "
+                        f"{content.get('ename')}: {content.get('evalue')}"
+                    )
             super().papermill_execute_cells()
 
     class SharedKernelEngine(NBClientEngine):
@@ -65,6 +84,8 @@ def _register_shared_kernel_engine() -> None:
             kwargs.pop("input_path", None)
             kwargs.pop("timeout", None)
             kwargs.pop("startup_timeout", None)
+            kernel_cwd = kwargs.pop("kernel_cwd", None)
+            kernel_env = kwargs.pop("kernel_env", None)
             client = _FreshNamespaceClient(
                 nb_man,
                 km=km,
@@ -76,6 +97,7 @@ def _register_shared_kernel_engine() -> None:
                 stderr_file=stderr_file,
                 **kwargs,
             )
+            client.asn_cwd, client.asn_env = kernel_cwd, kernel_env
             try:
                 return client.execute()
             except BaseException:

@@ -125,12 +125,17 @@ def run_notebook(
     kernel_name: str = "python3",
     cwd: Path | None = None,
     kernel: RegionKernel | None = None,
+    env: dict[str, str] | None = None,
+    relative_to: Path | None = None,
 ) -> StepResult:
     """Execute one notebook with papermill; the executed copy is written to ``output``.
 
     The copy is written under a temporary name and renamed when the run ends (ok or failed),
     so an interrupted run never leaves a half-written notebook under the final name. With
-    ``kernel``, the notebook runs in that (shared) kernel, from an empty namespace.
+    ``kernel``, the notebook runs in that (shared) kernel, from an empty namespace and the
+    kernel's baseline global state (:mod:`helpers.runner.kernel_state`), in ``cwd`` (default:
+    the notebook's folder) with ``env`` added to the kernel's environment. Without ``kernel``
+    papermill starts a fresh kernel, which inherits this process's environment.
     """
     if kernel is not None:
         kernel.ensure_alive()
@@ -138,6 +143,8 @@ def run_notebook(
     from papermill.exceptions import PapermillExecutionError
 
     check_parameters(notebook, parameters)
+    if env and kernel is None:
+        raise ValueError("env is given to a shared kernel; without `kernel`, set os.environ")
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.stem}.running.ipynb")
     start = time.perf_counter()
@@ -161,6 +168,8 @@ def run_notebook(
                     # written once at the end (and on failure), not after every cell
                     "request_save_on_cell_execute": False,
                     "keep_on_failure": str(tmp),
+                    "kernel_cwd": str(cwd or notebook.parent),
+                    "kernel_env": dict(env or {}),
                 }
                 if kernel
                 else {}
@@ -178,8 +187,25 @@ def run_notebook(
     if kernel is not None:
         kernel.ran_one()
     if tmp.exists():
+        if relative_to is not None:
+            _relative_metadata(tmp, notebook, output, relative_to)
         os.replace(tmp, output)
     return StepResult(notebook.stem, status, time.perf_counter() - start, output, cell, error)
+
+
+def _relative_metadata(executed: Path, notebook: Path, output: Path, root: Path) -> None:
+    """Rewrite papermill's ``input_path``/``output_path`` relative to ``root``."""
+    try:
+        nb = json.loads(executed.read_text(encoding="utf-8"))
+        meta = nb["metadata"]["papermill"]
+    except (OSError, ValueError, KeyError):
+        return
+    for key, path in (("input_path", notebook), ("output_path", output)):
+        try:
+            meta[key] = Path(path).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            meta[key] = Path(path).name
+    executed.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def _failed_step(name: str, output: Path, exc: BaseException) -> StepResult:

@@ -4,6 +4,7 @@ of work first."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ from helpers.runner.regions import (
     _prepare_region,
     _print_progress,
     _run_step,
+    contained,
 )
+from helpers.runner.staging import RegionStage
 from helpers.runner.synthesis import _run_synthesis, _settled_synthesis
 
 __all__ = [
@@ -63,11 +66,19 @@ def _worker_registry(project: ProjectPaths) -> Mapping[str, Region]:
 
 
 def _step_job(
-    slug: str, name: str, root: str, timeout: int, kernel_name: str, finish: bool
+    slug: str,
+    name: str,
+    root: str,
+    timeout: int,
+    kernel_name: str,
+    finish: bool,
+    fingerprint: str | None = None,
 ) -> tuple[StepResult, Path | None, str | None]:
     """One notebook of one region in a local worker (the parallel executor), in the worker's
-    kernel. After the last notebook (``finish``) also the export, the disclosure scan and the
-    stamp. Returns the step, the report written (or None) and the region's error (or None)."""
+    kernel, its tables going to the region's staging folder. After the last notebook
+    (``finish``) also the export, the disclosure scan, the publication and the stamp
+    (``fingerprint``: the inputs' fingerprint when the region started). Returns the step, the
+    report published (or None) and the region's error (or None)."""
     project = ProjectPaths(Path(root))
     output = project.build / slug / f"{name}.ipynb"
     # nothing may escape a worker as an exception: one that cannot be rebuilt in the main
@@ -87,19 +98,22 @@ def _step_job(
         return _failed_step(name, output, exc), None, None
     if not finish or step.status != "ok":
         return step, None, None
-    done = RegionResult(slug, steps=[step])
-    try:
-        _finish_region(region, project, done, _print_progress)
-    except Exception as exc:
-        done.error = f"{type(exc).__name__}: {exc}"
-        project.report_file(slug).unlink(missing_ok=True)  # unscanned: never published
-        done.report = None
+    done = RegionResult(slug, steps=[step], fingerprint=fingerprint)
+    contained(done, "finishing", _print_progress, _finish_region, region, project, done,
+              _print_progress)  # fmt: skip
     return step, done.report, done.error
 
 
-def _synthesis_job(regions: list[str], root: str, timeout: int, kernel_name: str) -> RegionResult:
-    """The synthesis in a local worker's (already warm) kernel; never raises (see
-    :func:`_step_job`)."""
+def _synthesis_job(
+    regions: list[str],
+    root: str,
+    timeout: int,
+    kernel_name: str,
+    inputs: dict[str, str] | None = None,
+) -> RegionResult:
+    """The synthesis in a local worker's (already warm) kernel, reading each region's effects
+    from ``inputs`` (slug -> folder holding a copy of its ``effects.parquet``); never raises
+    (see :func:`_step_job`)."""
     project = ProjectPaths(Path(root))
     try:
         return _run_synthesis(
@@ -109,6 +123,7 @@ def _synthesis_job(regions: list[str], root: str, timeout: int, kernel_name: str
             kernel_name=kernel_name,
             kernel=_worker_kernel(kernel_name),
             say=_print_progress,
+            inputs={s: Path(f) for s, f in (inputs or {}).items()},
         )
     except Exception as exc:
         output = project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb"
@@ -177,15 +192,16 @@ class _ParallelRun:
         force: bool,
         synthesis: bool,
         say: Callable[[str], None],
+        key: bytes | None = None,
     ) -> None:
         self.chosen, self.project, self.force, self.say = list(chosen), project, force, say
         self.args = (str(project.root), timeout, kernel_name)
         self.results: dict[str, RegionResult] = {}
         self.todo: list[str] = []
         for slug in chosen:
-            early = _prepare_region(registry[slug], project, force, say)
-            self.results[slug] = early or RegionResult(slug)
-            if early is None:
+            result, go = _prepare_region(registry[slug], project, force, say, key=key)
+            self.results[slug] = result
+            if go:
                 self.todo.append(slug)
         self.ended: dict[str, dict[str, StepResult]] = {s: {} for s in self.todo}
         self.started: set[tuple[str, str]] = set()
@@ -210,8 +226,12 @@ class _ParallelRun:
 
         self.started.add((slug, name))
         finish = name == REGION_NOTEBOOKS[-1]
+        fingerprint = self.results[slug].fingerprint
         return Task(
-            (slug, name), _step_job, (slug, name, *self.args, finish), self.rank[slug, name]
+            (slug, name),
+            _step_job,
+            (slug, name, *self.args, finish, fingerprint),
+            self.rank[slug, name],
         )
 
     def _ready(self, slug: str) -> list[Any]:
@@ -250,7 +270,8 @@ class _ParallelRun:
         from helpers.runner.scheduling import Task
 
         self.syn_running = True
-        return [Task("__synthesis__", _synthesis_job, (regions, *self.args), priority=0.0)]
+        inputs = {s: str(f) for s, f in _synthesis_inputs(regions, self.todo, self.project).items()}
+        return [Task("__synthesis__", _synthesis_job, (regions, *self.args, inputs), priority=0.0)]
 
     def on_result(self, outcome: Any) -> list[Any]:
         """Record what a task gave back; return the tasks that became ready."""
@@ -287,6 +308,7 @@ def _run_parallel(
     jobs: int,
     synthesis: bool,
     progress: Callable[[str], None] | None,
+    key: bytes | None = None,
 ) -> tuple[list[RegionResult], RegionResult | None]:
     """Notebooks of all regions on ``jobs`` local processes, most urgent first (see
     :class:`_ParallelRun`); the results come back in the registry's order."""
@@ -301,8 +323,36 @@ def _run_parallel(
         force=force,
         synthesis=synthesis,
         say=progress or (lambda _m: None),
+        key=key,
     )
     first = run.initial()
     if first:
         run_tasks(first, run.on_result, workers=jobs)
+    for slug in run.todo:  # a failed region's staged outputs go (its old set stays published)
+        if run.results[slug].status == "failed":
+            RegionStage(project, slug).discard()
+    shutil.rmtree(project.staging / SYNTHESIS_INPUTS, ignore_errors=True)
     return [run.results[s] for s in chosen], run.syn_result
+
+
+SYNTHESIS_INPUTS = ".synthesis"
+
+
+def _synthesis_inputs(
+    regions: Sequence[str], staged: Sequence[str], project: ProjectPaths
+) -> dict[str, Path]:
+    """A copy of each region's ``effects.parquet`` for a synthesis that runs while regions are
+    still being built: staged regions' from their staging folder, the others' published one.
+    A copy, because a staged region may be published (its folder renamed) while the synthesis
+    reads. Returns slug -> the folder holding the copy."""
+    out: dict[str, Path] = {}
+    for slug in regions:
+        source = (
+            RegionStage(project, slug).folder if slug in staged else project.published_region(slug)
+        ) / "effects.parquet"
+        folder = project.staging / SYNTHESIS_INPUTS / slug
+        folder.mkdir(parents=True, exist_ok=True)
+        if source.is_file():
+            shutil.copyfile(source, folder / "effects.parquet")
+        out[slug] = folder
+    return out

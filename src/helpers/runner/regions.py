@@ -1,22 +1,43 @@
-"""One region's run: check, its notebooks in order, export, disclosure scan and stamp."""
+"""One region's run: check, fingerprint, its notebooks in a staging folder, export, disclosure
+scan, then publish and stamp.
+
+Every stage of a region goes through :func:`contained`, the one failure policy of every
+executor (sequential, ``--jobs``, Dask): an exception in a region's check, fingerprint,
+notebooks, export, scan, publication or stamp fails that region only, with the stage named in
+its error, and the run goes on with the next region.
+
+The inputs' fingerprint is taken when the region starts (the inputs as read) and again before
+publishing; a region whose raw files, registry entry, notebooks, code or key changed during
+its run is not published (its outputs could mix old and new inputs). Review files are left
+out of that comparison, because the run itself adds new duplicate groups to them; the stamp
+written after publishing covers them, so the next run rebuilds only if a reviewer changed one.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from helpers.core.config import ProjectPaths, Region, check_region_files, paths
 from helpers.io.storage import write_text_atomic
-from helpers.runner.fingerprint import _stamp_file, is_up_to_date, region_fingerprint
+from helpers.runner.fingerprint import (
+    _stamp_file,
+    is_up_to_date,
+    key_fingerprint,
+    region_fingerprint,
+)
 from helpers.runner.kernel import RegionKernel
 from helpers.runner.notebooks import DEFAULT_TIMEOUT, REGION_NOTEBOOKS, StepResult, run_notebook
+from helpers.runner.staging import RegionStage
 
-__all__ = [
-    "RegionResult",
-    "run_region",
-]
+__all__ = ["RegionResult", "run_region", "contained"]
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -28,6 +49,7 @@ class RegionResult:
     report: Path | None = None
     error: str | None = None
     skipped: bool = False
+    fingerprint: str | None = None  # of the inputs (but review files) when the region started
 
     @property
     def status(self) -> str:
@@ -52,40 +74,109 @@ class RegionResult:
         return ""
 
 
+def contained(
+    result: RegionResult,
+    stage: str,
+    say: Callable[[str], None],
+    fn: Callable[..., T],
+    /,
+    *args: Any,
+    **kwargs: Any,
+) -> T | None:
+    """Run one stage of a region; an exception fails the region (not the run).
+
+    Parameters
+    ----------
+    result : RegionResult
+        The region's result; on failure its ``error`` names ``stage`` and the exception.
+    stage : str
+        What is being done, for the message ("export", "disclosure scan", ...).
+    say : callable
+        Progress messages.
+    fn : callable
+        The stage; called with ``*args`` and ``**kwargs``.
+
+    Returns
+    -------
+    object or None
+        What ``fn`` returned, or None when it raised.
+    """
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # the one place a region's failure is contained
+        result.error = f"{stage} failed: {type(exc).__name__}: {exc}"
+        say(f"[{result.region}] {result.error}")
+        return None
+
+
 def _prepare_region(
-    region: Region, project: ProjectPaths, force: bool, say: Callable[[str], None]
-) -> RegionResult | None:
-    """Check a region before its notebooks run. Return its final result when it cannot start
-    or is unchanged (skipped); otherwise clear its stamp and stale temporaries and return None.
+    region: Region,
+    project: ProjectPaths,
+    force: bool,
+    say: Callable[[str], None],
+    *,
+    key: bytes | None = None,
+) -> tuple[RegionResult, bool]:
+    """Check a region before its notebooks run: ``(result, go)``.
+
+    ``go`` is False when the region cannot start (the result says why) or is unchanged since
+    its last build (skipped). Otherwise the result holds the inputs' fingerprint as read now,
+    the stamp and stale temporaries are cleared and an empty staging folder is ready.
     """
     result = RegionResult(region.slug)
-    problems = check_region_files(region, project)
+    problems = contained(result, "check", say, check_region_files, region, project)
+    if problems is None:
+        return result, False
     if problems:
         result.error = "; ".join(problems)
         say(f"[{region.slug}] cannot start: {result.error}")
-        return result
-    if not force and is_up_to_date(region, project=project):
+        return result, False
+    for name in REGION_NOTEBOOKS:
+        notebook = project.notebooks / f"{name}.ipynb"
+        if not notebook.is_file():
+            result.error = f"{project.relative(notebook)}: notebook missing"
+            say(f"[{region.slug}] cannot start: {result.error}")
+            return result, False
+    fingerprint = contained(
+        result, "fingerprint", say, region_fingerprint, region, project=project, key=key
+    )
+    inputs = contained(
+        result,
+        "fingerprint",
+        say,
+        region_fingerprint,
+        region,
+        project=project,
+        key=key,
+        review=False,
+    )
+    if fingerprint is None or inputs is None:
+        return result, False
+    if not force and is_up_to_date(region, project=project, fingerprint=fingerprint):
         result.skipped = True
         result.report = project.report_file(region.slug)
         say(f"[{region.slug}] unchanged since the last build: skipped")
-        return result
+        return result, False
+    if contained(result, "preparation", say, _clear_for_run, region, project) is None:
+        return result, False
+    result.fingerprint = inputs
+    return result, True
+
+
+def _clear_for_run(region: Region, project: ProjectPaths) -> bool:
     _stamp_file(project, region.slug).unlink(missing_ok=True)
     # a run killed mid-write (SIGKILL, power loss) leaves temporaries beside its outputs
     from helpers.io.storage import remove_stale_temporaries
 
     for folder in (
-        project.processed_region(region.slug),
+        project.published_region(region.slug),
         project.build / region.slug,
         project.review_region(region.slug),
     ):
         remove_stale_temporaries(folder)
     remove_stale_temporaries(project.reports, targets=[f"{region.slug}.html"])
-    for name in REGION_NOTEBOOKS:
-        if not (project.notebooks / f"{name}.ipynb").is_file():
-            result.error = f"{project.notebooks / f'{name}.ipynb'}: notebook missing"
-            say(f"[{region.slug}] cannot start: {result.error}")
-            return result
-    return None
+    RegionStage(project, region.slug).begin()
+    return True
 
 
 def _run_step(
@@ -97,8 +188,10 @@ def _run_step(
     kernel_name: str,
     kernel: RegionKernel | None,
     say: Callable[[str], None],
+    env: dict[str, str] | None = None,
 ) -> StepResult:
-    """Run one of the region's notebooks, saying when it starts and how it ended."""
+    """Run one of the region's notebooks (its tables going to the staging folder), saying
+    when it starts and how it ended."""
     say(f"[{region.slug}] {name} ...")
     step = run_notebook(
         project.notebooks / f"{name}.ipynb",
@@ -107,12 +200,29 @@ def _run_step(
         timeout=timeout,
         kernel_name=kernel_name,
         kernel=kernel,
+        env={**RegionStage(project, region.slug).env(), **(env or {})},
+        relative_to=project.root,
     )
     say(
         f"[{region.slug}] {name} {step.status} in {step.seconds:.1f}s"
         + (f" (cell {step.cell}: {step.error})" if step.status != "ok" else "")
     )
     return step
+
+
+def _scan_staged(region: Region, project: ProjectPaths, stage: RegionStage) -> Any:
+    from helpers.steps.scan import scan_region
+
+    targets = [stage.folder, stage.report, project.build / region.slug]
+    return scan_region(region, project, targets=[t for t in targets if t.exists()])
+
+
+def _withdraw_leak(region: Region, project: ProjectPaths, stage: RegionStage) -> None:
+    """A disclosure finding: nothing of this run is kept (staged tables, the staged report and
+    the executed notebooks, which hold the same outputs)."""
+    stage.discard()
+    for notebook in (project.build / region.slug).glob("*.ipynb"):
+        notebook.unlink()
 
 
 def _finish_region(
@@ -122,36 +232,82 @@ def _finish_region(
     say: Callable[[str], None],
     *,
     export: bool = True,
+    key: bytes | None = None,
 ) -> None:
-    """After notebook 04: export the report, scan the outputs for disclosure, and stamp the
-    region as built (``result`` is updated in place)."""
-    if export and result.status == "ok":
+    """After notebook 04: export the report to staging, scan everything the run wrote, check
+    that the inputs did not change, publish, stamp (``result`` is updated in place)."""
+    stage = RegionStage(project, region.slug)
+    if result.status != "ok":
+        stage.discard()
+        return
+    if export:
         from helpers.report.export import export_report
 
-        try:
-            result.report = export_report(
-                project.build / region.slug / f"{REGION_NOTEBOOKS[-1]}.ipynb",
-                project.report_file(region.slug),
-                language=region.language,
-            )
-            say(f"[{region.slug}] report -> {result.report}")
-        except Exception as exc:  # an export failure fails this region only
-            result.error = f"export failed: {type(exc).__name__}: {exc}"
-    if export and result.status == "ok":
-        # disclosure control: no NIP, roster name, phone, e-mail or small cell may leave
-        from helpers.privacy.disclosure import summarise_findings
-        from helpers.steps.scan import scan_region
-
-        findings = scan_region(region, project)
-        if len(findings):
-            result.error = f"disclosure check failed: {summarise_findings(findings)}"
-            project.report_file(region.slug).unlink(missing_ok=True)  # never publish a leak
-            result.report = None
-            say(f"[{region.slug}] {result.error}")
-    if result.status == "ok":
-        write_text_atomic(
-            _stamp_file(project, region.slug), region_fingerprint(region, project=project)
+        notebook = project.build / region.slug / f"{REGION_NOTEBOOKS[-1]}.ipynb"
+        exported = contained(
+            result, "export", say, export_report, notebook, stage.report, language=region.language
         )
+        if exported is None:
+            stage.discard()
+            return
+    # disclosure control: no NIP, roster name, phone, e-mail or small cell may leave
+    findings = contained(result, "disclosure scan", say, _scan_staged, region, project, stage)
+    if findings is None:
+        stage.discard()
+        return
+    if len(findings):
+        from helpers.privacy.disclosure import summarise_findings
+
+        result.error = f"disclosure check failed: {summarise_findings(findings)}"
+        say(f"[{region.slug}] {result.error}")
+        contained(result, "withdrawal", say, _withdraw_leak, region, project, stage)
+        return
+    now = contained(
+        result,
+        "fingerprint",
+        say,
+        region_fingerprint,
+        region,
+        project=project,
+        key=key,
+        review=False,
+    )
+    if now is None or (result.fingerprint is not None and now != result.fingerprint):
+        if now is not None:
+            result.error = (
+                "its inputs changed during the run (a raw data or config file, a notebook, the "
+                "code or the key); nothing was published: run it again"
+            )
+            say(f"[{region.slug}] {result.error}")
+        stage.discard()
+        return
+    contained(result, "publication", say, stage.publish)
+    if result.error:
+        return
+    if export:
+        result.report = project.report_file(region.slug)
+        say(f"[{region.slug}] report -> {project.relative(result.report)}")
+    contained(result, "stamp", say, _stamp, region, project, result, key)
+
+
+def _stamp(region: Region, project: ProjectPaths, result: RegionResult, key: bytes | None) -> None:
+    """The build's record: the inputs' fingerprint (what a rebuild compares) and what made it."""
+    from helpers import __version__
+
+    fingerprint = region_fingerprint(region, project=project, key=key)  # with the review files
+    record = {
+        "region": region.slug,
+        "inputs_fingerprint": result.fingerprint,
+        "fingerprint_with_review": fingerprint,
+        "key_fingerprint": key_fingerprint(key),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "helpers_version": __version__,
+        "notebooks": {s.notebook: round(s.seconds, 2) for s in result.steps},
+    }
+    write_text_atomic(
+        project.build / region.slug / "build.json", json.dumps(record, indent=1) + "\n"
+    )
+    write_text_atomic(_stamp_file(project, region.slug), fingerprint)
 
 
 def run_region(
@@ -164,22 +320,30 @@ def run_region(
     force: bool = True,
     progress: Callable[[str], None] | None = None,
     kernel: RegionKernel | None = None,
+    key: bytes | None = None,
+    env: dict[str, str] | None = None,
 ) -> RegionResult:
-    """Run notebooks 01-04 for one region, in order, and export its HTML report.
+    """Run notebooks 01-04 for one region, in order, and publish its outputs and report.
 
     With ``force=False`` a region whose inputs are unchanged since its last successful build
-    (see :func:`region_fingerprint`) is skipped.
+    (see :func:`region_fingerprint`) is skipped. ``key`` is the pseudonym key the caller
+    uses (for the fingerprint; the notebooks read the key file, which ``env`` may name), and
+    ``env`` is added to the notebooks' environment. Never raises for a region's failure: the
+    result says what failed (:func:`contained`).
     """
     say = progress or (lambda _msg: None)
-    early = _prepare_region(region, project, force, say)
-    if early is not None:
-        return early
-    result = RegionResult(region.slug)
+    result, go = _prepare_region(region, project, force, say, key=key)
+    if not go:
+        return result
     with contextlib.ExitStack() as stack:
         if kernel is None:  # one kernel, so one set of imports, per region at least
             kernel = stack.enter_context(RegionKernel(kernel_name))
         for name in REGION_NOTEBOOKS:
-            step = _run_step(
+            step = contained(
+                result,
+                name,
+                say,
+                _run_step,
                 region,
                 name,
                 project,
@@ -187,11 +351,14 @@ def run_region(
                 kernel_name=kernel_name,
                 kernel=kernel,
                 say=say,
+                env=env,
             )
+            if step is None:
+                break
             result.steps.append(step)
             if step.status != "ok":
                 break
-    _finish_region(region, project, result, say, export=export)
+    _finish_region(region, project, result, say, export=export, key=key)
     return result
 
 

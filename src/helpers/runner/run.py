@@ -32,20 +32,16 @@ from collections.abc import Callable, Mapping, Sequence
 
 from helpers.core.config import ProjectPaths, Region, load_registry, paths
 from helpers.core.errors import ConfigError
-from helpers.runner.distributed import _region_job
-from helpers.runner.imports import skip_slow_optional_imports
+from helpers.runner.distributed import run_on_cluster
 from helpers.runner.kernel import RegionKernel
 from helpers.runner.notebooks import DEFAULT_TIMEOUT
 from helpers.runner.parallel import _run_parallel
-from helpers.runner.regions import RegionResult, run_region
+from helpers.runner.regions import RegionResult, contained, run_region
 from helpers.runner.synthesis import _run_synthesis, _settled_synthesis
 
 __all__ = [
     "run_pipeline",
 ]
-
-
-skip_slow_optional_imports()  # before papermill/nbconvert import nbformat
 
 
 def _run_regions(
@@ -59,32 +55,62 @@ def _run_regions(
     scheduler: str | None,
     progress: Callable[[str], None] | None,
     kernel: RegionKernel | None = None,
+    key: bytes | None = None,
 ) -> list[RegionResult]:
     """Whole regions, sequentially (in ``kernel``) or on a Dask distributed scheduler; the
     results come back in the registry's order whatever the executor."""
+    say = progress or (lambda _m: None)
     if scheduler:
-        try:
-            from distributed import Client
-        except ImportError as exc:  # pragma: no cover - distributed is a dependency
-            raise ConfigError("--scheduler needs the 'distributed' package") from exc
-        args = (str(project.root), timeout, kernel_name, force)
-        with Client(scheduler) as client:
-            futures = [
-                client.submit(_region_job, s, *args, key=f"region-{s}", pure=False) for s in chosen
-            ]
-            return client.gather(futures)
-    return [
-        run_region(
-            registry[s],
+        from helpers.privacy.pseudonym import load_or_create_key
+
+        return run_on_cluster(
+            chosen,
+            scheduler=scheduler,
+            project=project,
+            timeout=timeout,
+            kernel_name=kernel_name,
+            force=force,
+            key=key if key is not None else load_or_create_key(),
+            say=say,
+        )
+    results = []
+    for slug in chosen:
+        fallback = RegionResult(slug)
+        done = contained(
+            fallback,
+            "run",
+            say,
+            run_region,
+            registry[slug],
             project=project,
             timeout=timeout,
             kernel_name=kernel_name,
             force=force,
             progress=progress,
             kernel=kernel,
+            key=key,
         )
-        for s in chosen
-    ]
+        results.append(done if done is not None else fallback)
+    return results
+
+
+def _run_key() -> bytes:
+    """The pseudonym key for this run, made before any region starts (so every region's
+    fingerprint covers it from the start, and workers get it from here).
+
+    Raises
+    ------
+    ConfigError
+        The key file cannot be read or is not a valid key: the message names the file and
+        what to do.
+    """
+    from helpers.core.errors import InputFileError
+    from helpers.privacy.pseudonym import load_or_create_key
+
+    try:
+        return load_or_create_key()
+    except (InputFileError, OSError) as exc:
+        raise ConfigError(f"the pseudonym key cannot be used: {exc}") from None
 
 
 def run_pipeline(
@@ -116,6 +142,7 @@ def run_pipeline(
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
     say = progress or (lambda _m: None)
+    key = _run_key()
     if scheduler is None and jobs > 1:
         results, syn_result = _run_parallel(
             chosen,
@@ -127,6 +154,7 @@ def run_pipeline(
             jobs=jobs,
             synthesis=synthesis,
             progress=progress,
+            key=key,
         )
     else:
         with contextlib.ExitStack() as stack:
@@ -142,6 +170,7 @@ def run_pipeline(
                 scheduler=scheduler,
                 progress=progress,
                 kernel=shared,
+                key=key,
             )
             syn_result = None
             if synthesis:

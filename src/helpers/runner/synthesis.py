@@ -3,7 +3,8 @@ export."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 from helpers.core.config import ProjectPaths
 from helpers.io.storage import write_text_atomic
@@ -15,6 +16,7 @@ from helpers.runner.fingerprint import (
 from helpers.runner.kernel import RegionKernel
 from helpers.runner.notebooks import SYNTHESIS_NOTEBOOK, run_notebook
 from helpers.runner.regions import RegionResult
+from helpers.runner.staging import staging_env
 
 
 def _settled_synthesis(
@@ -40,12 +42,18 @@ def _run_synthesis(
     kernel_name: str,
     kernel: RegionKernel | None,
     say: Callable[[str], None],
+    inputs: Mapping[str, Path] | None = None,
 ) -> RegionResult:
-    """Run notebook 05 over ``regions``, export ``reports/synthesis.html`` and stamp it."""
+    """Run notebook 05 over ``regions``, export ``reports/synthesis.html`` and stamp it.
+
+    ``inputs`` (slug -> folder) points the notebook at copies of regions' effects (a parallel
+    run's synthesis reads regions not yet published); default: the published effects.
+    """
     result = RegionResult("__synthesis__")
     stamp = _synthesis_stamp(project)
     say(f"[synthesis] {SYNTHESIS_NOTEBOOK} ...")
     stamp.unlink(missing_ok=True)
+    inputs = dict(inputs or {})
     step = run_notebook(
         project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb",
         project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb",
@@ -53,6 +61,8 @@ def _run_synthesis(
         timeout=timeout,
         kernel_name=kernel_name,
         kernel=kernel,
+        env=staging_env(inputs),
+        relative_to=project.root,
     )
     result.steps.append(step)
     say(f"[synthesis] {SYNTHESIS_NOTEBOOK} {step.status} in {step.seconds:.1f}s")
@@ -66,5 +76,9 @@ def _run_synthesis(
         except Exception as exc:  # the regions' reports stand without it
             result.error = f"export failed: {type(exc).__name__}: {exc}"
         else:
-            write_text_atomic(stamp, _synthesis_fingerprint(regions, project))
+            effects = [
+                (inputs[s] if s in inputs else project.published_region(s)) / "effects.parquet"
+                for s in regions
+            ]
+            write_text_atomic(stamp, _synthesis_fingerprint(regions, project, effects))
     return result

@@ -59,6 +59,8 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
     folder = project.raw_region(region.slug)
     layout = spec.source if spec.source in ("qualcoder", "taguette") else "auto"
     segments = read_coded_segments(folder / spec.file, layout=layout, sheet=spec.sheet)
+    # outputs name files relative to the project, never by a machine path
+    segments.attrs["source"] = project.relative(folder / spec.file)
     book = load_code_codebook(folder / region.code_codebook)
     normalised = normalise_codes(segments, book)
     data = normalised.data

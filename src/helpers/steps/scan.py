@@ -49,9 +49,10 @@ def scan_region(
     names: Iterable[Any] | None = None,
     nips: Iterable[Any] | None = None,
     min_cell: int | None = None,
+    targets: Iterable[Any] | None = None,
 ) -> pd.DataFrame:
-    """:func:`scan_outputs` on a region's ``data/processed/<region>/`` and
-    ``reports/<region>.html`` (those that exist).
+    """:func:`scan_outputs` on a region's outputs: ``targets``, or by default its
+    ``data/processed/<region>/`` and ``reports/<region>.html`` (those that exist).
 
     Parameters
     ----------
@@ -63,6 +64,14 @@ def scan_region(
         Default: read from the region's raw roster (:func:`roster_identifiers`).
     min_cell : int, optional
         Default: the region's ``min_cell_size``.
+    targets : iterable of paths, optional
+        Files and folders to scan instead (the runner passes a run's staging folder, staged
+        report and executed notebooks).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The findings (see :func:`scan_outputs`); empty when nothing was found.
     """
     from helpers.core.config import load_registry, paths
 
@@ -73,9 +82,11 @@ def scan_region(
         roster_names, roster_nips = roster_identifiers(region, project)
         names = roster_names if names is None else names
         nips = roster_nips if nips is None else nips
-    targets = [project.processed_region(region.slug), project.report_file(region.slug)]
+    if targets is None:
+        defaults = [project.processed_region(region.slug), project.report_file(region.slug)]
+        targets = [t for t in defaults if t.exists()]
     return scan_outputs(
-        [t for t in targets if t.exists()],
+        list(targets),
         names=names,
         nips=nips,
         min_cell=region.min_cell_size if min_cell is None else min_cell,
