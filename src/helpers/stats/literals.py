@@ -9,14 +9,26 @@ __all__ = [
     "Design",
     "SEType",
     "Estimand",
+    "PSModel",
     "PAdjustMethod",
     "MetaMethod",
 ]
 
 
-Design = Literal["diff", "ancova", "ipw", "did", "paired", "mixed"]
+#: Every design of :func:`helpers.stats.estimate.estimate_effect`. ``"did"`` is, for now, the
+#: two-way fixed-effects regression (the same function as ``"twfe"``).
+Design = Literal["diff", "ancova", "ipw", "aipw", "did", "twfe", "paired", "mixed"]
+#: The standard errors of the least-squares designs (diff, ancova).
+RegressionSE = Literal["robust", "classical", "HC0", "HC1", "HC2", "HC3", "cluster"]
+#: The standard errors of ``ipw``: ``robust``/``cluster`` stack the propensity model
+#: (M-estimation); ``HC0``-``HC3`` treat the weights as known; ``bootstrap`` resamples.
+IPWSE = Literal["robust", "HC0", "HC1", "HC2", "HC3", "cluster", "bootstrap"]
 SEType = Literal["classical", "robust", "HC0", "HC1", "HC2", "HC3", "cluster", "bootstrap"]
 Estimand = Literal["ATT", "ATE"]
+#: The propensity-score model (as Stata's teffects: logit or probit).
+PSModel = Literal["logit", "probit"]
+#: Designs :func:`helpers.stats.moderation.moderated_effects` fits with an interaction.
+ModerationDesign = Literal["diff", "ancova"]
 PAdjustMethod = Literal[
     "fdr_bh",
     "fdr_by",
