@@ -810,6 +810,13 @@ EFFECT_MODULES = [
     for m in (
         "estimate",
         "effect",
+        "regression",
+        "doubly_robust",
+        "did",
+        "prepost",
+        "mixed",
+        "sensitivity",
+        "moderation",
         "weighting",
         "balance",
         "event_studies",
