@@ -271,10 +271,11 @@ def test_ipw_matches_weighted_regression_by_hand() -> None:
     np.testing.assert_allclose(pw.propensity.to_numpy(), p, atol=1e-10)
     same = ipw_weights(df, "t", ["base", "x2"], trim=0.01)
     pd.testing.assert_series_equal(same.weights, pw.weights)
-    # the default: no trimming, the M-estimation SE that accounts for the estimated score
+    # the default: no trimming, the known-weights HC2; the sandwich on request
     d = estimate_effect(df, "y", "t", design="ipw", covariates=["base", "x2"])
-    assert d.n == len(df) and d.se_type == "M-estimation" and math.isinf(d.df)
-    assert d.n_trimmed_treated == d.n_trimmed_control == 0
+    assert d.n == len(df) and d.se_type == "HC2" and d.n_trimmed_treated == 0
+    s = estimate_effect(df, "y", "t", design="ipw", covariates=["base", "x2"], se="sandwich")
+    assert s.se_type == "M-estimation" and math.isinf(s.df) and s.estimate == d.estimate
 
 
 def test_ipw_trimming_is_counted_in_notes() -> None:

@@ -229,7 +229,7 @@ def test_effect_sensitivity_reads_the_design_t_and_residual_df():
 def test_ipw_matches_stata_teffects(estimand, estimate, se, pom0):
     d = cattaneo()
     e = estimate_effect(d, "bweight", "mbsmoke_", design="ipw", covariates=PS,
-                        ps_model="probit", estimand=estimand)  # fmt: skip
+                        ps_model="probit", estimand=estimand, se="sandwich")  # fmt: skip
     assert e.estimate == pytest.approx(estimate, rel=1e-8)
     assert e.se == pytest.approx(se, rel=1e-6)
     assert e.se_type == "M-estimation" and math.isinf(e.df) and e.estimand == estimand
@@ -273,9 +273,10 @@ def test_aipw_att_is_the_doubly_robust_formula():
 
 def test_clustered_sandwich_with_singleton_clusters_is_the_robust_one_times_g_over_g_minus_1():
     df = cross_section(n=300).assign(id=np.arange(300))
-    for design in ("ipw", "aipw"):
-        a = estimate_effect(df, "y", "t", design=design, covariates=["base", "x2"])
-        b = estimate_effect(df, "y", "t", design=design, covariates=["base", "x2"], cluster="id")
+    for design, kw in (("ipw", {"se": "sandwich"}), ("aipw", {})):
+        a = estimate_effect(df, "y", "t", design=design, covariates=["base", "x2"], **kw)
+        b = estimate_effect(df, "y", "t", design=design, covariates=["base", "x2"], cluster="id",
+                            **kw)  # fmt: skip
         assert b.se == pytest.approx(a.se * math.sqrt(300 / 299), rel=1e-8)
         assert b.df == 299 and "G/(G-1)" in b.se_note
 
@@ -315,7 +316,8 @@ def test_aipw_and_ipw_standard_errors_match_their_sampling_spread():
     for seed in range(reps):
         df, att, _ = _dr_data(800, 1000 + seed)
         for design in ("ipw", "aipw"):
-            e = estimate_effect(df, "y", "t", design=design, covariates=["x1", "x2"])
+            kw = {"se": "sandwich"} if design == "ipw" else {}
+            e = estimate_effect(df, "y", "t", design=design, covariates=["x1", "x2"], **kw)
             est[design].append(e.estimate - att)
             ses[design].append(e.se)
             cover[design] += e.ci_low <= att <= e.ci_high

@@ -61,7 +61,8 @@ class Effect:
     treatment : str or None
         Treatment column (None for a ``paired`` design without one).
     se_type : str
-        ``classical``, ``HC0``-``HC3``, ``CR1``, ``paired``, ``model-based`` or ``bootstrap``.
+        ``classical``, ``HC0``-``HC3``, ``CR1``, ``paired``, ``model-based``, ``M-estimation``
+        (stacked sandwich of ipw/aipw) or ``bootstrap``.
     effect_size : float
         Standardised effect (see ``effect_size_type``).
     effect_size_type : str

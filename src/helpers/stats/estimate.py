@@ -12,7 +12,7 @@ design     function               model                                         
 ========== ====================== ================================================= ==================================
 diff       :func:`estimate_diff`   OLS ``y ~ 1 + T`` (optionally WLS)                HC2 (= Welch's SE), t with N-2 df
 ancova     :func:`estimate_ancova` OLS ``y ~ 1 + T + baseline + covariates``         HC2, t with N-K df; CR1 if cluster
-ipw        :func:`estimate_ipw`    propensity Logit/Probit, Hajek ATT/ATE weights    M-estimation sandwich, normal
+ipw        :func:`estimate_ipw`    propensity Logit/Probit, Hajek ATT/ATE weights    HC2 of the WLS (weights as known)
 aipw       :func:`estimate_aipw`   augmented IPW (doubly robust), ATT or ATE         M-estimation sandwich, normal
 twfe       :func:`estimate_twfe`   ``y ~ T + unit effects + period effects``         CR1 by unit, t with G-1 df
 did        :func:`estimate_twfe`   for now the same as ``twfe``                      CR1 by unit, t with G-1 df
@@ -41,9 +41,11 @@ Small-sample corrections (N observations, K estimated coefficients, G clusters, 
   K = treatment + covariate columns + (periods - 1), no intercept. When units are not nested in
   the clusters, unit dummies are estimated and counted in K (with the intercept). Each Effect's
   ``se_note`` states the N and K used.
-- ``ipw``/``aipw`` sandwich: ``A^-1 B A^-T`` of the stacked estimating equations (propensity
-  score, outcome models, means), no small-sample factor (as Stata's ``teffects``); clustered:
-  ``G/(G-1)`` and t with G-1 df.
+- ``aipw`` and ``ipw`` with ``se="sandwich"``: ``A^-1 B A^-T`` of the stacked estimating
+  equations (propensity score, outcome models, means), no small-sample factor, normal
+  quantiles (as Stata's ``teffects``); clustered: ``G/(G-1)`` and t with G-1 df. For ``ipw``
+  the default stays the known-weights HC2, because the sandwich under-covers with large
+  weights at survey sizes (see :func:`estimate_ipw`).
 
 All t-based intervals use the t distribution with the degrees of freedom stated in
 :attr:`Effect.df` (``inf`` for normal-based intervals).

@@ -20,9 +20,10 @@ __all__ = [
 Design = Literal["diff", "ancova", "ipw", "aipw", "did", "twfe", "paired", "mixed"]
 #: The standard errors of the least-squares designs (diff, ancova).
 RegressionSE = Literal["robust", "classical", "HC0", "HC1", "HC2", "HC3", "cluster"]
-#: The standard errors of ``ipw``: ``robust``/``cluster`` stack the propensity model
-#: (M-estimation); ``HC0``-``HC3`` treat the weights as known; ``bootstrap`` resamples.
-IPWSE = Literal["robust", "HC0", "HC1", "HC2", "HC3", "cluster", "bootstrap"]
+#: The standard errors of ``ipw``: ``robust`` (HC2, CR1 with a cluster), ``HC0``-``HC3`` and
+#: ``cluster`` treat the weights as known; ``sandwich`` stacks the propensity model
+#: (M-estimation, as Stata's teffects); ``bootstrap`` resamples.
+IPWSE = Literal["robust", "sandwich", "HC0", "HC1", "HC2", "HC3", "cluster", "bootstrap"]
 SEType = Literal["classical", "robust", "HC0", "HC1", "HC2", "HC3", "cluster", "bootstrap"]
 Estimand = Literal["ATT", "ATE"]
 #: The propensity-score model (as Stata's teffects: logit or probit).
