@@ -245,12 +245,14 @@ def test_ancova_cluster_cr1_by_hand() -> None:
 
 
 def test_ipw_matches_weighted_regression_by_hand() -> None:
+    """se='HC2' is the WLS standard error that treats the weights as known (the default until
+    issue 15); the trimming of an ATT drops untreated rows only."""
     df = cross_section()
-    e = estimate_effect(df, "y", "t", design="ipw", covariates=["base", "x2"])
+    e = estimate_effect(df, "y", "t", design="ipw", covariates=["base", "x2"], trim=0.01, se="HC2")
     Z = sm.add_constant(df[["base", "x2"]].to_numpy())
     t = df["t"].to_numpy()
     p = sm.Logit(t, Z).fit(disp=0).predict(Z)
-    keep = (p >= 0.01) & (p <= 0.99)
+    keep = (t == 1) | (p <= 0.99)
     w = np.where(t == 1, 1.0, p / (1 - p))[keep]
     y, tk = df["y"].to_numpy()[keep], t[keep]
     m1 = np.average(y[tk == 1], weights=w[tk == 1])
@@ -261,23 +263,38 @@ def test_ipw_matches_weighted_regression_by_hand() -> None:
     assert abs(e.se - se_hc(X * sw[:, None], y * sw, "HC2")[1]) < TOL
     wls = sm.WLS(y, X, weights=w).fit(cov_type="HC2")
     assert abs(e.estimate - wls.params[1]) < TOL and abs(e.se - wls.bse[1]) < TOL
-    assert e.n == int(keep.sum())
+    assert e.n == int(keep.sum()) and e.n_treated == int((t == 1).sum())
     assert "propensity score was estimated" in e.se_note
     # the propensity weights are reachable, aligned with the caller's index
     pw = e.details["ipw"]
     assert pw.weights.index.equals(df.index)
     np.testing.assert_allclose(pw.propensity.to_numpy(), p, atol=1e-10)
-    same = ipw_weights(df, "t", ["base", "x2"])
+    same = ipw_weights(df, "t", ["base", "x2"], trim=0.01)
     pd.testing.assert_series_equal(same.weights, pw.weights)
+    # the default: no trimming, the known-weights HC2; the sandwich on request
+    d = estimate_effect(df, "y", "t", design="ipw", covariates=["base", "x2"])
+    assert d.n == len(df) and d.se_type == "HC2" and d.n_trimmed_treated == 0
+    s = estimate_effect(df, "y", "t", design="ipw", covariates=["base", "x2"], se="sandwich")
+    assert s.se_type == "M-estimation" and math.isinf(s.df) and s.estimate == d.estimate
 
 
 def test_ipw_trimming_is_counted_in_notes() -> None:
+    """An ATT never drops a treated row; an ATE trims both sides (Crump et al. 2009)."""
     df = cross_section(n=300, seed=4)
-    e = estimate_effect(df, "y", "t", design="ipw", covariates=["base", "x2"], trim=0.2)
+    e = estimate_effect(df, "y", "t", design="ipw", covariates=["base", "x2"], trim=0.4)
     pw = e.details["ipw"]
-    assert pw.n_trimmed > 0
-    assert e.n == len(df) - pw.n_trimmed
-    assert any(f"{pw.n_trimmed} rows trimmed" in note for note in e.notes)
+    assert pw.n_trimmed > 0 and pw.n_trimmed_treated == 0 == e.n_trimmed_treated
+    assert e.n_trimmed_control == pw.n_trimmed == len(df) - e.n
+    assert e.n_treated == int(df["t"].sum())
+    assert any(f"{pw.n_trimmed} rows trimmed (0 treated" in note for note in e.notes)
+    row = e.to_frame().iloc[0]
+    assert row["n_trimmed_treated"] == 0 and row["n_trimmed_control"] == pw.n_trimmed
+    assert f"0 peserta dan {pw.n_trimmed} pembanding" in e.summary_text("id")
+    ate = estimate_effect(
+        df, "y", "t", design="ipw", covariates=["base", "x2"], trim=0.1, estimand="ATE"
+    )
+    assert ate.n_trimmed_treated > 0 and ate.n_trimmed_control > 0
+    assert any("overlap" in note for note in ate.notes)
 
 
 def test_ipw_bootstrap_runs_and_is_reproducible() -> None:
@@ -794,6 +811,13 @@ EFFECT_MODULES = [
     for m in (
         "estimate",
         "effect",
+        "regression",
+        "doubly_robust",
+        "did",
+        "prepost",
+        "mixed",
+        "sensitivity",
+        "moderation",
         "weighting",
         "balance",
         "event_studies",
@@ -835,7 +859,7 @@ def test_every_public_parameter_is_documented(name: str, func: object) -> None:
     section = re.search(r"Parameters\n-+\n(.*?)(\n\n[A-Z][a-z]+\n-+\n|\Z)", doc, flags=re.S)
     assert section, f"{name} lacks a Parameters section"
     for param in params:
-        pattern = rf"^(\w+, )*{re.escape(param)}(, \w+)* :"
+        pattern = rf"^(\w+, )*(\*\*)?{re.escape(param)}(, \w+)* :"
         assert re.search(pattern, section.group(1), flags=re.M), (
             f"{name}: parameter {param!r} is not documented"
         )

@@ -60,9 +60,9 @@ def run(design: str) -> tuple[np.ndarray, float]:
             e = estimate_effect(
                 cross_section(seed), "y", "t", design="ancova", baseline="base", covariates=["x"]
             )
-        elif design == "ipw":
+        elif design in ("ipw", "aipw"):
             e = estimate_effect(
-                cross_section(seed), "y", "t", design="ipw", covariates=["base", "x"]
+                cross_section(seed), "y", "t", design=design, covariates=["base", "x"]
             )
         else:
             e = estimate_effect(cross_section(seed), "y", "t", design="diff")
@@ -70,7 +70,7 @@ def run(design: str) -> tuple[np.ndarray, float]:
     return np.asarray(rows), truth
 
 
-@pytest.mark.parametrize("design", ["did", "ancova", "ipw"])
+@pytest.mark.parametrize("design", ["did", "ancova", "ipw", "aipw"])
 def test_coverage_and_bias(design: str) -> None:
     est, truth = run(design)
     coverage = np.mean((est[:, 1] < truth) & (truth < est[:, 2]))

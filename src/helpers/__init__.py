@@ -40,6 +40,18 @@ _SUBPACKAGES = frozenset(
 API: dict[str, str] = {
     # statistics
     "estimate_effect": "helpers.stats.estimate",
+    "estimate_diff": "helpers.stats.regression",
+    "estimate_ancova": "helpers.stats.regression",
+    "estimate_ipw": "helpers.stats.weighting",
+    "estimate_aipw": "helpers.stats.doubly_robust",
+    "estimate_twfe": "helpers.stats.did",
+    "estimate_paired": "helpers.stats.prepost",
+    "estimate_mixed": "helpers.stats.mixed",
+    "moderated_effects": "helpers.stats.moderation",
+    "adjust_moderation": "helpers.stats.moderation",
+    "robustness_value": "helpers.stats.sensitivity",
+    "evalue_smd": "helpers.stats.sensitivity",
+    "mde_from_se": "helpers.stats.power",
     "Effect": "helpers.stats.effect",
     "effects_table": "helpers.stats.effect",
     "ipw_weights": "helpers.stats.weighting",

@@ -6,12 +6,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, get_args
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from helpers.core.checks import check_option as _check_option  # noqa: F401 (re-exported)
 from helpers.core.errors import ConfigError, EstimationError
 
 #: Below this number of clusters, cluster-robust inference is unreliable: a note recommends the
@@ -36,15 +37,6 @@ _SE_SENTENCES = {
 # --------------------------------------------------------------------------------------------
 # small helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _check_option(name: str, value: object, allowed: Any) -> None:
-    """Raise ConfigError unless ``value`` is one of the values of the Literal ``allowed``."""
-    choices = get_args(allowed)
-    if value not in choices:
-        raise ConfigError(
-            f"{name}={value!r} is not allowed; expected one of {', '.join(map(repr, choices))}"
-        )
 
 
 def _check_alpha(alpha: float) -> None:

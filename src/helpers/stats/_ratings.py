@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import fields
 from numbers import Real
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from helpers.core.checks import check_option as _check_option  # noqa: F401 (re-exported)
 
 __all__ = [
     "NanPolicy",
@@ -29,17 +31,6 @@ FleissMethod = Literal["fleiss", "randolph"]
 KrippendorffLevel = Literal["nominal", "ordinal", "interval", "ratio"]
 
 OVERALL = "__overall__"
-
-
-def _check_option(name: str, value: object, options: Any) -> None:
-    """Raise unless ``value`` is one of the values of the ``Literal`` ``options``."""
-    allowed = get_args(options)
-    if value is not None and not isinstance(value, str):
-        raise TypeError(
-            f"{name} must be one of {list(allowed)}, got an object of type {type(value).__name__}"
-        )
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
 
 
 def _check_frame(data: object, name: str = "data") -> None:

@@ -24,6 +24,26 @@ ASSUMPTIONS: dict[str, dict[str, str]] = {
         "(tidak ada faktor perancu yang tidak terukur), dan setiap peserta memiliki "
         "pembanding yang sebanding di antara bukan peserta.",
     },
+    "aipw": {
+        "en": "Taking part depends only on the measured covariates (no unmeasured confounders) "
+        "and every participant has comparable non-participants (overlap); the estimate stays "
+        "consistent if either the outcome model or the propensity model is right (double "
+        "robustness), but not if both are wrong.",
+        "id": "Keikutsertaan hanya bergantung pada kovariat yang terukur (tidak ada faktor "
+        "perancu yang tidak terukur) dan setiap peserta memiliki pembanding yang sebanding di "
+        "antara bukan peserta; perkiraan tetap tepat bila salah satu dari model hasil atau "
+        "model skor kecenderungan benar (kekokohan ganda), tetapi tidak bila keduanya salah.",
+    },
+    "twfe": {
+        "en": "Without the programme, the outcome of treated and not-yet-treated units would have "
+        "moved in parallel over time (parallel trends), with no effect before it started, and "
+        "the effect is the same for every cohort and period (otherwise two-way fixed effects "
+        "can be biased when adoption is staggered).",
+        "id": "Tanpa program, hasil unit yang dilatih dan yang belum dilatih akan bergerak "
+        "sejajar dari waktu ke waktu (tren paralel), tidak ada efek sebelum program dimulai, "
+        "dan efeknya sama untuk setiap gelombang dan periode (bila tidak, efek tetap dua arah "
+        "dapat bias ketika program dimulai bertahap).",
+    },
     "did": {
         "en": "Without the programme, the outcome of treated and not-yet-treated units would have "
         "moved in parallel over time (parallel trends), with no effect before it started.",
@@ -32,10 +52,13 @@ ASSUMPTIONS: dict[str, dict[str, str]] = {
     },
     "paired": {
         "en": "The whole change from before to after is due to the programme: without it the "
-        "scores would not have changed (no effect of time, test practice or other events).",
+        "scores would not have changed. An uncontrolled before/after gain also includes retest "
+        "gains (taking the same test again), maturation and other events over time, so it is "
+        "not a programme effect without that caveat.",
         "id": "Seluruh perubahan dari sebelum ke sesudah disebabkan oleh program: tanpa program, "
-        "skor tidak akan berubah (tidak ada pengaruh waktu, latihan mengerjakan tes, atau "
-        "peristiwa lain).",
+        "skor tidak akan berubah. Kenaikan sebelum-sesudah tanpa kelompok pembanding juga "
+        "memuat kenaikan karena mengerjakan tes yang sama untuk kedua kalinya, perubahan alami "
+        "seiring waktu, dan peristiwa lain, sehingga belum dapat disebut efek program.",
     },
     "mixed": {
         "en": "Given the covariates, taking part is unrelated to unobserved differences between "

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from helpers.core.errors import EstimationError
+from helpers.core.errors import ConfigError, EstimationError
 from helpers.stats._common import (
+    _as_names,
+    _check_alpha,
     _check_columns,
+    _check_frame,
     _check_groups,
     _check_outcome_varies,
     _check_rank,
@@ -25,6 +29,10 @@ from helpers.stats._common import (
     _to_treatment,
 )
 from helpers.stats.effect import Effect, _effect_from_regression
+
+__all__ = [
+    "estimate_twfe",
+]
 
 # --------------------------------------------------------------------------------------------
 # two-way fixed effects
@@ -66,9 +74,10 @@ def _twfe_fit(
         res = _fit_ls(yd, Xd, w=None, se_type="CR1", groups=groups, notes=notes)
         k = X.shape[1]
         k_text = (
-            f" (the regressors and {len(t_levels) - 1} period effects; the {n_units} unit "
-            "effects are nested in the clusters and not counted, as fixest's default "
-            "fixef.K='nested' and reghdfe)"
+            f" (K counts the {R.shape[1]} regressor column(s) and {len(t_levels) - 1} period "
+            f"dummies; the {n_units} unit effects, absorbed by the within transformation, are "
+            "not counted because every unit lies within one cluster, and no intercept is "
+            "estimated)"
         )
     else:
         units = pd.DataFrame(
@@ -79,8 +88,9 @@ def _twfe_fit(
         res = _fit_ls(y, Xf, w=None, se_type="CR1", groups=groups, notes=notes)
         k = Xf.shape[1]
         k_text = (
-            f" (all coefficients, including {n_units - 1} unit and {len(t_levels) - 1} period "
-            "effects, since units are not nested in the clusters)"
+            f" (K counts every coefficient: the intercept, {R.shape[1]} regressor column(s), "
+            f"{n_units - 1} unit and {len(t_levels) - 1} period dummies, since units are not "
+            "nested in the clusters)"
         )
     return res, k, g, _cr1_sentence(cluster, g, n, k, k_text)
 
@@ -97,16 +107,72 @@ def _drop_singletons(frame: pd.DataFrame, unit: str, notes: list[str]) -> pd.Dat
     return frame
 
 
-def _did(
+def estimate_twfe(
     data: pd.DataFrame,
     outcome: str,
     treatment: str,
-    covs: tuple[str, ...],
+    *,
     unit: str,
     time: str,
-    cluster: str,
-    alpha: float,
+    covariates: Sequence[str] = (),
+    cluster: str | None = None,
+    alpha: float = 0.05,
 ) -> Effect:
+    """Two-way fixed effects: ``outcome ~ treatment + covariates + C(unit) + C(time)``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit and period. Not modified.
+    outcome : str
+        Numeric outcome column.
+    treatment : str
+        0/1 column: the unit is treated at that period.
+    unit : str
+        Unit identifier (person, office, dinas).
+    time : str
+        Period column.
+    covariates : sequence of str
+        Time-varying adjustment columns.
+    cluster : str, optional
+        Cluster column of the CR1 SE (default ``unit``).
+    alpha : float
+        Significance level; intervals have level ``1 - alpha``.
+
+    Returns
+    -------
+    Effect
+        ``mde`` from the CR1 SE with G-1 df. No ``sensitivity`` (the robustness value is for
+        selection on observables, not for parallel trends).
+
+    Notes
+    -----
+    Unit effects are absorbed by the within transformation (exact with unbalanced panels);
+    units seen in one period only are dropped (as reghdfe/fixest). CR1:
+    ``G/(G-1) (N-1)/(N-K)`` times the cluster sandwich, t with G-1 df; K counts the regressor
+    columns and the period dummies when each unit lies within one cluster (the unit effects are
+    then not counted), and every coefficient including the unit dummies otherwise; ``se_note``
+    states the K used. With staggered adoption and effects that change over time or differ
+    between cohorts TWFE can be biased, even of the wrong sign (Goodman-Bacon 2021): check
+    with :func:`~helpers.stats.event_studies.event_study`.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(3)
+    >>> p = pd.DataFrame([(u, t) for u in range(20) for t in range(4)], columns=["u", "t"])
+    >>> p["d"] = ((p["u"] < 10) & (p["t"] >= 2)).astype(int)
+    >>> p["y"] = p["u"] * 0.1 + p["t"] * 0.3 + 1.0 * p["d"] + rng.normal(size=len(p))
+    >>> e = estimate_twfe(p, "y", "d", unit="u", time="t")
+    >>> e.se_type, int(e.df)
+    ('CR1', 19)
+    """
+    _check_frame(data)
+    _check_alpha(alpha)
+    covs = _as_names(covariates)
+    if treatment in covs or outcome in covs:
+        raise ConfigError("the treatment or the outcome column also appears as a covariate")
+    cluster = cluster or unit
     roles: dict[str, list[str]] = {
         "outcome": [outcome],
         "treatment": [treatment],
@@ -155,7 +221,7 @@ def _did(
         )
     es = float(res.params[treatment]) / _pooled_sd(y, t)
     return _effect_from_regression(
-        res, term=treatment, y=y, t=t, design="did", outcome=outcome, treatment=treatment,
+        res, term=treatment, y=y, t=t, design="twfe", outcome=outcome, treatment=treatment,
         se_type="CR1", se_note=se_note, notes=notes, alpha=alpha, effect_size=es,
         effect_size_type="estimate / pooled SD of the outcome over treated and untreated "
         "unit-periods (no correction)",

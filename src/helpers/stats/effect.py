@@ -10,12 +10,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from helpers.core.errors import ConfigError, EstimationError
 from helpers.stats._common import _check_option, _fmt, _fmt_p, _level_text
 from helpers.stats.assumptions import ASSUMPTIONS
 from helpers.stats.literals import Language, PAdjustMethod
 from helpers.stats.multiplicity import adjust_pvalues
+from helpers.stats.power import mde_from_se
+from helpers.stats.sensitivity import Sensitivity, _nan_sensitivity_row, sensitivity
+
+#: The power and the designs behind every Effect's ``mde``.
+MDE_POWER = 0.8
+#: Designs whose rows are unit-periods of a panel.
+PANEL_DESIGNS = frozenset({"did", "twfe"})
 
 __all__ = [
     "Effect",
@@ -53,7 +61,8 @@ class Effect:
     treatment : str or None
         Treatment column (None for a ``paired`` design without one).
     se_type : str
-        ``classical``, ``HC0``-``HC3``, ``CR1``, ``paired``, ``model-based`` or ``bootstrap``.
+        ``classical``, ``HC0``-``HC3``, ``CR1``, ``paired``, ``model-based``, ``M-estimation``
+        (stacked sandwich of ipw/aipw) or ``bootstrap``.
     effect_size : float
         Standardised effect (see ``effect_size_type``).
     effect_size_type : str
@@ -68,6 +77,23 @@ class Effect:
         Significance level; the interval level is ``1 - alpha``.
     df : float
         Degrees of freedom of the t distribution used (``inf``: normal distribution).
+    mde : float
+        Minimum detectable effect in outcome units at 80% power with a two-sided test at
+        ``alpha``: ``(t_{1-alpha/2, df} + t_{0.8, df}) * se`` (Bloom 1995), from this design's
+        own SE and df (so a clustered SE carries the design effect).
+    mde_note : str
+        How ``mde`` was computed, in one sentence.
+    controlled : bool
+        False for an uncontrolled before/after comparison (``paired``), whose change includes
+        retest and maturation gains; True for designs with a comparison group.
+    estimand : str or None
+        ``"ATT"`` or ``"ATE"`` for the weighting designs; None where the design does not name
+        one (regression coefficients).
+    n_trimmed_treated, n_trimmed_control : int
+        Treated and untreated rows dropped by propensity-score trimming (0 without trimming).
+    sensitivity : Sensitivity or None
+        Robustness value, partial R² and E-value (:mod:`helpers.stats.sensitivity`) for the
+        person-level designs with a comparison group; None for ``paired``, ``did``/``twfe``.
     results : object
         The fitted statsmodels results (pingouin frame for ``paired``), for inspection. Not
         part of the repr, equality or :meth:`to_frame`.
@@ -95,6 +121,13 @@ class Effect:
     notes: tuple[str, ...]
     alpha: float
     df: float
+    mde: float = float("nan")
+    mde_note: str = ""
+    controlled: bool = True
+    estimand: str | None = None
+    n_trimmed_treated: int = 0
+    n_trimmed_control: int = 0
+    sensitivity: Sensitivity | None = field(default=None, repr=False, compare=False)
     results: Any = field(default=None, repr=False, compare=False)
     details: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -103,15 +136,44 @@ class Effect:
         """Confidence level of the interval, ``1 - alpha``."""
         return 1.0 - self.alpha
 
+    def mde_at(self, *, power: float = MDE_POWER, alpha: float | None = None) -> float:
+        """Minimum detectable effect at another power or level, from this design's SE and df.
+
+        Parameters
+        ----------
+        power : float
+            Probability of detecting the effect.
+        alpha : float, optional
+            Two-sided level (default: the Effect's).
+
+        Returns
+        -------
+        float
+            ``(t_{1-alpha/2, df} + t_{power, df}) * se`` (Bloom 1995).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from helpers.stats import estimate_effect
+        >>> df = pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 7], "t": [0, 0, 0, 1, 1, 1]})
+        >>> e = estimate_effect(df, "y", "t", design="diff")
+        >>> e.mde_at() == e.mde
+        True
+        """
+        return mde_from_se(self.se, self.df, alpha=self.alpha if alpha is None else alpha,
+                           power=power)  # fmt: skip
+
     def to_frame(self) -> pd.DataFrame:
-        """One row with every field except ``results`` and ``details``.
+        """One row with every field except ``results``, ``details`` and ``sensitivity``, then
+        the sensitivity's ``partial_r2``, ``rv_q``, ``rv_qa``, ``evalue``, ``evalue_ci`` and its
+        sentences ``sensitivity_id``/``sensitivity_en`` (NaN/None where the design has none).
 
         ``notes`` is joined into one string with ``" | "`` so the row can be written to Parquet.
 
         Returns
         -------
         pandas.DataFrame
-            One row; columns in field order.
+            One row; columns in field order, then the sensitivity columns.
 
         Examples
         --------
@@ -124,10 +186,23 @@ class Effect:
         """
         row: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in ("results", "details"):
+            if f.name in ("results", "details", "sensitivity"):
                 continue
             value = getattr(self, f.name)
             row[f.name] = " | ".join(value) if f.name == "notes" else value
+        sens = self.sensitivity
+        if sens is None:
+            row.update(_nan_sensitivity_row())
+        else:
+            row.update(
+                partial_r2=sens.partial_r2,
+                rv_q=sens.rv_q,
+                rv_qa=sens.rv_qa,
+                evalue=sens.evalue,
+                evalue_ci=sens.evalue_ci,
+                sensitivity_id=sens.text("id"),
+                sensitivity_en=sens.text("en"),
+            )
         return pd.DataFrame([row])
 
     def _effect_size_name(self, language: str) -> str:
@@ -189,6 +264,8 @@ class Effect:
         lo, hi = _fmt(self.ci_low, lang, digits), _fmt(self.ci_high, lang, digits)
         size = _fmt(abs(est), lang, digits)
         p = _fmt_p(self.p_value, lang)
+        mde = _fmt(self.mde, lang, digits)
+        trimmed = self.n_trimmed_treated + self.n_trimmed_control
         if lang == "id":
             verb = "menaikkan" if est > 0 else ("menurunkan" if est < 0 else "tidak mengubah")
             change = "kenaikan" if est > 0 else "penurunan"
@@ -201,7 +278,7 @@ class Effect:
                 sample = f"n = {self.n} pasang"
             else:
                 first = f"{treatment_label} diperkirakan {verb} {outcome} sebesar {size}{unit_txt}"
-                if self.design == "did":
+                if self.design in PANEL_DESIGNS:
                     units_n = self.details.get("n_units", "?")
                     sample = f"n = {self.n} pengamatan unit-periode dari {units_n} unit"
                 else:
@@ -217,11 +294,29 @@ class Effect:
                     "Interval ini mencakup nol, sehingga data belum dapat membedakan efek ini "
                     "dari nol. "
                 )
+            if not self.controlled:
+                text += (
+                    "Tanpa kelompok pembanding, perubahan ini juga memuat kenaikan karena "
+                    "mengerjakan tes yang sama untuk kedua kalinya dan perubahan alami seiring "
+                    "waktu; ia belum dapat disebut efek program. "
+                )
+            if trimmed:
+                text += (
+                    f"Sebanyak {self.n_trimmed_treated} peserta dan {self.n_trimmed_control} "
+                    "pembanding dengan skor kecenderungan ekstrem dikeluarkan dari perhitungan. "
+                )
             if np.isfinite(self.effect_size):
                 text += (
                     f"Ukuran efek terstandar: {_fmt(self.effect_size, lang, digits)} "
                     f"({self._effect_size_name(lang)}). "
                 )
+            if np.isfinite(self.mde):
+                text += (
+                    f"Efek terkecil yang dapat dideteksi desain ini (kekuatan uji 80%, taraf "
+                    f"{sig}%): {mde}{unit_txt}. "
+                )
+            if self.sensitivity is not None:
+                text += self.sensitivity.text("id") + " "
             text += f"Asumsi desain ini: {ASSUMPTIONS[self.design]['id']}"
         else:
             verb = "raise" if est > 0 else ("lower" if est < 0 else "leave unchanged")
@@ -232,7 +327,7 @@ class Effect:
                 sample = f"n = {self.n} pairs"
             else:
                 first = f"{treatment_label} is estimated to {verb} {outcome} by {size}{unit_txt}"
-                if self.design == "did":
+                if self.design in PANEL_DESIGNS:
                     units_n = self.details.get("n_units", "?")
                     sample = f"n = {self.n} unit-period observations of {units_n} units"
                 else:
@@ -245,13 +340,113 @@ class Effect:
                 )
             else:
                 text += "The interval includes zero, so the data cannot rule out no effect. "
+            if not self.controlled:
+                text += (
+                    "Without a comparison group this change also includes retest gains (taking "
+                    "the same test a second time) and maturation (change that comes with time); "
+                    "it is not a programme effect without that caveat. "
+                )
+            if trimmed:
+                text += (
+                    f"{self.n_trimmed_treated} treated and {self.n_trimmed_control} comparison "
+                    "rows with extreme propensity scores were left out. "
+                )
             if np.isfinite(self.effect_size):
                 text += (
                     f"Standardised effect: {_fmt(self.effect_size, lang, digits)} "
                     f"({self._effect_size_name(lang)}). "
                 )
+            if np.isfinite(self.mde):
+                text += (
+                    f"Smallest effect this design can detect (80% power, {sig}% level): "
+                    f"{mde}{unit_txt}. "
+                )
+            if self.sensitivity is not None:
+                text += self.sensitivity.text("en") + " "
             text += f"Assumption of this design: {ASSUMPTIONS[self.design]['en']}"
         return text
+
+
+def _mde_note(df: float, alpha: float) -> str:
+    dist = "normal quantiles" if math.isinf(df) else f"t quantiles with {df:g} df"
+    return (
+        f"Minimum detectable effect at {100 * MDE_POWER:g}% power with a two-sided test at the "
+        f"{_level_text(1 - alpha)}% level: (q_{{1-alpha/2}} + q_{{{MDE_POWER:g}}}) x SE with "
+        f"{dist} (Bloom 1995), from this design's own standard error."
+    )
+
+
+def _build_effect(
+    *,
+    estimate: float,
+    se: float,
+    df: float,
+    alpha: float,
+    n: int,
+    n_treated: int,
+    n_control: int,
+    design: str,
+    outcome: str,
+    treatment: str | None,
+    se_type: str,
+    se_note: str,
+    notes: list[str] | tuple[str, ...],
+    effect_size: float,
+    effect_size_type: str,
+    results: Any = None,
+    details: Mapping[str, Any] | None = None,
+    p_value: float | None = None,
+    estimand: str | None = None,
+    n_trimmed: tuple[int, int] = (0, 0),
+    sensitivity_dof: float | None = None,
+    sensitivity_sd: float | None = None,
+) -> Effect:
+    """An Effect from an estimate, its SE and df: the interval, p-value (t with ``df``, normal
+    when infinite), MDE and, given ``sensitivity_dof``, the sensitivity to hidden bias."""
+    if not np.isfinite(se) or se <= 0:
+        raise EstimationError(
+            f"the standard error of {treatment or outcome!r} is not a positive finite number "
+            f"({se_type}); an observation may have leverage 1 (e.g. a category with a single "
+            "row) or the residuals are all zero"
+        )
+    dist = stats.norm if math.isinf(df) else stats.t(df)
+    q = float(dist.ppf(1 - alpha / 2))
+    if p_value is None:
+        p_value = float(2 * dist.sf(abs(estimate / se)))
+    sens = None
+    if sensitivity_dof is not None and sensitivity_dof > 1:
+        sens = sensitivity(estimate, se, sensitivity_dof, sd=sensitivity_sd or float("nan"),
+                           alpha=alpha)  # fmt: skip
+    return Effect(
+        estimate=float(estimate),
+        se=float(se),
+        ci_low=float(estimate - q * se),
+        ci_high=float(estimate + q * se),
+        p_value=float(p_value),
+        n=int(n),
+        n_treated=int(n_treated),
+        n_control=int(n_control),
+        design=design,
+        outcome=outcome,
+        treatment=treatment,
+        se_type=se_type,
+        effect_size=float(effect_size),
+        effect_size_type=effect_size_type,
+        assumption=ASSUMPTIONS[design]["en"],
+        se_note=se_note,
+        notes=tuple(notes),
+        alpha=float(alpha),
+        df=float(df),
+        mde=mde_from_se(se, df, alpha=alpha, power=MDE_POWER),
+        mde_note=_mde_note(df, alpha),
+        controlled=design != "paired",
+        estimand=estimand,
+        n_trimmed_treated=int(n_trimmed[0]),
+        n_trimmed_control=int(n_trimmed[1]),
+        sensitivity=sens,
+        results=results,
+        details=dict(details or {}),
+    )
 
 
 def _effect_from_regression(
@@ -270,40 +465,25 @@ def _effect_from_regression(
     effect_size: float,
     effect_size_type: str,
     details: Mapping[str, Any] | None = None,
+    sensitivity_sd: float | None = None,
+    estimand: str | None = None,
+    n_trimmed: tuple[int, int] = (0, 0),
 ) -> Effect:
-    if not np.isfinite(res.bse[term]) or res.bse[term] <= 0:
-        raise EstimationError(
-            f"the standard error of {term!r} is not a positive finite number ({se_type}); an "
-            "observation may have leverage 1 (e.g. a category with a single row) or the "
-            "residuals are all zero"
-        )
-    ci = np.asarray(res.conf_int(alpha=alpha).loc[term], dtype=float)
+    """An Effect from a statsmodels least-squares fit; ``sensitivity_sd`` (the outcome's SD)
+    asks for the sensitivity to hidden bias, read against the residual df ``N - K``."""
     df = getattr(res, "df_resid_inference", None)
     if df is None:
         df = res.df_resid if res.use_t else math.inf
-    return Effect(
-        estimate=float(res.params[term]),
-        se=float(res.bse[term]),
-        ci_low=float(ci[0]),
-        ci_high=float(ci[1]),
-        p_value=float(res.pvalues[term]),
-        n=int(y.size),
-        n_treated=int((t == 1).sum()),
-        n_control=int((t == 0).sum()),
-        design=design,
-        outcome=outcome,
-        treatment=treatment,
-        se_type=se_type,
-        effect_size=float(effect_size),
-        effect_size_type=effect_size_type,
-        assumption=ASSUMPTIONS[design]["en"],
-        se_note=se_note,
-        notes=tuple(notes),
-        alpha=float(alpha),
-        df=float(df),
-        results=res,
-        details=dict(details or {}),
-    )
+    return _build_effect(
+        estimate=float(res.params[term]), se=float(res.bse[term]), df=float(df), alpha=alpha,
+        n=int(y.size), n_treated=int((t == 1).sum()), n_control=int((t == 0).sum()),
+        design=design, outcome=outcome, treatment=treatment, se_type=se_type, se_note=se_note,
+        notes=notes, effect_size=effect_size, effect_size_type=effect_size_type, results=res,
+        details=details, p_value=float(res.pvalues[term]), estimand=estimand,
+        n_trimmed=n_trimmed,
+        sensitivity_dof=float(res.df_resid) if sensitivity_sd is not None else None,
+        sensitivity_sd=sensitivity_sd,
+    )  # fmt: skip
 
 
 def effects_table(

@@ -5,18 +5,25 @@ knows nothing of regions or files, and returns a frozen dataclass or a DataFrame
 computed once, in the estimators; tables (:meth:`Effect.to_frame`, :func:`effects_table`) and
 prose (:meth:`Effect.summary_text`) only format them.
 
-Designs of :func:`estimate_effect` and their identifying assumptions
---------------------------------------------------------------------
-======== ===================================================== ======================================
-design   model                                                 default standard error
-======== ===================================================== ======================================
-diff     OLS ``y ~ 1 + T`` (optionally WLS)                    HC2 (= Welch's SE), t with N-2 df
-ancova   OLS ``y ~ 1 + T + baseline + covariates``              HC2, t with N-K df; CR1 if ``cluster``
-ipw      propensity Logit, ATT/ATE weights, WLS ``y ~ 1 + T``  HC2 (ignores the estimated score)
-did      ``y ~ T + unit effects + period effects`` (TWFE)      CR1 clustered by unit, t with G-1 df
-paired   mean of ``post - pre`` (pingouin paired t test)       SD(d)/sqrt(n), t with n-1 df
-mixed    MixedLM ``y ~ 1 + T + ...`` + random intercept        model-based (REML), Wald z
-======== ===================================================== ======================================
+Designs of :func:`estimate_effect`: one function each
+----------------------------------------------------
+========== ====================== ================================================= ==================================
+design     function               model                                             default standard error
+========== ====================== ================================================= ==================================
+diff       :func:`estimate_diff`   OLS ``y ~ 1 + T`` (optionally WLS)                HC2 (= Welch's SE), t with N-2 df
+ancova     :func:`estimate_ancova` OLS ``y ~ 1 + T + baseline + covariates``         HC2, t with N-K df; CR1 if cluster
+ipw        :func:`estimate_ipw`    propensity Logit/Probit, Hajek ATT/ATE weights    HC2 of the WLS (weights as known)
+aipw       :func:`estimate_aipw`   augmented IPW (doubly robust), ATT or ATE         M-estimation sandwich, normal
+twfe       :func:`estimate_twfe`   ``y ~ T + unit effects + period effects``         CR1 by unit, t with G-1 df
+did        :func:`estimate_twfe`   for now the same as ``twfe``                      CR1 by unit, t with G-1 df
+paired     :func:`estimate_paired` mean of ``post - pre`` (uncontrolled)             SD(d)/sqrt(n), t with n-1 df
+mixed      :func:`estimate_mixed`  MixedLM ``y ~ 1 + T + ...`` + random intercept    model-based (REML), Wald z
+========== ====================== ================================================= ==================================
+
+Every :class:`~helpers.stats.effect.Effect` carries its minimum detectable effect from its own
+SE and df (``mde``, Bloom 1995), whether it has a comparison group (``controlled``), and for
+the person-level designs with one (diff, ancova, ipw, aipw, mixed) the sensitivity to hidden
+bias (robustness value and E-value, :mod:`helpers.stats.sensitivity`).
 
 Small-sample corrections (N observations, K estimated coefficients, G clusters, h_ii leverage)
 ------------------------------------------------------------------------------------------------
@@ -28,10 +35,17 @@ Small-sample corrections (N observations, K estimated coefficients, G clusters, 
 - ``HC3``: ``e_i^2 / (1 - h_ii)^2`` (close to the jackknife; conservative).
 - ``cluster`` (CR1): ``G/(G-1) * (N-1)/(N-K)`` times the cluster sandwich, as statsmodels'
   ``cov_type="cluster"`` with ``use_correction=True``; t with ``G - 1`` df (``df_correction``).
-  For ``did`` and :func:`event_study` the unit effects are absorbed by the within-unit
-  transformation and, when units are nested in the clusters, are not counted in K (fixest's
-  default ``fixef.K = "nested"``, as reghdfe): K = treatment + covariates + (periods - 1).
-  When units are not nested in the clusters, unit dummies are estimated and counted in K.
+  For diff/ancova K is every estimated coefficient (intercept, treatment, baseline, covariate
+  columns). For ``twfe``/``did`` the unit effects are absorbed by the within-unit
+  transformation and, when every unit lies within one cluster, are not counted:
+  K = treatment + covariate columns + (periods - 1), no intercept. When units are not nested in
+  the clusters, unit dummies are estimated and counted in K (with the intercept). Each Effect's
+  ``se_note`` states the N and K used.
+- ``aipw`` and ``ipw`` with ``se="sandwich"``: ``A^-1 B A^-T`` of the stacked estimating
+  equations (propensity score, outcome models, means), no small-sample factor, normal
+  quantiles (as Stata's ``teffects``); clustered: ``G/(G-1)`` and t with G-1 df. For ``ipw``
+  the default stays the known-weights HC2, because the sandwich under-covers with large
+  weights at survey sizes (see :func:`estimate_ipw`).
 
 All t-based intervals use the t distribution with the degrees of freedom stated in
 :attr:`Effect.df` (``inf`` for normal-based intervals).
@@ -39,39 +53,55 @@ All t-based intervals use the t distribution with the degrees of freedom stated 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+import inspect
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
+from helpers.core.checks import check_keywords
 from helpers.core.errors import ConfigError
-from helpers.stats._common import _as_names, _check_alpha, _check_frame, _check_option
-from helpers.stats.did import _did
+from helpers.stats._common import _check_frame, _check_option
+from helpers.stats.assumptions import ASSUMPTIONS
+from helpers.stats.did import estimate_twfe
+from helpers.stats.doubly_robust import estimate_aipw
 from helpers.stats.effect import Effect
-from helpers.stats.literals import Design, Estimand, SEType
-from helpers.stats.mixed import _mixed
-from helpers.stats.prepost import _paired
-from helpers.stats.regression import _regression
-from helpers.stats.weighting import _ipw
+from helpers.stats.literals import Design
+from helpers.stats.mixed import estimate_mixed
+from helpers.stats.prepost import estimate_paired
+from helpers.stats.regression import estimate_ancova, estimate_diff
+from helpers.stats.weighting import estimate_ipw
 
 __all__ = [
+    "DESIGNS",
     "estimate_effect",
+    "estimate_diff",
+    "estimate_ancova",
+    "estimate_ipw",
+    "estimate_aipw",
+    "estimate_twfe",
+    "estimate_paired",
+    "estimate_mixed",
 ]
 
-
-# Which values of ``se`` each design accepts; the first is what "robust" means there.
-_SE_ALLOWED: dict[str, tuple[str, ...]] = {
-    "diff": ("robust", "classical", "HC0", "HC1", "HC2", "HC3", "cluster"),
-    "ancova": ("robust", "classical", "HC0", "HC1", "HC2", "HC3", "cluster"),
-    "ipw": ("robust", "HC0", "HC1", "HC2", "HC3", "cluster", "bootstrap"),
-    "did": ("robust", "cluster"),
-    "paired": ("robust", "classical"),
-    "mixed": ("robust", "classical"),
+#: The function behind each design of :func:`estimate_effect`.
+DESIGNS: dict[str, Callable[..., Effect]] = {
+    "diff": estimate_diff,
+    "ancova": estimate_ancova,
+    "ipw": estimate_ipw,
+    "aipw": estimate_aipw,
+    "did": estimate_twfe,
+    "twfe": estimate_twfe,
+    "paired": estimate_paired,
+    "mixed": estimate_mixed,
 }
 
+_POSITIONAL = ("data", "outcome", "treatment")
 
-# --------------------------------------------------------------------------------------------
-# estimate_effect
-# --------------------------------------------------------------------------------------------
+
+def _not_given(value: Any) -> bool:
+    return value is None or (isinstance(value, list | tuple) and len(value) == 0)
 
 
 def estimate_effect(
@@ -80,78 +110,28 @@ def estimate_effect(
     treatment: str | None,
     *,
     design: Design,
-    covariates: Sequence[str] = (),
-    baseline: str | None = None,
-    unit: str | None = None,
-    time: str | None = None,
-    cluster: str | None = None,
-    weights: str | None = None,
-    se: SEType = "robust",
-    alpha: float = 0.05,
-    trim: float = 0.01,
-    estimand: Estimand = "ATT",
-    n_boot: int = 999,
-    seed: int | None = None,
+    **options: Any,
 ) -> Effect:
-    """Estimate the effect of a 0/1 treatment on an outcome with a stated design.
+    """Estimate the effect of a 0/1 treatment with a stated design: the front door to the
+    design functions (see the module table).
 
     Parameters
     ----------
     data : pandas.DataFrame
-        One row per person (per unit and period for ``did``). Not modified.
+        One row per person (per unit and period for ``did``/``twfe``). Not modified.
     outcome : str
         Numeric outcome column (the post-test for ``paired``).
     treatment : str or None
-        0/1 or boolean column, 1 = took part (for ``did``: treated at that period). For
+        0/1 or boolean column, 1 = took part (for ``did``/``twfe``: treated at that period). For
         ``paired`` it may be None; if given, only rows with treatment 1 are used.
-    design : {"diff", "ancova", "ipw", "did", "paired", "mixed"}
-        ``diff``: difference in means, OLS of outcome on intercept + treatment (WLS with
-        ``weights``); ``se="classical"`` equals Student's t test, ``"robust"`` (HC2) equals
-        Welch's standard error, p and CI from t with N-2 df (not Welch-Satterthwaite df).
-        ``ancova``: OLS on treatment + ``baseline`` + ``covariates`` (at least one).
-        ``ipw``: Logit propensity score on ``covariates`` (+ ``baseline``), weights for the
-        ``estimand``, scores outside ``[trim, 1 - trim]`` dropped, WLS of outcome on treatment.
-        ``did``: two-way fixed effects ``outcome ~ treatment + covariates + C(unit) + C(time)``,
-        unit effects absorbed by the within transformation (exact with unbalanced panels),
-        clustered by ``cluster`` (default ``unit``). With staggered adoption and effects that
-        change over time or differ between cohorts TWFE can be biased, even of the wrong sign
-        (Goodman-Bacon 2021): check with :func:`event_study`, which also shows pre-trends.
-        ``paired``: ``outcome - baseline`` on the same people, ``pingouin.ttest(paired=True)``,
-        Hedges' g_av from ``pingouin.compute_effsize(paired=True, eftype="hedges")``.
-        ``mixed``: statsmodels MixedLM, random intercept per ``cluster``, fixed effects
-        treatment + ``baseline`` + ``covariates``, REML, Wald z intervals.
-    covariates : sequence of str
-        Adjustment (ancova, did, mixed) or propensity-model (ipw) columns. Numbers and booleans
-        enter as they are; text and categorical columns as dummies for all levels but the first.
-    baseline : str, optional
-        Pre-programme outcome: a covariate for ancova/ipw/mixed, the pre-test for paired.
-    unit : str, optional
-        Unit identifier for ``did`` (person, office, dinas).
-    time : str, optional
-        Period column for ``did``.
-    cluster : str, optional
-        Cluster column: cluster-robust CR1 SE for diff/ancova/ipw/did (``did`` defaults to
-        ``unit``); the random-intercept grouping for ``mixed`` (required there).
-    weights : str, optional
-        Column of positive analysis weights for ``diff`` and ``ancova`` (WLS).
-    se : {"robust", "classical", "HC0", "HC1", "HC2", "HC3", "cluster", "bootstrap"}
-        Standard error. ``"robust"`` means the design's robust default: HC2, or CR1 when a
-        ``cluster`` is given (always CR1 for ``did``). ``"bootstrap"`` is for ``ipw`` only:
-        stratified (by treatment) bootstrap that re-fits the propensity model each time.
-        ``paired`` and ``mixed`` have one standard error each (paired t; MixedLM
-        model-based), given for ``"robust"`` or ``"classical"``.
-    alpha : float
-        Significance level; intervals have level ``1 - alpha``.
-    trim : float
-        ``ipw`` only: drop rows with propensity score outside ``[trim, 1 - trim]``, in
-        ``[0, 0.5)``. The number dropped is stated in ``notes``; dropping changes the population
-        the estimate refers to (those with overlap).
-    estimand : {"ATT", "ATE"}
-        ``ipw`` only. ATT: treated weight 1, control weight p/(1-p). ATE: 1/p and 1/(1-p).
-    n_boot : int
-        ``ipw`` with ``se="bootstrap"``: number of bootstrap replicates.
-    seed : int, optional
-        Seed of the bootstrap.
+    design : {"diff", "ancova", "ipw", "aipw", "did", "twfe", "paired", "mixed"}
+        Which function estimates: :data:`DESIGNS`. ``"did"`` is for now the two-way
+        fixed-effects regression (:func:`estimate_twfe`); the result's ``design`` says which
+        name was asked for.
+    **options : keyword arguments
+        The keyword options of that design's function, and only those (e.g. ``baseline``,
+        ``covariates``, ``cluster``, ``se``, ``alpha``). An option given as None, or as an
+        empty list of covariates, counts as not given.
 
     Returns
     -------
@@ -161,7 +141,8 @@ def estimate_effect(
     Raises
     ------
     ConfigError
-        Unknown design or option, a missing column, or an option the design does not take.
+        Unknown design, an option the design does not take (the message lists those it
+        takes), a missing column, or a bad option value.
     EstimationError
         One treatment group only, constant outcome, non-0/1 treatment, fewer than 2 clusters,
         collinear covariates, or too few rows.
@@ -169,15 +150,9 @@ def estimate_effect(
     Notes
     -----
     Rows with a missing value in any used column are dropped and counted in ``notes``. Integer
-    and boolean columns (int8 to Int64) are cast to float64 before any arithmetic.
-
-    The standard error of ``ipw`` treats the weights as known. For the ATE this is
-    conservative (Hirano, Imbens & Ridder 2003); for the ATT it can be too small or too large
-    (Abadie & Imbens 2016), so ``se="bootstrap"`` is offered.
-
-    Effect sizes: ``diff`` without weights reports Hedges' g (pooled SD, times
-    ``1 - 3/(4N - 9)`` as pingouin); ``paired`` reports pingouin's Hedges' g_av; other designs
-    report estimate / pooled within-group SD of the outcome (no correction).
+    and boolean columns (int8 to Int64) are cast to float64 before any arithmetic. The
+    small-sample corrections of each design are in the module notes and in each Effect's
+    ``se_note``.
 
     Examples
     --------
@@ -188,89 +163,22 @@ def estimate_effect(
     >>> e = estimate_effect(df, "post", "t", design="ancova", baseline="pre")
     >>> round(e.estimate, 2), e.se_type
     (0.43, 'HC2')
+    >>> estimate_effect(df, "post", "t", design="diff", baseline="pre")
+    Traceback (most recent call last):
+    ...
+    helpers.core.errors.ConfigError: design='diff' does not take baseline; its options are: weights, cluster, se, alpha
     """
     _check_frame(data)
     _check_option("design", design, Design)
-    _check_option("se", se, SEType)
-    _check_alpha(alpha)
-    covs = _as_names(covariates)
-    allowed = _SE_ALLOWED[design]
-    if se not in allowed:
-        raise ConfigError(
-            f"se={se!r} is not available for design={design!r}; expected one of "
-            f"{', '.join(map(repr, allowed))}"
-        )
-    # which parameters each design takes
-    takes = {
-        "diff": {"weights", "cluster"},
-        "ancova": {"covariates", "baseline", "weights", "cluster"},
-        "ipw": {"covariates", "baseline", "cluster"},
-        "did": {"covariates", "unit", "time", "cluster"},
-        "paired": {"baseline"},
-        "mixed": {"covariates", "baseline", "cluster"},
-    }[design]
-    given = {
-        "covariates": bool(covs),
-        "baseline": baseline is not None,
-        "unit": unit is not None,
-        "time": time is not None,
-        "cluster": cluster is not None,
-        "weights": weights is not None,
-    }
-    for name, is_given in given.items():
-        if is_given and name not in takes:
-            raise ConfigError(f"design={design!r} does not use {name}; remove it")
+    func = DESIGNS[design]
+    given = {k: v for k, v in options.items() if not _not_given(v)}
+    check_keywords(func, given, what=f"design={design!r}", skip=_POSITIONAL)
+    for name, param in inspect.signature(func).parameters.items():
+        if param.kind is param.KEYWORD_ONLY and param.default is param.empty and name not in given:
+            raise ConfigError(f"design={design!r} needs {name}")
     if treatment is None and design != "paired":
         raise ConfigError(f"design={design!r} needs a treatment column")
-    if treatment is not None and (treatment in covs or treatment == baseline):
-        raise ConfigError(f"treatment column {treatment!r} also appears as a covariate/baseline")
-    if outcome in covs or outcome == baseline:
-        raise ConfigError(f"outcome column {outcome!r} also appears as a covariate/baseline")
-    if len(set(covs)) != len(covs):
-        raise ConfigError(f"covariates repeat a column: {list(covs)}")
-
-    if design in ("diff", "ancova"):
-        if design == "ancova" and not covs and baseline is None:
-            raise ConfigError(
-                "design='ancova' needs a baseline or covariates; without them use design='diff'"
-            )
-        if cluster is None and se == "cluster":
-            raise ConfigError("se='cluster' needs a cluster column")
-        if cluster is not None and se not in ("robust", "cluster"):
-            raise ConfigError(
-                f"cluster={cluster!r} was given but se={se!r} ignores clustering; "
-                "use se='robust' or 'cluster', or drop cluster"
-            )
-        return _regression(
-            data, outcome, treatment, design, covs, baseline, cluster, weights, se, alpha
-        )
-    if design == "ipw":
-        if not covs and baseline is None:
-            raise ConfigError("design='ipw' needs covariates for the propensity model")
-        if cluster is None and se == "cluster":
-            raise ConfigError("se='cluster' needs a cluster column")
-        if cluster is not None and se not in ("robust", "cluster"):
-            raise ConfigError(
-                f"cluster={cluster!r} was given but se={se!r} ignores clustering; "
-                "use se='robust' or 'cluster', or drop cluster"
-            )
-        _check_option("estimand", estimand, Estimand)
-        if not isinstance(trim, int | float) or not 0 <= trim < 0.5:
-            raise ConfigError(f"trim={trim!r} must be a number in [0, 0.5)")
-        if se == "bootstrap" and (not isinstance(n_boot, int) or n_boot < 50):
-            raise ConfigError(f"n_boot={n_boot!r} must be an integer of at least 50")
-        return _ipw(
-            data, outcome, treatment, covs, baseline, cluster, se, alpha, trim, estimand,
-            n_boot, seed,
-        )  # fmt: skip
-    if design == "did":
-        if unit is None or time is None:
-            raise ConfigError("design='did' needs unit and time columns")
-        return _did(data, outcome, treatment, covs, unit, time, cluster or unit, alpha)
-    if design == "paired":
-        if baseline is None:
-            raise ConfigError("design='paired' needs baseline (the pre-test column)")
-        return _paired(data, outcome, treatment, baseline, alpha)
-    if cluster is None:
-        raise ConfigError("design='mixed' needs cluster (the grouping of the random intercept)")
-    return _mixed(data, outcome, treatment, covs, baseline, cluster, alpha)
+    effect = func(data, outcome, treatment, **given)
+    if design != effect.design:
+        effect = dataclasses.replace(effect, design=design, assumption=ASSUMPTIONS[design]["en"])
+    return effect

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -12,25 +13,77 @@ import statsmodels.api as sm
 from helpers.core.errors import EstimationError
 from helpers.stats._common import (
     FEW_CLUSTERS,
+    _as_names,
     _captured_warnings,
+    _check_alpha,
+    _check_frame,
     _check_rank,
     _cluster_codes,
     _pooled_sd,
 )
-from helpers.stats.assumptions import ASSUMPTIONS
-from helpers.stats.effect import Effect
-from helpers.stats.regression import _linear_design
+from helpers.stats.effect import Effect, _build_effect
+from helpers.stats.regression import _check_roles, _linear_design
+
+__all__ = [
+    "estimate_mixed",
+]
 
 
-def _mixed(
+def estimate_mixed(
     data: pd.DataFrame,
     outcome: str,
     treatment: str,
-    covs: tuple[str, ...],
-    baseline: str | None,
+    *,
     cluster: str,
-    alpha: float,
+    baseline: str | None = None,
+    covariates: Sequence[str] = (),
+    alpha: float = 0.05,
 ) -> Effect:
+    """Linear mixed model with a random intercept per cluster (statsmodels MixedLM, REML).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per person (e.g. students in classes). Not modified.
+    outcome : str
+        Numeric outcome column.
+    treatment : str
+        0/1 or boolean column, 1 = took part (or taught by a trained teacher).
+    cluster : str
+        Grouping of the random intercept.
+    baseline : str, optional
+        Pre-programme outcome (a fixed effect).
+    covariates : sequence of str
+        Further fixed effects.
+    alpha : float
+        Significance level; intervals have level ``1 - alpha``.
+
+    Returns
+    -------
+    Effect
+        Wald z inference (``df`` inf), ``mde`` from normal quantiles and the model-based SE,
+        ``sensitivity`` read against N - K fixed-effect coefficients.
+
+    Notes
+    -----
+    Model-based standard errors, no small-sample (Kenward-Roger) correction; with few clusters
+    they are optimistic. When the default optimisers fail or warn, powell and Nelder-Mead are
+    tried and the fit with the highest restricted likelihood is kept (stated in ``notes``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(5)
+    >>> g = np.repeat(np.arange(20), 10)
+    >>> df = pd.DataFrame({"g": g, "t": (g % 2).astype(int)})
+    >>> df["y"] = 0.5 * df["t"] + rng.normal(size=20)[g] + rng.normal(size=200)
+    >>> estimate_mixed(df, "y", "t", cluster="g").se_type
+    'model-based'
+    """
+    _check_frame(data)
+    _check_alpha(alpha)
+    covs = _as_names(covariates)
+    _check_roles(outcome, treatment, covs, baseline)
     notes: list[str] = []
     frame, y, t, X = _linear_design(
         data, outcome, treatment, baseline, covs, notes, cluster=cluster
@@ -81,7 +134,6 @@ def _mixed(
     if not res.converged:
         notes.append("The mixed model did NOT converge; treat its estimates with caution.")
     term = treatment
-    ci = np.asarray(res.conf_int(alpha=alpha).loc[term], dtype=float)
     es = float(res.params[term]) / _pooled_sd(y, t)
     var_re = float(np.asarray(res.cov_re)[0, 0])
     icc = var_re / (var_re + float(res.scale))
@@ -92,30 +144,18 @@ def _mixed(
             "squares."
         )
     notes.append(f"Intraclass correlation (conditional on the fixed effects): {icc:.3f}.")
-    return Effect(
-        estimate=float(res.params[term]),
-        se=float(res.bse[term]),
-        ci_low=float(ci[0]),
-        ci_high=float(ci[1]),
-        p_value=float(res.pvalues[term]),
-        n=int(y.size),
-        n_treated=int((t == 1).sum()),
-        n_control=int((t == 0).sum()),
-        design="mixed",
-        outcome=outcome,
-        treatment=treatment,
-        se_type="model-based",
-        effect_size=es,
-        effect_size_type="estimate / pooled within-group SD of the outcome (no correction)",
-        assumption=ASSUMPTIONS["mixed"]["en"],
+    sd = _pooled_sd(y, t)
+    return _build_effect(
+        estimate=float(res.params[term]), se=float(res.bse[term]), df=math.inf, alpha=alpha,
+        n=int(y.size), n_treated=int((t == 1).sum()), n_control=int((t == 0).sum()),
+        design="mixed", outcome=outcome, treatment=treatment, se_type="model-based",
         se_note=(
             f"Model-based standard errors of a linear mixed model (REML) with a random intercept "
             f"for each {cluster} ({g} clusters); Wald z test and normal-based interval, no "
             "small-sample (Kenward-Roger) correction."
         ),
-        notes=tuple(notes),
-        alpha=float(alpha),
-        df=math.inf,
-        results=res,
-        details={"icc": icc, "n_clusters": g},
-    )
+        notes=notes, effect_size=es,
+        effect_size_type="estimate / pooled within-group SD of the outcome (no correction)",
+        results=res, details={"icc": icc, "n_clusters": g}, p_value=float(res.pvalues[term]),
+        sensitivity_dof=float(y.size - X.shape[1]), sensitivity_sd=sd,
+    )  # fmt: skip

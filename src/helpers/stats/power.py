@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
+from scipy import optimize, stats
 from statsmodels.stats.power import TTestIndPower, TTestPower
 
 from helpers.core.errors import ConfigError, EstimationError
@@ -19,6 +19,7 @@ __all__ = [
     "MDEResult",
     "SampleSizeResult",
     "minimum_detectable_effect",
+    "mde_from_se",
     "required_sample_size",
 ]
 
@@ -298,6 +299,54 @@ def minimum_detectable_effect(
         "at n/DE per group, DE = 1 + (m-1)*icc; approx. (z_{1-a/2}+z_power)*sd*"
         "sqrt(DE*(1-r2)*(1/n1+1/n0))",
     )  # fmt: skip
+
+
+def mde_from_se(se: float, df: float, *, alpha: float = 0.05, power: float = 0.8) -> float:
+    """Minimum detectable effect of a completed design from its own standard error (Bloom 1995).
+
+    Parameters
+    ----------
+    se : float
+        Standard error of the design's estimate (robust, clustered, model-based: whatever the
+        design reports, so the clustering and the covariates' precision are in it).
+    df : float
+        Degrees of freedom of the design's t distribution (``inf``: normal).
+    alpha : float
+        Two-sided significance level.
+    power : float
+        Probability of detecting the effect.
+
+    Returns
+    -------
+    float
+        ``(t_{1-alpha/2, df} + t_{power, df}) * se``, in outcome units.
+
+    Notes
+    -----
+    Bloom (1995), "Minimum detectable effects: a simple way to report the statistical power of
+    experimental designs", Evaluation Review 19(5). For a difference in means with the classical
+    SE it approximates the exact noncentral-t MDE of statsmodels' ``TTestIndPower`` (within
+    0.2% from 10 per group; for a paired t test that of ``TTestPower``); with a CR1 SE it
+    carries the design effect ``1 + (m - 1) ICC`` (Bloom 2005's clustered MDE
+    ``M sqrt(DE) sigma sqrt(1/n_1 + 1/n_0)``, here with the G - 1 df of the CR1 inference).
+
+    Examples
+    --------
+    >>> round(mde_from_se(0.25, 62), 4)
+    0.7116
+    """
+    _check_alpha(alpha)
+    if not 0 < power < 1:
+        raise ConfigError(f"power={power!r} must lie strictly between 0 and 1")
+    if not np.isfinite(se) or se <= 0:
+        return float("nan")
+    if not df > 0:
+        raise ConfigError(f"df={df!r} must be positive")
+    if math.isinf(df):
+        m = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    else:
+        m = stats.t.ppf(1 - alpha / 2, df) + stats.t.ppf(power, df)
+    return float(m * se)
 
 
 def required_sample_size(

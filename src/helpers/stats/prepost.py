@@ -5,31 +5,83 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pingouin as pg
-from scipy import stats
 
 from helpers.core.errors import EstimationError
 from helpers.stats._common import (
     _captured_warnings,
+    _check_alpha,
     _check_columns,
+    _check_frame,
     _drop_missing,
     _to_float,
     _to_treatment,
 )
-from helpers.stats.assumptions import ASSUMPTIONS
-from helpers.stats.effect import Effect
+from helpers.stats.effect import Effect, _build_effect
+
+__all__ = [
+    "estimate_paired",
+]
+
+#: The caveat every uncontrolled before/after estimate carries in its notes.
+UNCONTROLLED_NOTE = (
+    "Uncontrolled before/after comparison: the mean change includes retest gains (taking the "
+    "same or a similar test again) and maturation (change that comes with time and other "
+    "events), so it is not a programme effect without that caveat; compare with a design "
+    "that has a comparison group."
+)
 
 # --------------------------------------------------------------------------------------------
 # paired pre/post and mixed model
 # --------------------------------------------------------------------------------------------
 
 
-def _paired(
+def estimate_paired(
     data: pd.DataFrame,
     outcome: str,
-    treatment: str | None,
+    treatment: str | None = None,
+    *,
     baseline: str,
-    alpha: float,
+    alpha: float = 0.05,
 ) -> Effect:
+    """Mean change from before to after in the same people (paired t test), uncontrolled.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per person with both scores. Not modified.
+    outcome : str
+        The post-test column.
+    treatment : str, optional
+        0/1 column; if given, only rows with treatment 1 are used.
+    baseline : str
+        The pre-test column.
+    alpha : float
+        Significance level; intervals have level ``1 - alpha``.
+
+    Returns
+    -------
+    Effect
+        ``controlled`` is False: the change includes retest and maturation gains, stated in
+        ``notes`` and in :meth:`Effect.summary_text`. No ``sensitivity`` (there is no
+        comparison group to confound).
+
+    Notes
+    -----
+    SE = SD(post - pre)/sqrt(n), t with n-1 df (``pingouin.ttest(paired=True)``, whose p-value
+    is used). Effect size: Hedges' g_av from ``pingouin.compute_effsize(paired=True,
+    eftype="hedges")``. The MDE ``(t_{0.975, n-1} + t_{0.8, n-1}) SE`` approximates statsmodels'
+    ``TTestPower`` solution times SD(change).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"pre": [1.0, 2, 3, 4, 5], "post": [2.0, 2.5, 4, 5.5, 6]})
+    >>> e = estimate_paired(df, "post", baseline="pre")
+    >>> round(e.estimate, 2), e.controlled
+    (1.0, False)
+    """
+    _check_frame(data)
+    _check_alpha(alpha)
     roles: dict[str, list[str]] = {"outcome": [outcome], "baseline": [baseline]}
     if treatment is not None:
         roles["treatment"] = [treatment]
@@ -67,31 +119,16 @@ def _paired(
     notes.extend(f"pingouin warning: {m}" for m in caught)
     est = float(d.mean())
     se = float(d.std(ddof=1) / np.sqrt(n))
-    q = stats.t.ppf(1 - alpha / 2, n - 1)
-    return Effect(
-        estimate=est,
-        se=se,
-        ci_low=float(est - q * se),
-        ci_high=float(est + q * se),
-        p_value=float(tt["p_val"].iloc[0]),
-        n=n,
-        n_treated=n,
-        n_control=0,
-        design="paired",
-        outcome=outcome,
-        treatment=treatment,
-        se_type="paired",
-        effect_size=g,
-        effect_size_type="Hedges' g_av (mean change / sqrt((SD_pre^2 + SD_post^2)/2), times "
-        "1 - 3/(8n - 9); pingouin compute_effsize paired hedges)",
-        assumption=ASSUMPTIONS["paired"]["en"],
+    notes.append(UNCONTROLLED_NOTE)
+    return _build_effect(
+        estimate=est, se=se, df=float(n - 1), alpha=alpha, n=n, n_treated=n, n_control=0,
+        design="paired", outcome=outcome, treatment=treatment, se_type="paired",
         se_note=(
             f"Standard error of the mean change, SD(post - pre)/sqrt(n); paired t test with "
             f"n-1 = {n - 1} degrees of freedom (pingouin.ttest, paired=True)."
         ),
-        notes=tuple(notes),
-        alpha=float(alpha),
-        df=float(n - 1),
-        results=tt,
-        details={},
-    )
+        notes=notes, effect_size=g,
+        effect_size_type="Hedges' g_av (mean change / sqrt((SD_pre^2 + SD_post^2)/2), times "
+        "1 - 3/(8n - 9); pingouin compute_effsize paired hedges)",
+        results=tt, p_value=float(tt["p_val"].iloc[0]),
+    )  # fmt: skip

@@ -27,14 +27,13 @@ import numpy as np
 import pandas as pd
 
 from helpers.core.config import AnalysisSpec, ProjectPaths, Region, paths
-from helpers.core.errors import ConfigError, EstimationError
+from helpers.core.errors import EstimationError
 from helpers.io.storage import write_parquet_atomic
 from helpers.stats.balance import balance_table
 from helpers.stats.effect import Effect
 from helpers.stats.estimate import estimate_effect
 from helpers.stats.event_studies import event_study
 from helpers.stats.multiplicity import adjust_pvalues
-from helpers.stats.power import minimum_detectable_effect
 from helpers.stats.weighting import ipw_weights
 from helpers.steps.narrative import in_sentence
 
@@ -281,40 +280,9 @@ def _one(spec: AnalysisSpec, design: str, frame: pd.DataFrame, covs: list[str]) 
     raise EstimationError(f"analysis {spec.id!r}: unknown design {design!r}")
 
 
-def _mde(spec: AnalysisSpec, design: str, frame: pd.DataFrame, effect: Effect) -> float:
-    """Minimum detectable effect (80% power, 5% two-sided) in outcome units."""
-    try:
-        if design == "paired":
-            data = frame[frame["treated"] == 1] if "treated" in frame else frame
-            change = (data[spec.outcome] - data[spec.baseline]).dropna()
-            return minimum_detectable_effect(
-                n_treated=len(change), design="paired", sd=float(change.std())
-            ).mde_raw
-        if design in ("did", "mixed"):
-            # Bloom (1995): MDE = (z_{1-alpha/2} + z_{power}) x SE of the design's estimate,
-            # which carries the clustering and the panel structure the design uses.
-            from scipy import stats
-
-            return float((stats.norm.ppf(0.975) + stats.norm.ppf(0.8)) * effect.se)
-        used = frame.dropna(subset=[spec.outcome, "treated"])
-        sd = float(used.loc[used["treated"] == 0, spec.outcome].std())
-        r2 = 0.0
-        if spec.baseline and spec.baseline in used and design in ("ancova", "ipw", "mixed"):
-            both = used[[spec.outcome, spec.baseline]].dropna()
-            r2 = float(both.corr().iloc[0, 1] ** 2) if len(both) > 2 else 0.0
-        return minimum_detectable_effect(
-            n_treated=effect.n_treated,
-            n_control=max(effect.n_control, 1),
-            design="ancova" if r2 > 0 else "diff",
-            sd=sd,
-            r2=r2,
-        ).mde_raw
-    except (EstimationError, ConfigError, ValueError):
-        return float("nan")
-
-
 def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> RegionEffects:
-    """Estimate every configured outcome x design; balance, event studies and MDE alongside.
+    """Estimate every configured outcome x design; balance, event studies and MDE alongside
+    (each Effect's own ``mde``: from the design's SE and df, Bloom 1995).
 
     Returns a tidy effects table (one row per outcome x design) with ``headline`` marking the
     preferred design of each outcome; ``p_adj`` is Benjamini-Hochberg across the headline
@@ -353,7 +321,6 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
                 headline=design == headline,
                 higher_is_better=spec.higher_is_better,
                 notes="; ".join(eff.notes),
-                mde=_mde(spec, design, frame, eff),
                 summary_id=eff.summary_text("id", outcome_label=in_sentence(spec.label)),
                 summary_en=eff.summary_text("en", outcome_label=spec.id.replace("_", " ")),
                 error=None,
