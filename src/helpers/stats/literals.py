@@ -11,6 +11,8 @@ __all__ = [
     "Estimand",
     "PAdjustMethod",
     "MetaMethod",
+    "MetaCI",
+    "MetaPI",
 ]
 
 
@@ -28,6 +30,7 @@ PAdjustMethod = Literal[
     "hommel",
 ]
 MetaMethod = Literal["dl", "pm", "reml"]
-MetaCI = Literal["z", "hksj"]
+MetaCI = Literal["z", "hksj", "hksj_adhoc"]
+MetaPI = Literal["riley", "metafor"]
 MDEDesign = Literal["diff", "ancova", "paired"]
 Language = Literal["id", "en"]
