@@ -290,7 +290,7 @@ def test_words_follow_the_numbers(synthesis) -> None:
         "efikasi diri di Kepahiang" in worked and "Kalianda" not in worked.split("kepuasan")[1][:40]
     )
     assert "belum terbukti" in not_yet and "Kalianda" in not_yet
-    assert "tes ulang" in sure and "pengetahuan di Kemuning" in sure
+    assert "tes ulang" in sure and "di Kemuning (pengetahuan dan kepuasan kerja)" in sure
     assert "Desainnya juga berbeda" in differ
     for text in (*synthesis.conclusion(), *c["summary_id"], *c["heterogeneity_id"]):
         assert not any(

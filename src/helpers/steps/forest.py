@@ -23,7 +23,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import blended_transform_factory, offset_copy
 
 from helpers.core.errors import ConfigError
 from helpers.core.formatting import fmt_num
@@ -148,13 +148,12 @@ def construct_forest_plot(
     digits = _digits(values)
 
     # vertical layout in inches from the top
-    labels, tops, centres, y = [], [], [], 0.0
+    labels, centres, y = [], [], 0.0
     for r in rows.itertuples():
         tag = " · tanpa pembanding" if getattr(r, "design_class", "") == "uncontrolled" else ""
         text = f"{r.region_name}: {r.label} ({design_label(r.design)}{tag})"
         lines = textwrap.wrap(text, _LABEL_CHARS, break_on_hyphens=False) or [""]
         labels.append(lines)
-        tops.append(y)
         y += _LINE_IN * len(lines)
         centres.append(y + _BAND_IN / 2)
         y += _BAND_IN + _GAP_IN
@@ -163,7 +162,7 @@ def construct_forest_plot(
         pooled_lines = 2 if np.isfinite(meta.pi_low) else 1
         pooled_centre = pooled_top + _LINE_IN * pooled_lines + _BAND_IN / 2
         y = pooled_centre + _BAND_IN / 2 + _GAP_IN
-    height_in = y + 1.15 + (0.35 if title else 0.0)
+    height_in = y + 1.0 + (0.35 if title else 0.0)
     fig = SharpFigure(figsize=(FOREST_WIDTH_IN, height_in), layout="constrained")
     ax: Axes = fig.add_subplot()
     ax.set_ylim(y, 0.0)
@@ -186,35 +185,35 @@ def construct_forest_plot(
                c=["white" if h else "#1f5fa8" for h in hollow],
                edgecolors="#1f5fa8", linewidths=1.6)  # fmt: skip
     ax.hlines(centres, rows["y_low"], rows["y_high"], color="0.2", linewidth=1.8, zorder=3)
-    for lines, top, r in zip(labels, tops, rows.itertuples(), strict=True):
+
+    def put(x: float, centre: float, n: int, j: int, s: str, **kw) -> None:
+        """Line ``j`` of ``n`` above the band at ``centre``, offset in inches (not data), so
+        that text never stretches with the axes."""
+        up = _BAND_IN / 2 + (n - 1 - j) * _LINE_IN + 0.06
+        tf = offset_copy(label_tf, fig=fig, x=0.0, y=up, units="inches")
+        ax.text(x, centre, s, transform=tf, ha="left" if x == 0 else "right", va="baseline",
+                fontsize=MIN_FONT_PT, bbox=box, zorder=5, **kw)  # fmt: skip
+
+    for lines, centre, r in zip(labels, centres, rows.itertuples(), strict=True):
         for j, line in enumerate(lines):
-            ax.text(0.0, top + _LINE_IN * (j + 0.8), line, transform=label_tf, ha="left",
-                    va="baseline", fontsize=MIN_FONT_PT, bbox=box, zorder=5)  # fmt: skip
-        ax.text(1.0, top + _LINE_IN * 0.8, _numbers(r.y, r.y_low, r.y_high, digits),
-                transform=label_tf, ha="right", va="baseline", fontsize=MIN_FONT_PT,
-                bbox=box, zorder=5)  # fmt: skip
+            put(0.0, centre, len(lines), j, line)
+        put(1.0, centre, len(lines), 0, _numbers(r.y, r.y_low, r.y_high, digits))
     if meta is not None:
         c = pooled_centre
         ax.add_patch(Polygon([(meta.ci_low, c), (meta.estimate, c - 0.13), (meta.ci_high, c),
                               (meta.estimate, c + 0.13)], closed=True, color="#b8322a",
                              zorder=4))  # fmt: skip
-        pooled_text = f"{pooled_label}, {meta.k} wilayah"
-        ax.text(0.0, pooled_top + _LINE_IN * 0.8, pooled_text, transform=label_tf, ha="left",
-                va="baseline", fontsize=MIN_FONT_PT, fontweight="bold", bbox=box, zorder=5)  # fmt: skip
-        ax.text(1.0, pooled_top + _LINE_IN * 0.8,
-                _numbers(meta.estimate, meta.ci_low, meta.ci_high, digits), transform=label_tf,
-                ha="right", va="baseline", fontsize=MIN_FONT_PT, fontweight="bold", bbox=box,
-                zorder=5)  # fmt: skip
+        bold = {"fontweight": "bold"}
+        put(0.0, c, pooled_lines, 0, f"{pooled_label}, {meta.k} wilayah", **bold)
+        put(1.0, c, pooled_lines, 0, _numbers(meta.estimate, meta.ci_low, meta.ci_high, digits),
+            **bold)  # fmt: skip
         if np.isfinite(meta.pi_low):
             ax.plot([meta.pi_low, meta.pi_high], [c, c], color="#b8322a", linewidth=1.4,
                     linestyle=(0, (2, 2)), zorder=3)  # fmt: skip
-            base = pooled_top + _LINE_IN * 1.8
-            ax.text(0.0, base, "Interval prediksi (wilayah baru)", transform=label_tf,
-                    ha="left", va="baseline", fontsize=MIN_FONT_PT, color="#b8322a", bbox=box,
-                    zorder=5)  # fmt: skip
-            ax.text(1.0, base, f"[{fmt_num(meta.pi_low, digits)}; {fmt_num(meta.pi_high, digits)}]",
-                    transform=label_tf, ha="right", va="baseline", fontsize=MIN_FONT_PT,
-                    color="#b8322a", bbox=box, zorder=5)  # fmt: skip
+            red = {"color": "#b8322a"}
+            put(0.0, c, 2, 1, "Interval prediksi (wilayah baru)", **red)
+            put(1.0, c, 2, 1, f"[{fmt_num(meta.pi_low, digits)}; {fmt_num(meta.pi_high, digits)}]",
+                **red)  # fmt: skip
     ax.axvline(0.0, color="0.45", linestyle="--", linewidth=1.1, zorder=1)
     lo, hi = min(v for v in values if np.isfinite(v)), max(v for v in values if np.isfinite(v))
     lo, hi = min(lo, 0.0), max(hi, 0.0)
@@ -232,7 +231,17 @@ def construct_forest_plot(
         ax.xaxis.set_major_formatter(_comma_formatter())
     if title:
         fig.suptitle(title, x=0.02, ha="left", fontsize=MIN_FONT_PT + 1, fontweight="bold")
+    _fit_height(fig, ax, y)
     return fig
+
+
+def _fit_height(fig: Figure, ax: Axes, content_in: float) -> None:
+    """Resize the figure so that the axes is ``content_in`` inches tall: one data unit is then
+    one inch, and the rows sit as tightly as their text (placed in inches) requires."""
+    for _ in range(2):
+        fig.draw_without_rendering()
+        axes_in = ax.get_position().height * fig.get_figheight()
+        fig.set_figheight(max(1.0, fig.get_figheight() + content_in - axes_in))
 
 
 def synthesis_forest_plots(synthesis: Synthesis) -> dict[str, Figure]:

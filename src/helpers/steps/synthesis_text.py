@@ -317,6 +317,19 @@ def _certainty(meta: MetaResult, sign: int) -> str:
     )
 
 
+def _prediction(meta: MetaResult, summary: Mapping[str, Any]) -> str:
+    if not np.isfinite(meta.pi_low):
+        return ""
+    lo, hi = _oriented(meta.pi_low, meta.pi_high, summary["improvement_sign"])
+    if lo > 0:
+        return " Perbaikan juga diharapkan di wilayah baru yang serupa (interval prediksi di atas nol)."
+    return (
+        " Namun di satu wilayah tertentu efeknya bisa jauh berbeda: interval prediksi "
+        f"{value_text(meta.pi_low, summary, unit=False)} sampai "
+        f"{value_text(meta.pi_high, summary)} mencakup nol."
+    )
+
+
 def construct_summary(
     summary: Mapping[str, Any], rows: pd.DataFrame, meta: MetaResult | None
 ) -> str:
@@ -341,8 +354,10 @@ def construct_summary(
         return (
             f"{label} ({meta.k} wilayah dengan desain terkontrol: {summary['regions']}): "
             f"rata-rata efek {value_text(meta.estimate, summary)} "
-            f"({interval_text(meta.ci_low, meta.ci_high, summary, meta.alpha)}). "
-            f"{_certainty(meta, sign)}"
+            f"({interval_text(meta.ci_low, meta.ci_high, summary, meta.alpha)})"
+            + ("; nilai positif berarti perbaikan. " if summary["scale"] == "sd" else ". ")
+            + _certainty(meta, sign)
+            + _prediction(meta, summary)
         )
     per_region = " ".join(
         verdict_sentence(r, sign, summary)
@@ -364,10 +379,26 @@ def _list(items: list[str]) -> str:
 
 
 def _by_construct(rows: pd.DataFrame) -> list[str]:
+    """``['kepuasan kerja di Kepahiang dan Medan', ...]``: one item per construct."""
     return [
         f"{g['construct_label'].iloc[0].lower()} di {_list(list(pd.unique(g['region_name'])))}"
         for _, g in rows.groupby("construct", sort=False)
     ]
+
+
+def _by_region(rows: pd.DataFrame) -> list[str]:
+    """``['di Kepahiang (kepuasan kerja dan efikasi diri)', ...]``: one item per region."""
+    return [
+        f"di {name} ({_list([c.lower() for c in pd.unique(g['construct_label'])])})"
+        for name, g in rows.groupby("region_name", sort=False)
+    ]
+
+
+def _grouped(rows: pd.DataFrame) -> str:
+    """By construct when some construct has several regions ("kepuasan kerja di Kepahiang dan
+    Medan; ..."), else by region, shorter ("hasil di Jambi (waktu tunggu); di Medan (...)")."""
+    several = bool(len(rows)) and rows.groupby("construct")["region"].nunique().max() > 1
+    return "; ".join(_by_construct(rows)) if several else "hasil " + "; ".join(_by_region(rows))
 
 
 def conclusion(
@@ -400,19 +431,15 @@ def conclusion(
     unsure = ctrl[ctrl["verdict"] == VERDICTS["belum_terbukti"]]
     worse = ctrl[ctrl["verdict"] == VERDICTS["memburuk"]]
     out = [
-        "Dengan desain terkontrol, program terbukti memperbaiki "
-        + "; ".join(_by_construct(good))
-        + "."
+        "Dengan desain terkontrol, program terbukti memperbaiki " + _grouped(good) + "."
         if len(good)
         else "Belum ada hasil dengan desain terkontrol yang menunjukkan perbaikan yang meyakinkan."
     ]
     parts = []
     if len(unsure):
-        parts.append(
-            "belum terbukti (interval mencakup nol) untuk " + "; ".join(_by_construct(unsure))
-        )
+        parts.append("belum terbukti (interval mencakup nol) untuk " + _grouped(unsure))
     if len(worse):
-        parts.append("memburuk untuk " + "; ".join(_by_construct(worse)))
+        parts.append("memburuk untuk " + _grouped(worse))
     out.append(
         "Program " + ", dan ".join(parts) + "."
         if parts
@@ -431,9 +458,9 @@ def conclusion(
     pre = regions[regions["design_class"] == "uncontrolled"]
     if len(pre):
         sure += (
-            " Kenaikan sebelum-sesudah tanpa pembanding ("
-            + "; ".join(_by_construct(pre))
-            + ") termasuk efek tes ulang dan pematangan; angka itu bukan bukti efek program."
+            " Kenaikan sebelum-sesudah tanpa pembanding, untuk "
+            + _grouped(pre)
+            + ", termasuk efek tes ulang dan pematangan; angka itu bukan bukti efek program."
         )
     out.append(sure)
     out.append(_differences(constructs, regions))
@@ -446,10 +473,14 @@ def _differences(constructs: pd.DataFrame, regions: pd.DataFrame) -> str:
     if n == 1:
         parts = ["Semua wilayah dalam sintesis ini mengukur satu konstruk yang sama."]
     else:
-        parts = [
-            f"Wilayah mengukur hal yang berbeda: {n} konstruk"
-            + (f", {single} di antaranya hanya diukur oleh satu wilayah." if single else ".")
-        ]
+        tail = (
+            ", dan setiap konstruk hanya diukur oleh satu wilayah."
+            if single == n
+            else f", {single} di antaranya hanya diukur oleh satu wilayah."
+            if single
+            else "."
+        )
+        parts = [f"Wilayah mengukur hal yang berbeda: {n} konstruk{tail}"]
     designs = regions[regions["design_class"] != "naive"]
     by_design = designs.groupby("design", sort=False)["region_name"].agg(
         lambda s: _list(list(pd.unique(s)))
