@@ -600,7 +600,7 @@ META = pd.DataFrame(
 
 
 def test_meta_dl_matches_combine_effects_and_hand() -> None:
-    m = random_effects_meta(META, label="region")
+    m = random_effects_meta(META, label="region", method="dl", ci_method="z")
     ref = combine_effects(META["estimate"].to_numpy(), META["se"].to_numpy() ** 2, method_re="dl")
     assert abs(m.estimate - ref.mean_effect_re) < TOL
     assert abs(m.se - ref.sd_eff_w_re) < TOL
@@ -620,7 +620,7 @@ def test_meta_dl_matches_combine_effects_and_hand() -> None:
     assert abs(m.q_p - stats.chi2.sf(q, 4)) < TOL
     assert abs(m.studies["weight"].sum() - 1) < TOL and m.k == 5
     assert m.studies["label"].tolist() == META["region"].tolist()
-    hk = random_effects_meta(META, ci_method="hksj")
+    hk = random_effects_meta(META, method="dl", ci_method="hksj")
     assert abs(hk.se - ref.sd_eff_w_re_hksj) < TOL
 
 
@@ -633,7 +633,7 @@ def test_meta_matches_published_metafor_numbers() -> None:
             "se": np.sqrt([0.2025, 1.21, 0.09, 0.2025, 0.3844, 0.5625, 0.0676, 0.0225, 1.8225]),
         }
     )
-    dl = random_effects_meta(d, method="dl")
+    dl = random_effects_meta(d, method="dl", ci_method="z")
     assert dl.estimate == pytest.approx(62.3901386044504, abs=1e-9)
     assert dl.se == pytest.approx(0.245749668040304, abs=1e-9)
     assert dl.ci_low == pytest.approx(61.9084781058787, abs=1e-9)
@@ -646,14 +646,14 @@ def test_meta_matches_published_metafor_numbers() -> None:
     assert knha.se == pytest.approx(0.29477605699879, abs=1e-9)
     assert knha.ci_low == pytest.approx(61.710383798052, abs=1e-8)
     assert knha.ci_high == pytest.approx(63.0698934108488, abs=1e-8)
-    pm = random_effects_meta(d, method="pm")
+    pm = random_effects_meta(d, method="pm", ci_method="z")
     assert pm.tau2 == pytest.approx(0.705395309224248, abs=1e-9)
     assert pm.estimate == pytest.approx(62.4076199113286, abs=1e-9)
     assert pm.se == pytest.approx(0.338030602684471, abs=1e-9)
 
 
 def test_meta_reml_maximises_restricted_likelihood() -> None:
-    m = random_effects_meta(META, method="reml")
+    m = random_effects_meta(META, method="reml", ci_method="z")
     y, v = META["estimate"].to_numpy(), META["se"].to_numpy() ** 2
 
     def neg_ll(tau2: float) -> float:
@@ -664,7 +664,7 @@ def test_meta_reml_maximises_restricted_likelihood() -> None:
     best = optimize.minimize_scalar(neg_ll, bounds=(0, 5), method="bounded",
                                     options={"xatol": 1e-12})  # fmt: skip
     assert abs(m.tau2 - best.x) < 1e-6
-    pm = random_effects_meta(META, method="pm")
+    pm = random_effects_meta(META, method="pm", ci_method="z")
     ref = combine_effects(
         META["estimate"].to_numpy(), META["se"].to_numpy() ** 2, method_re="iterated", atol=1e-12
     )
@@ -881,7 +881,7 @@ def test_meta_truncates_negative_dl_tau2_at_zero():
     from helpers.stats.meta import random_effects_meta
 
     y, s = np.array([0.215777, 0.077735]), np.array([0.184837, 0.080516])
-    m = random_effects_meta(pd.DataFrame({"estimate": y, "se": s}))
+    m = random_effects_meta(pd.DataFrame({"estimate": y, "se": s}), method="dl", ci_method="z")
     w = 1 / s**2
     assert m.tau2 == 0.0
     np.testing.assert_allclose(m.estimate, np.sum(w * y) / np.sum(w), rtol=1e-12)

@@ -14,6 +14,8 @@ __all__ = [
     "PSModel",
     "PAdjustMethod",
     "MetaMethod",
+    "MetaCI",
+    "MetaPI",
 ]
 
 
@@ -42,6 +44,7 @@ PAdjustMethod = Literal[
     "hommel",
 ]
 MetaMethod = Literal["dl", "pm", "reml"]
-MetaCI = Literal["z", "hksj"]
+MetaCI = Literal["z", "hksj", "hksj_adhoc"]
+MetaPI = Literal["riley", "metafor"]
 MDEDesign = Literal["diff", "ancova", "paired"]
 Language = Literal["id", "en"]
