@@ -3,11 +3,15 @@ and the naive difference in means is visibly biased where selection was planted.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from helpers.core.errors import ConfigError, EstimationError
+from helpers.stats.multiplicity import adjust_pvalues
 from helpers.steps.analysis import PREFERRED_DESIGNS, estimate_region, panel_frame, person_frame
 from helpers.steps.cleaning import clean_region
 
@@ -98,7 +102,9 @@ def test_person_frame_has_treatment_covariates_and_waves(registry, estimated):
     tables, _ = estimated("kepahiang")
     frame = person_frame(tables, registry["kepahiang"])
     assert frame["pid"].is_unique and len(frame) == len(tables["roster"])
-    assert set(frame["treated"].unique()) == {0.0, 1.0}
+    assert set(frame["treated"].dropna().unique()) == {0.0, 1.0}
+    # partially trained staff (1-19 JP) are left out of the comparison by default
+    assert frame.loc[frame["treated"].isna(), "group"].eq("partial").all()
     for c in (
         "age",
         "female",
@@ -131,3 +137,131 @@ def test_mde_is_reported_for_every_headline(estimated):
         _, result = estimated(slug)
         head = result.effects[result.effects["headline"]]
         assert (head["mde"] > 0).all(), slug
+
+
+# --------------------------------------------------------------------------------------------
+# treatment is coded from the records, never guessed
+# --------------------------------------------------------------------------------------------
+
+
+def _jp_in_window(tables, region):
+    start, end = (pd.Timestamp(x) for x in region.treatment.window)
+    t = tables["training"]
+    jp = t[(t["start"] >= start) & (t["start"] <= end)].groupby("pid")["jp"].sum()
+    return tables["roster"]["pid"].map(jp).fillna(0.0)
+
+
+def test_treatment_groups_follow_the_jp_records(registry, estimated):
+    region = registry["kepahiang"]
+    tables, result = estimated("kepahiang")
+    frame = person_frame(tables, region)
+    jp = _jp_in_window(tables, region).to_numpy()
+    group = frame["group"].to_numpy()
+    assert (group[jp >= 20] == "treated").all()
+    assert (group[(jp > 0) & (jp < 20)] == "partial").all()
+    assert (group[jp == 0] == "untrained").all()
+    counts = result.treatment_groups.set_index("group")
+    assert counts.loc["partial", "n"] == ((jp > 0) & (jp < 20)).sum() > 100
+    assert counts.loc["partial", "role"] == "left out"
+    treated = result.effects[result.effects["headline"]]
+    assert (treated["n_control"] <= counts.loc["untrained", "n"]).all()
+
+
+def test_partially_trained_can_be_controls_by_config(registry, estimated):
+    region = dataclasses.replace(
+        registry["kepahiang"],
+        treatment=dataclasses.replace(registry["kepahiang"].treatment, control="below_min"),
+    )
+    tables, _ = estimated("kepahiang")
+    frame = person_frame(tables, region)
+    assert frame["treated"].notna().all()
+    assert frame.loc[frame["group"] == "partial", "treated"].eq(0.0).all()
+
+
+def _rollout_case(estimated, change):
+    tables, _ = estimated("jambi")
+    tables = dict(tables)
+    rollout = tables["rollout"].copy()
+    tables["rollout"] = change(rollout)
+    return tables
+
+
+def test_a_unit_missing_from_the_rollout_is_an_error(registry, estimated):
+    tables = _rollout_case(estimated, lambda r: r[r["unit"] != "Dinas Sosial"])
+    with pytest.raises(EstimationError, match=r"not in the roll-out table: \['Dinas Sosial'\]"):
+        panel_frame(tables, registry["jambi"], "services", "waiting_minutes")
+
+
+def test_a_blank_rollout_date_is_an_error_not_a_control(registry, estimated):
+    def blank(r):
+        r.loc[r["unit"] == "Dinas Kesehatan", "start"] = pd.NaT
+        return r
+
+    tables = _rollout_case(estimated, blank)
+    with pytest.raises(EstimationError, match="without a start month: \\['Dinas Kesehatan'\\]"):
+        panel_frame(tables, registry["jambi"], "services", "waiting_minutes")
+
+
+def test_excluded_units_are_left_out_and_said(registry, estimated):
+    def blank(r):
+        r.loc[r["unit"] == "Dinas Kesehatan", "start"] = pd.NaT
+        return r
+
+    tables = _rollout_case(estimated, blank)
+    panel = panel_frame(
+        tables, registry["jambi"], "services", "waiting_minutes", exclude=("Dinas Kesehatan",)
+    )
+    assert "Dinas Kesehatan" not in set(panel["unit"])
+    assert panel.attrs["panel"].excluded == ("Dinas Kesehatan",)
+    assert any("exclude_units" in n for n in panel.attrs["panel"].notes())
+
+
+def test_units_marked_not_scheduled_are_never_treated(registry, estimated):
+    tables, _ = estimated("jambi")
+    panel = panel_frame(tables, registry["jambi"], "services", "waiting_minutes")
+    never = set(panel.attrs["panel"].never_treated)
+    assert never == {"Dinas Tenaga Kerja", "Dinas Perdagangan", "Kecamatan Kota Baru"}
+    assert panel.loc[panel["unit"].isin(never), "treated"].eq(0).all()
+
+
+def test_a_rollout_before_the_panel_makes_a_unit_always_treated(registry, estimated):
+    def early(r):
+        r.loc[r["unit"] == "Dinas Sosial", "start"] = pd.Timestamp("2020-01-01")
+        return r
+
+    tables = _rollout_case(estimated, early)
+    panel = panel_frame(tables, registry["jambi"], "services", "waiting_minutes")
+    info = panel.attrs["panel"]
+    assert info.always_treated == ("Dinas Sosial",)
+    assert "Dinas Sosial" not in set(panel["unit"])  # never a control
+    assert any("before the panel" in n for n in info.notes())
+
+
+def test_a_design_that_cannot_be_estimated_leaves_the_next_as_headline(registry, estimated):
+    tables, _ = estimated("kemuning")
+    region = registry["kemuning"]
+    spec = next(a for a in region.analyses if a.id == "observed_skills")
+    broken = dataclasses.replace(spec, baseline="no_such_column")  # ancova and ipw cannot run
+    result = estimate_region(dataclasses.replace(region, analyses=(broken,)), tables)
+    rows = result.effects.set_index("design")
+    assert rows.loc["ancova", "error"] and not rows.loc["ancova", "headline"]
+    assert rows.loc["diff", "headline"]
+    assert "could not be estimated" in rows.loc["diff", "headline_note"]
+
+
+def test_heterogeneity_by_pre_treatment_moderators_is_adjusted_across_the_region(estimated):
+    _, result = estimated("kepahiang")
+    h = result.heterogeneity
+    assert set(h["moderator"]) == {"resources_pre", "female"}
+    tests = h.drop_duplicates(["analysis", "moderator"])
+    assert len(tests) == 8  # 4 outcomes x 2 moderators: one family
+    expected = adjust_pvalues(tests["interaction_p"])
+    np.testing.assert_allclose(tests["interaction_p_adj"], expected)
+    assert (tests["interaction_p_adj"] >= tests["interaction_p"]).all()
+
+
+def test_a_post_treatment_moderator_is_refused(registry, estimated):
+    tables, _ = estimated("kepahiang")
+    region = dataclasses.replace(registry["kepahiang"], moderators=("training_relevance_post",))
+    with pytest.raises(ConfigError, match="measured after the programme"):
+        estimate_region(region, tables)

@@ -85,6 +85,7 @@ class TreatmentSpec:
     table: str
     window: tuple[str, str] | None = None
     min_jp: float = 0.0
+    control: str = "untrained"
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class AnalysisSpec:
     higher_is_better: bool = True
     construct: str | None = None
     unit_label: str | None = None
+    exclude_units: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class Region:
     treatment: TreatmentSpec
     analyses: tuple[AnalysisSpec, ...]
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    moderators: tuple[str, ...] = ()
 
     def tables_of_kind(self, kind: str) -> dict[str, TableSpec]:
         """The region's tables of one kind, by name."""
@@ -231,11 +234,18 @@ class TableModel(_Strict):
 
 class TreatmentModel(_Strict):
     """Who counts as treated: ``min_jp`` JP of training in ``window`` (from ``table``, a
-    training table), or, without ``window``, being listed in ``table``."""
+    training table), or, without ``window``, being listed in ``table``.
+
+    ``control`` says who the comparison group is when treatment is counted in JP:
+    ``untrained`` (the default) compares with staff who had no training at all in the window,
+    and leaves out, counted and reported, those who had some but less than ``min_jp``;
+    ``below_min`` compares with everyone below ``min_jp``, partially trained staff included.
+    """
 
     table: Text
     window: Annotated[list[IsoDate], Field(min_length=2, max_length=2)] | None = None
     min_jp: Number = 0.0
+    control: Literal["untrained", "below_min"] = "untrained"
 
     @field_validator("min_jp")
     @classmethod
@@ -271,6 +281,7 @@ class AnalysisModel(_Strict):
     higher_is_better: StrictBool = True
     construct_name: Text | None = Field(None, alias="construct")
     unit_label: Text | None = None
+    exclude_units: list[Text] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _design_needs(self) -> AnalysisModel:
@@ -319,6 +330,7 @@ class RegionModel(_Strict):
     treatment: TreatmentModel
     analyses: list[AnalysisModel] = Field(default_factory=list)
     moderator: Text | None = None
+    moderators: list[Text] = Field(default_factory=list)
     feedback_response: Text | None = None
     budget: BudgetModel | None = None
 
@@ -517,6 +529,7 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
             higher_is_better=a.higher_is_better,
             construct=a.construct_name,
             unit_label=a.unit_label,
+            exclude_units=tuple(a.exclude_units),
         )
         for a in m.analyses
     )
@@ -544,9 +557,11 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
             m.treatment.table,
             tuple(m.treatment.window) if m.treatment.window else None,
             float(m.treatment.min_jp),
+            m.treatment.control,
         ),
         analyses=analyses,
         extra=MappingProxyType(extra),
+        moderators=tuple(m.moderators),
     )
 
 

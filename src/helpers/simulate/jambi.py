@@ -145,7 +145,7 @@ def _jambi(rng, plan, ref):
             ],
         }
     )
-    skp, _ = _skp_2024(rng, staff, treated, 0.0)
+    skp, skp_truth = _skp_2024(rng, staff, treated, plan.effects["skp"])
     truth = {
         "waiting_time": {
             "att": effect_w,
@@ -277,6 +277,7 @@ def _jambi(rng, plan, ref):
         "transaksi_layanan.csv": "transaksi layanan, pemisah ';' dan koma desimal",
         "survei_ikm.csv": "survei kepuasan masyarakat (IKM, 9 unsur, PermenPANRB 14/2017)",
     }
+    truth["skp"] = skp_truth
     return dict(
         staff=staff,
         mess=mess,

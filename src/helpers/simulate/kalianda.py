@@ -25,7 +25,7 @@ def _kalianda(rng, plan, ref):
         eff,
         {"pre": "survei_awal_2024.csv", "post": "survei_akhir_2025.xlsx"},
     )
-    skp, _ = _skp_2024(rng, staff, pilot, 0.0)
+    skp, skp_truth = _skp_2024(rng, staff, pilot, plan.effects["skp"])
     records = _training(rng, staff, _select(rng, staff, -1.2), plan)
     members = staff[pilot]
     start = pd.Timestamp("2024-03-04")
@@ -183,6 +183,7 @@ def _kalianda(rng, plan, ref):
         "peserta_pilot_mentoring.csv": "peserta uji coba mentoring/coaching 2024",
         "riwayat_promosi_mutasi.csv": "riwayat kenaikan pangkat, promosi dan mutasi",
     }
+    truth["skp"] = skp_truth
     return dict(
         staff=staff,
         mess=mess,

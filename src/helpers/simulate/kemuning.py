@@ -17,7 +17,7 @@ def _kemuning(rng, plan, ref):
     staff, mess = _common(rng, plan, ref)
     treated = _select(rng, staff, -1.0)
     records = _training(rng, staff, treated, plan)
-    skp, _ = _skp_2024(rng, staff, treated, 0.0)
+    skp, skp_truth = _skp_2024(rng, staff, treated, plan.effects["skp"])
     n = len(staff)
     # learning: pre/post knowledge test of the trained
     pre = np.clip(rng.normal(55 + 4 * staff["ability"].to_numpy(), 11), 5, 100)
@@ -280,6 +280,7 @@ def _kemuning(rng, plan, ref):
         "observasi_atasan.csv": "observasi keterampilan oleh atasan, awal dan akhir",
         "anggaran_proyek.xlsx": "realisasi anggaran kegiatan per PPTK (XLSX)",
     }
+    truth["skp"] = skp_truth
     return dict(
         staff=staff,
         mess=mess,

@@ -26,7 +26,7 @@ def _medan(rng, plan, ref):
         eff,
         {"pre": "survei_awal_2024.csv", "post": "survei_akhir_2025.csv"},
     )
-    skp, _ = _skp_2024(rng, staff, treated, 0.0)
+    skp, skp_truth = _skp_2024(rng, staff, treated, plan.effects["skp"])
     records = _training(rng, staff, treated, plan)
     # feedback on the training: low, selective response (the satisfied answer more)
     sat_scale = SCALES["training_satisfaction"]
@@ -164,6 +164,7 @@ def _medan(rng, plan, ref):
         "umpan_balik_pelatihan.csv": "umpan balik peserta pelatihan (respons rendah)",
         "nilai_siswa.csv": "nilai siswa per guru, pemisah ';' dan koma desimal",
     }
+    truth["skp"] = skp_truth
     return dict(
         staff=staff,
         mess=mess,

@@ -125,6 +125,19 @@ def _id_column(rows: pd.DataFrame) -> str | None:
     return None
 
 
+def _mark_not_scheduled(data: pd.DataFrame, log: pd.DataFrame) -> pd.DataFrame:
+    """A roll-out row whose start is one of the codebook's ``missing_codes`` ("Belum
+    dijadwalkan") says the unit was not scheduled: ``not_scheduled`` is True there. A start
+    left blank stays unexplained (False), and the analysis refuses to guess what it means."""
+    coded = log[
+        (log["column"] == "start") & log["reason"].astype(str).str.startswith("missing code")
+    ]
+    rows = set(pd.to_numeric(coded["row"], errors="coerce").dropna().astype(int))
+    out = data.copy()
+    out["not_scheduled"] = out.index.isin(rows) & out["start"].isna()
+    return out
+
+
 def clean_table(
     spec: TableSpec,
     region: Region,
@@ -292,6 +305,8 @@ def clean_table(
         data["wave"] = spec.wave
     if spec.kind == "skp" and "rating" in data:
         data = skp_ratings(data)
+    if spec.kind == "rollout" and "start" in data:
+        data = _mark_not_scheduled(data, result.log)
     data = data.reset_index()
     logs.append(make_log(extra))
     nonempty = [x for x in logs if len(x)]

@@ -23,7 +23,7 @@ from helpers.stats.balance import balance_table
 from helpers.stats.estimate import estimate_effect
 from helpers.stats.power import minimum_detectable_effect, required_sample_size
 from helpers.stats.weighting import ipw_weights
-from helpers.steps.analysis import person_frame
+from helpers.steps.frames import person_frame
 
 __all__ = [
     "FeedbackBias",

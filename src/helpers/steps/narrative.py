@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.core.formatting import Html, escape, fmt_num, fmt_p, fmt_pct
+from helpers.stats.assumptions import ASSUMPTIONS as _ASSUMPTIONS
+from helpers.stats.assumptions import DESIGN_NAMES
 
 __all__ = [
     "LEVELS",
@@ -40,24 +42,11 @@ LEVELS = {
     4: ("Hasil", "apa yang diperoleh organisasi dan masyarakat"),
 }
 
-DESIGNS = {
-    "diff": "selisih rata-rata sederhana (tanpa penyesuaian)",
-    "ancova": "ANCOVA: disesuaikan dengan skor awal dan karakteristik pegawai",
-    "ipw": "pembobotan skor kecenderungan (IPW)",
-    "did": "selisih-dalam-selisih (DiD) dengan efek tetap unit dan bulan",
-    "paired": "perbandingan sebelum-sesudah pada orang yang sama",
-    "mixed": "model campuran (siswa dalam kelas)",
-}
-
+#: The designs' names and assumptions for Indonesian readers, from their one home
+#: (:mod:`helpers.stats.assumptions`).
+DESIGNS = {d: n["id"]["long"] for d, n in DESIGN_NAMES.items()}
 #: Short design names for figures and narrow tables.
-DESIGN_SHORT = {
-    "diff": "selisih sederhana",
-    "ancova": "ANCOVA",
-    "ipw": "IPW",
-    "did": "DiD",
-    "paired": "sebelum-sesudah",
-    "mixed": "model campuran",
-}
+DESIGN_SHORT = {d: n["id"]["short"] for d, n in DESIGN_NAMES.items()}
 
 #: Readers' names of the person-level covariates.
 VARIABLE_LABELS = {
@@ -175,23 +164,7 @@ def core_label(label: str) -> str:
 
 
 #: Each design's identifying assumption, in plain Indonesian (the English one is Effect.assumption).
-ASSUMPTIONS = {
-    "diff": "Tanpa program, peserta dan bukan peserta akan memiliki hasil rata-rata yang sama, "
-    "seperti pada undian acak. Karena peserta tidak dipilih acak, desain ini hanya "
-    "ditampilkan untuk memperlihatkan bias seleksi.",
-    "ancova": "Setelah skor awal dan karakteristik pegawai (usia, jenis kelamin, masa kerja, "
-    "golongan, SKP) diperhitungkan, keikutsertaan tidak berkaitan dengan hasil yang "
-    "akan dicapai tanpa program (tidak ada faktor perancu yang tidak terukur).",
-    "ipw": "Keikutsertaan hanya bergantung pada karakteristik yang terukur, dan setiap peserta "
-    "memiliki pembanding yang serupa (tumpang tindih skor kecenderungan).",
-    "did": "Tanpa pelatihan, hasil di dinas yang dilatih akan bergerak sejajar dengan dinas yang "
-    "belum dilatih (tren paralel); uji tren sebelum pelatihan memeriksanya.",
-    "paired": "Perubahan sebelum-sesudah pada peserta seluruhnya karena program; perubahan yang "
-    "terjadi juga tanpa program (misalnya efek mengulang tes) ikut terhitung.",
-    "mixed": "Siswa dalam kelas yang sama saling mirip (efek acak kelas); setelah nilai awal "
-    "diperhitungkan, guru yang dilatih tidak berbeda dari yang tidak dilatih dalam hal "
-    "yang memengaruhi nilai siswa.",
-}
+ASSUMPTIONS = {d: text["id"] for d, text in _ASSUMPTIONS.items()}
 
 #: What a challenge code calls for, when informants raise it often enough.
 CHALLENGE_ACTIONS = {
@@ -296,7 +269,7 @@ def _counts(design: str, treated: float, control: float) -> str:
     if design == "paired":
         return f"{int(treated)} orang (sebelum & sesudah)"
     if design == "did":
-        return f"{int(treated)} / {int(control)} sel dinas×bulan"
+        return f"{int(treated)} / {int(control)} sel unit×bulan"
     return f"{int(treated)} / {int(control)}"
 
 
