@@ -85,8 +85,9 @@ def test_roster_name_is_found_whole_word_ignoring_case(tmp_path):
         encoding="utf-8",
     )
     found = scan(tmp_path / "log.csv")
-    assert kinds(found) == ["name"]
+    assert kinds(found) == ["name", "name"]  # "SitiAminah" is the name written as one word
     assert found["detail"].iloc[0] == "line 2: roster name S. A. (2 words)"
+    assert found["detail"].iloc[1].startswith("line 3: roster name")
 
 
 def test_roster_name_with_an_apostrophe_is_found_in_html(tmp_path):
@@ -178,8 +179,10 @@ def test_clean_outputs_have_no_findings(tmp_path):
 
 def test_temporary_and_other_files_are_skipped(tmp_path):
     (tmp_path / f".a.parquet.{'x' * 8}.tmp").write_text(NIP)
-    (tmp_path / "notes.txt").write_text(NIP)
+    (tmp_path / "notes.bin").write_text(NIP)
     assert scan(tmp_path).empty
+    (tmp_path / "notes.txt").write_text(NIP)  # logs and text are scanned
+    assert kinds(scan(tmp_path)) == ["nip"]
 
 
 def test_unreadable_file_is_a_finding_not_a_pass(tmp_path):

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.io.parsing import normalise_digits
+from helpers.io.parsing import clean_text, normalise_digits
 
 __all__ = [
     "validate_nip",
@@ -40,11 +40,28 @@ __all__ = [
     "canonical_id",
     "NipParts",
     "NIP_LENGTH",
+    "STORED_AS_NUMBER",
 ]
 
 NIP_LENGTH = 18
 _MIN_AGE_AT_TMT = 18
 _SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
+# a whole number of 16 or more digits with a decimal tail: a float64 (Excel's number) holds
+# only 15-17 significant digits, so the last digits of an 18-digit NIP are already lost
+_FLOAT_TAIL = re.compile(r"^\d{16,}[.,]0+$")
+
+#: The reason given for a NIP that a spreadsheet stored as a number.
+STORED_AS_NUMBER = (
+    "stored as a number: a spreadsheet keeps only 15 significant digits, so the last digits "
+    "are lost; re-export the column formatted as text"
+)
+
+
+def _non_digit_reason(text: str) -> str:
+    """Where the non-digits are (positions, never the characters or the digits)."""
+    positions = [str(k + 1) for k, ch in enumerate(text) if not ch.isdigit()]
+    shown = ", ".join(positions[:5]) + (", ..." if len(positions) > 5 else "")
+    return f"non-digit characters (at character {shown} once separators are removed)"
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,11 @@ def canonical_id(values: pd.Series) -> pd.Series:
 def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
     """Validate PNS NIPs part by part.
 
+    Values are normalised first (:func:`helpers.privacy.identifiers.identifier_digits`: digits
+    of any script, invisible characters such as a BOM, NUL or zero-width space, and the
+    separators people type are all handled), so a NIP typed ``19870124/201402/2/001`` or
+    with full-width digits is valid.
+
     Parameters
     ----------
     values : pandas.Series (or list-like)
@@ -115,13 +137,15 @@ def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
 
         * ``nip``: normalised digits (str; missing stays missing);
         * ``valid``: bool;
-        * ``reason``: ``""`` when valid, else every problem found, joined by ``"; "``:
-          ``"missing"``, ``"length: 17 digits, expected 18"``, ``"non-digit characters"``,
-          ``"stored as a number ..."`` (Excel turned it into ``1.99e+17``),
-          ``"birth date 19901332 is not a date"``, ``"TMT CPNS 201913 is not a month"``,
-          ``"gender digit 3, expected 1 or 2"``, ``"sequence 000"``,
-          ``"birth date in the future"``, ``"TMT CPNS after as_of"``,
-          ``"TMT CPNS before age 18"``;
+        * ``reason``: ``""`` when valid, else every problem found, joined by ``"; "``,
+          described by position and rule and never quoting a digit (reasons go into logs):
+          ``"missing"``, ``"length: 17 digits, expected 18"``, ``"non-digit characters (at
+          character 11 ...)"``, :data:`STORED_AS_NUMBER` (Excel turned it into ``1.99E+17``
+          or ``198701242014022000.0``), ``"digits 1-8 (birth date) are not a valid date"``,
+          ``"digits 9-14 (TMT CPNS) are not a valid year and month"``, ``"digit 15 (gender)
+          is not 1 or 2"``, ``"digits 16-18 (sequence) are 000"``, ``"birth date (digits 1-8)
+          in the future"``, ``"TMT CPNS (digits 9-14) after as_of"``, ``"TMT CPNS (digits
+          9-14) before age 18"``;
         * ``birth_date``, ``tmt_cpns`` (first of the month): datetime64[ns], NaT if unreadable;
         * ``gender``: ``"M"``/``"F"``, missing if unreadable.
 
@@ -162,34 +186,31 @@ def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
         if missing[i]:
             reasons[i].append("missing")
             continue
+        original = clean_text(str(raw.iloc[i])).strip()
+        if _SCIENTIFIC.match(original) or _FLOAT_TAIL.match(original):
+            reasons[i].append(STORED_AS_NUMBER)
+            continue
         if not is_digits[i]:
-            original = str(raw.iloc[i]).strip()
-            if _SCIENTIFIC.match(original):
-                reasons[i].append(
-                    f"stored as a number ({original}): Excel dropped digits; re-export the "
-                    "column formatted as text"
-                )
-            else:
-                reasons[i].append("non-digit characters")
+            reasons[i].append(_non_digit_reason(str(text.iloc[i])))
             continue
         if lengths[i] != NIP_LENGTH:
             reasons[i].append(f"length: {lengths[i]} digits, expected {NIP_LENGTH}")
             continue
         b, t = birth.iloc[i], tmt.iloc[i]
         if pd.isna(b):
-            reasons[i].append(f"birth date {birth_text.iloc[i]} is not a date")
+            reasons[i].append("digits 1-8 (birth date) are not a valid date")
         if pd.isna(t):
-            reasons[i].append(f"TMT CPNS {tmt_text.iloc[i]} is not a month")
+            reasons[i].append("digits 9-14 (TMT CPNS) are not a valid year and month")
         if gender_digit.iloc[i] not in ("1", "2"):
-            reasons[i].append(f"gender digit {gender_digit.iloc[i]}, expected 1 or 2")
+            reasons[i].append("digit 15 (gender) is not 1 or 2")
         if sequence.iloc[i] == "000":
-            reasons[i].append("sequence 000")
+            reasons[i].append("digits 16-18 (sequence) are 000")
         if pd.notna(b) and b > as_of_ts:
-            reasons[i].append("birth date in the future")
+            reasons[i].append("birth date (digits 1-8) in the future")
         if pd.notna(t) and t > as_of_ts:
-            reasons[i].append("TMT CPNS after as_of")
+            reasons[i].append("TMT CPNS (digits 9-14) after as_of")
         if pd.notna(b) and pd.notna(t) and t < b + pd.DateOffset(years=_MIN_AGE_AT_TMT):
-            reasons[i].append(f"TMT CPNS before age {_MIN_AGE_AT_TMT}")
+            reasons[i].append(f"TMT CPNS (digits 9-14) before age {_MIN_AGE_AT_TMT}")
 
     reason = ["; ".join(r) for r in reasons]
     return pd.DataFrame(
