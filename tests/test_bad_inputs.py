@@ -130,7 +130,7 @@ READ_ERRORS = [
     (
         "two_header_rows_xlsx",
         mc.BUDGETS,
-        ["row has 10 fields but the header has 8", "'Realisasi 2024'"],
+        ["row has 10 fields but the header has 8", "first extra value is in field 9"],
         1,
         None,
         "Realisasi Anggaran",

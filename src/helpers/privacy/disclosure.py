@@ -221,7 +221,10 @@ def _scan_parquet(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str,
 def _small_cells(table: pd.DataFrame, min_cell: int) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if "suppressed" in table:
-        marked = table["suppressed"].astype("boolean").fillna(False).astype(bool).to_numpy()
+        flags = table["suppressed"]
+        if not pd.api.types.is_bool_dtype(flags):  # a CSV's "True"/"False"
+            flags = flags.astype(object).map(lambda v: str(v).strip().casefold() in ("true", "1"))
+        marked = flags.astype("boolean").fillna(False).astype(bool).to_numpy()
     else:
         marked = [False] * len(table)
     for column in COUNT_COLUMNS:

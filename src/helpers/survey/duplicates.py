@@ -148,14 +148,25 @@ def _id_note(answers: list[tuple[str, ...]], members: list[int]) -> str:
     return f"{what}; default: keep the latest submission, drop the others"
 
 
+_NOTE_IDS = 3  # ids named in an answers group's note; the note's length does not grow with it
+
+
 def _answers_note(ids: list[str | None], members: list[int]) -> str:
-    shown = ", ".join(ids[m] if ids[m] is not None else "(missing)" for m in members)
-    with_id = [m for m in members if ids[m] is not None]
-    if with_id and len(with_id) < len(members):
+    """What the group's ids are, in a note of bounded length (so the report stays linear in
+    the rows: a group of 10,000 straight-liners does not repeat 10,000 ids on each row)."""
+    member_ids = [ids[m] for m in members]
+    missing = sum(i is None for i in member_ids)
+    present = list(dict.fromkeys(i for i in member_ids if i is not None))
+    shown = ", ".join(present[:_NOTE_IDS])
+    if len(present) > _NOTE_IDS:
+        shown += f" and {len(present) - _NOTE_IDS} more"
+    parts = [p for p in (shown, f"{missing} missing" if missing else "") if p]
+    with_id = len(members) - missing
+    if with_id and missing:
         default = "default: drop the rows without an id, keep the others"
     else:
         default = "default: keep all (identical answers can be chance, e.g. straight-lining)"
-    return f"ids: {shown}; {default}"
+    return f"{len(members)} rows, ids: {'; '.join(parts)}; {default}"
 
 
 def _report_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
