@@ -67,7 +67,9 @@ def test_name_parts_can_be_switched_off():
 
 
 def test_a_first_name_after_a_title_is_masked_even_without_parts():
-    out = mask_text("Pak Budi dan Bu Ek bilang", names=["Budi Santoso", "Ek Hutapea"], name_parts=False)
+    out = mask_text(
+        "Pak Budi dan Bu Ek bilang", names=["Budi Santoso", "Ek Hutapea"], name_parts=False
+    )
     assert out == "[nama] dan [nama] bilang"
 
 
@@ -89,8 +91,18 @@ def test_nip_in_any_dress_is_masked(written):
 
 @pytest.mark.parametrize(
     "written",
-    ["EKA HUTAPEA", "Eka  Hutapea", "Eka\u00a0Huta\u00adpea", "Éka Hutapéa", "Bu Eka", "ibu eka",
-     "Eka Hutapea, S.Pd., M.Si.", "Dra. Eka Hutapea", "Eka-Hutapea", "E\u200bka Hutapea"],
+    [
+        "EKA HUTAPEA",
+        "Eka  Hutapea",
+        "Eka\u00a0Huta\u00adpea",
+        "Éka Hutapéa",
+        "Bu Eka",
+        "ibu eka",
+        "Eka Hutapea, S.Pd., M.Si.",
+        "Dra. Eka Hutapea",
+        "Eka-Hutapea",
+        "E\u200bka Hutapea",
+    ],
 )
 def test_roster_name_in_any_dress_is_masked(written):
     out = mask_text(f"Menurut {written} tadi", names=["Eka Hutapea"], name_parts=False)

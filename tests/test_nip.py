@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -64,11 +63,20 @@ VALID = make_nip("1990-01-01", "2010-01-01", "M", 1)  # 199001012010011001
     [
         (VALID[:-1], "length: 17 digits, expected 18"),
         (VALID + "1", "length: 19 digits, expected 18"),
-        (VALID[:5] + "O" + VALID[6:], "non-digit characters (at character 6 once separators are removed)"),
+        (
+            VALID[:5] + "O" + VALID[6:],
+            "non-digit characters (at character 6 once separators are removed)",
+        ),
         ("19901332" + VALID[8:], "digits 1-8 (birth date) are not a valid date"),
         ("19900230" + VALID[8:], "digits 1-8 (birth date) are not a valid date"),
-        (VALID[:8] + "201913" + VALID[14:], "digits 9-14 (TMT CPNS) are not a valid year and month"),
-        (VALID[:8] + "201000" + VALID[14:], "digits 9-14 (TMT CPNS) are not a valid year and month"),
+        (
+            VALID[:8] + "201913" + VALID[14:],
+            "digits 9-14 (TMT CPNS) are not a valid year and month",
+        ),
+        (
+            VALID[:8] + "201000" + VALID[14:],
+            "digits 9-14 (TMT CPNS) are not a valid year and month",
+        ),
         (VALID[:14] + "3" + VALID[15:], "digit 15 (gender) is not 1 or 2"),
         (VALID[:15] + "000", "digits 16-18 (sequence) are 000"),
         (make_nip("1990-01-01", "2005-01-01", "M", 1), "TMT CPNS (digits 9-14) before age 18"),
@@ -81,7 +89,10 @@ def test_each_invalid_reason(nip, reason):
 
 def test_future_birth_date_reported_with_other_problems():
     nip = make_nip("2030-01-01", "2050-01-01", "F", 3)
-    assert reason_of(nip) == "birth date (digits 1-8) in the future; TMT CPNS (digits 9-14) after as_of"
+    assert (
+        reason_of(nip)
+        == "birth date (digits 1-8) in the future; TMT CPNS (digits 9-14) after as_of"
+    )
 
 
 def test_missing_and_excel_number():
@@ -128,8 +139,13 @@ def test_nip_in_any_dress_is_valid_and_the_same(written):
 
 
 def test_reasons_never_quote_digits():
-    bad = ["19901332" + VALID[8:], VALID[:8] + "201913" + VALID[14:], VALID[:14] + "3" + VALID[15:],
-           "\u0661\u0669\u0669\u0660\u0661\u0663\u0663\u0662" + VALID[8:], VALID[:5] + "O" + VALID[6:]]
+    bad = [
+        "19901332" + VALID[8:],
+        VALID[:8] + "201913" + VALID[14:],
+        VALID[:14] + "3" + VALID[15:],
+        "\u0661\u0669\u0669\u0660\u0661\u0663\u0663\u0662" + VALID[8:],
+        VALID[:5] + "O" + VALID[6:],
+    ]
     reasons = validate_nip(pd.Series(bad), as_of=AS_OF)["reason"]
     for reason in reasons:
         assert not re.search(r"\d{3}", reason.replace("16-18", "")), reason
@@ -152,7 +168,9 @@ def test_default_as_of_is_today():
     assert validate_nip(pd.Series([VALID]))["valid"].iloc[0]
     tomorrow = dt.date.today() + dt.timedelta(days=40)
     future = make_nip("1990-01-01", tomorrow, "M", 1)
-    assert validate_nip(pd.Series([future]))["reason"].iloc[0] == "TMT CPNS (digits 9-14) after as_of"
+    assert (
+        validate_nip(pd.Series([future]))["reason"].iloc[0] == "TMT CPNS (digits 9-14) after as_of"
+    )
 
 
 def test_nip_parts_of_invalid_value():

@@ -56,7 +56,9 @@ def raw_row_numbers(index: pd.Index | pd.Series | pd.DataFrame) -> np.ndarray:
 
 # Separators people put between digit groups: every kind of space (after cleaning: a plain
 # space), dots, hyphens and dashes, slashes, underscores, apostrophes and Excel's text marker.
-DIGIT_SEPARATOR_CHARS = " \t\n\r.\\-/_'`\u2018\u2019\u00b4\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+DIGIT_SEPARATOR_CHARS = (
+    " \t\n\r.\\-/_'`\u2018\u2019\u00b4\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+)
 _DIGIT_SEPARATORS = re.compile(f"[{DIGIT_SEPARATOR_CHARS}]+")
 _EXCEL_FLOAT_TAIL = re.compile(r"^(\d+)\.0+$")
 
@@ -136,7 +138,7 @@ def normalise_digits(values: pd.Series) -> pd.Series:
     --------
     >>> normalise_digits(pd.Series(["'19900101 201001 1 001", "1990.0101-2010", None])).tolist()
     ['199001012010011001', '199001012010', nan]
-    >>> normalise_digits(pd.Series(["\ufeff19870124/201402/2/001\x00"])).tolist()
+    >>> normalise_digits(pd.Series(["\\ufeff19870124/201402/2/001\\x00"])).tolist()
     ['198701242014022001']
     """
     text = _as_text(values)

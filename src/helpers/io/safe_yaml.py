@@ -53,12 +53,15 @@ class _LimitedLoader(yaml.SafeLoader):
             )
         self._nodes += 1
         if self._nodes > self._max_nodes:
-            raise _Refused(f"has more than {self._max_nodes:,} values", self.peek_event().start_mark)
+            raise _Refused(
+                f"has more than {self._max_nodes:,} values", self.peek_event().start_mark
+            )
         self._depth += 1
         try:
             if self._depth > self._max_depth:
                 raise _Refused(
-                    f"is nested more than {self._max_depth} levels deep", self.peek_event().start_mark
+                    f"is nested more than {self._max_depth} levels deep",
+                    self.peek_event().start_mark,
                 )
             return super().compose_node(parent, index)
         finally:
@@ -104,8 +107,9 @@ def load_yaml(
     size = path.stat().st_size
     if size > max_bytes:
         raise error(
-            path, f"the YAML file is {size:,} bytes; at most {max_bytes:,} are read (is it the "
-            "right file?)"
+            path,
+            f"the YAML file is {size:,} bytes; at most {max_bytes:,} are read (is it the "
+            "right file?)",
         )
     try:
         text = path.read_bytes().decode("utf-8-sig")

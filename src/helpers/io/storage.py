@@ -140,9 +140,9 @@ def restore_formulas(df: pd.DataFrame) -> pd.DataFrame:
 def restore_cell(value: object) -> object:
     """One cell of :func:`restore_formulas`: a leading ``'`` before ``'`` or a formula
     character is removed."""
-    if isinstance(value, str) and len(value) > 1 and value[0] == "'":
-        if value[1] == "'" or value[1] in FORMULA_STARTS:
-            return value[1:]
+    quoted = isinstance(value, str) and len(value) > 1 and value[0] == "'"
+    if quoted and (value[1] == "'" or value[1] in FORMULA_STARTS):
+        return value[1:]
     return value
 
 

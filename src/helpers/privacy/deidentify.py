@@ -226,14 +226,20 @@ def mask_series(
 ) -> pd.Series:
     """Mask every text in ``series`` as :func:`mask_text` does; missing values stay missing.
 
-    The patterns are compiled once for the whole series. Returns a new string Series with the
-    same index and name; the input is not modified.
+    The patterns are compiled once for the whole series and each distinct text is masked once.
+    Returns a new string Series with the same index and name; the input is not modified.
     """
     if not isinstance(series, pd.Series):
         raise TypeError(f"series must be a pandas Series, got {type(series).__name__}")
     masker = _masker(names, units, mask, name_parts)
-    values = [pd.NA if pd.isna(v) else masker(str(v)) for v in series.tolist()]
-    return pd.Series(values, index=series.index, name=series.name, dtype="str")
+    present = series.notna().to_numpy()
+    out = pd.Series(pd.NA, index=series.index, name=series.name, dtype="str")
+    if present.any():
+        text = series[present].astype(str)
+        unique = pd.unique(text.to_numpy())  # each distinct text masked once
+        masked = dict(zip(unique, (masker(v) for v in unique), strict=True))
+        out[present] = text.map(masked).to_numpy()
+    return out
 
 
 def escape_html(text: str) -> str:

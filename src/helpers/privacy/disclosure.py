@@ -32,6 +32,9 @@ from helpers.privacy.identifiers import (
 
 __all__ = [
     "suppress_small_cells",
+    "suppress_by_counts",
+    "suppress_balance",
+    "BALANCE_GROUPS",
     "SUPPRESSED",
     "scan_outputs",
     "summarise_findings",
@@ -88,6 +91,95 @@ def suppress_small_cells(
         out[count] = pd.to_numeric(out[count], errors="coerce").astype("Int64")
     out["suppressed"] = small.to_numpy()
     return out
+
+
+#: What a group's numbers depend on in a balance table (:func:`helpers.stats.balance.balance_table`):
+#: the treated and the control side. A difference or SMD involves both, so it goes with either.
+BALANCE_GROUPS: dict[str, tuple[str, ...]] = {
+    "n_treated": (
+        "mean_treated",
+        "sd_treated",
+        "mean_treated_weighted",
+        "diff",
+        "smd",
+        "diff_weighted",
+        "smd_weighted",
+    ),
+    "n_control": (
+        "mean_control",
+        "sd_control",
+        "mean_control_weighted",
+        "diff",
+        "smd",
+        "diff_weighted",
+        "smd_weighted",
+    ),
+}
+
+
+def suppress_by_counts(
+    table: pd.DataFrame, groups: dict[str, Sequence[str]], *, min_cell: int = 5
+) -> pd.DataFrame:
+    """Blank, row by row, every number that describes a group smaller than ``min_cell``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per estimate or covariate, with one count column per group.
+    groups : mapping of str to sequence of str
+        Each count column (``"n_treated"``) and the columns computed from that group
+        (``["mean_treated", "sd_treated", "diff"]``). Columns missing from ``table`` are
+        skipped.
+    min_cell : int
+        Smallest group that may be shown.
+
+    Returns
+    -------
+    DataFrame
+        A copy: where ``0 < count < min_cell`` the count and its columns are ``NA`` and
+        ``suppressed`` is True (an existing ``suppressed`` column is kept and or-ed).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n_treated": [3, 40], "n_control": [200, 180],
+    ...                   "mean_treated": [41.0, 39.5], "mean_control": [40.0, 40.1]})
+    >>> out = suppress_by_counts(t, {"n_treated": ["mean_treated"], "n_control": ["mean_control"]})
+    >>> out["mean_treated"].tolist(), out["n_treated"].tolist(), out["suppressed"].tolist()
+    ([<NA>, 39.5], [<NA>, 40], [True, False])
+    """
+    if min_cell < 1:
+        raise ValueError(f"min_cell must be at least 1, got {min_cell}")
+    out = table.copy()
+    flagged = (
+        out["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if "suppressed" in out
+        else pd.Series(False, index=out.index).to_numpy()
+    )
+    for count, columns in groups.items():
+        if count not in out:
+            continue
+        n = pd.to_numeric(out[count], errors="coerce")
+        small = ((n > 0) & (n < min_cell)).fillna(False).to_numpy(dtype=bool)
+        if not small.any():
+            continue
+        flagged = flagged | small
+        for column in [count, *columns]:
+            if column not in out:
+                continue
+            if pd.api.types.is_numeric_dtype(out[column]):
+                kind = "Int64" if pd.api.types.is_integer_dtype(out[column]) else "Float64"
+                out[column] = out[column].astype(kind).mask(small)
+            else:
+                out[column] = out[column].astype(object).mask(small)
+    out["suppressed"] = flagged
+    return out
+
+
+def suppress_balance(balance: pd.DataFrame, *, min_cell: int = 5) -> pd.DataFrame:
+    """:func:`suppress_by_counts` with :data:`BALANCE_GROUPS`: a balance table whose treated
+    (or control) group is smaller than ``min_cell`` shows neither that group's means nor the
+    differences. Use it on every balance table a reader sees."""
+    return suppress_by_counts(balance, BALANCE_GROUPS, min_cell=min_cell)
 
 
 # --------------------------------------------------------------------------------------------
@@ -407,8 +499,10 @@ def scan_staging(
             paths.append(p)
         else:
             raise FileNotFoundError(f"{p}: nothing to scan (no such file or folder)")
-    return scan_outputs(paths, names=names, nips=nips, min_cell=min_cell) if paths else (
-        pd.DataFrame(columns=list(FINDING_COLUMNS)).astype("str")
+    return (
+        scan_outputs(paths, names=names, nips=nips, min_cell=min_cell)
+        if paths
+        else (pd.DataFrame(columns=list(FINDING_COLUMNS)).astype("str"))
     )
 
 

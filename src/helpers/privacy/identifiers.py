@@ -146,6 +146,7 @@ _PARTICLES = frozenset({"bin", "binti", "van", "der", "den", "de", "al", "el"})
 _MIN_PART_LETTERS = 3
 _MAX_GAP = 4  # characters allowed between two words of a name (spaces, dots, commas, hyphens)
 _WORD = re.compile(r"[^\W\d_]+")
+_ASCII_JOINERS = re.compile(r"['`]|(?<=[a-z])-(?=[a-z])")
 _APOSTROPHES = "'`\u2018\u2019\u00b4\u02bc"
 _HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212"
 
@@ -180,7 +181,9 @@ def find_nips(text: str) -> list[tuple[int, int, str]]:
     [(2, 23, '198701242014022001')]
     """
     cleaned = clean_text(text)
-    return [(m.start(), m.end(), _SEPARATORS.sub("", m.group())) for m in NIP_IN_TEXT.finditer(cleaned)]
+    return [
+        (m.start(), m.end(), _SEPARATORS.sub("", m.group())) for m in NIP_IN_TEXT.finditer(cleaned)
+    ]
 
 
 @lru_cache(maxsize=8192)
@@ -200,10 +203,7 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
     for i, ch in enumerate(text):
         if ch in _HYPHENS and 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
             continue  # Nur-Aini and Nuraini are one word
-        if ch.isascii():
-            folded = ch.lower() if ch not in _APOSTROPHES else ""
-        else:
-            folded = _fold_char(ch)
+        folded = (ch.lower() if ch not in _APOSTROPHES else "") if ch.isascii() else _fold_char(ch)
         for c in folded:
             out.append(c)
             where.append(i)
@@ -276,9 +276,7 @@ class NameMatcher:
     ``Siti-Aminah`` all match ``Siti Aminah``.
     """
 
-    def __init__(
-        self, names: Iterable[Any], *, parts: bool = False, min_words: int = 1
-    ) -> None:
+    def __init__(self, names: Iterable[Any], *, parts: bool = False, min_words: int = 1) -> None:
         if isinstance(names, str):
             raise TypeError("names must be a collection of names, not one string")
         self.full: dict[int, dict[tuple[str, ...], int]] = {}
@@ -295,6 +293,7 @@ class NameMatcher:
             for w in set(words) | set(spaced):
                 if len(w) >= 2 and w not in _PARTICLES and w not in _TITLE_SET:
                     self.parts.add(w)
+        self._words = {w for variants in self.full.values() for v in variants for w in v}
         self.allow_parts = bool(parts)
         self.min_words = int(min_words)
         self._sizes = sorted(self.full, reverse=True)
@@ -318,6 +317,13 @@ class NameMatcher:
         cleaned text (:func:`clean_text`), which is what maskers write out."""
         if not self.full or not isinstance(text, str):
             return []
+        if text.isascii():  # the common case, checked fast: no word of any roster name
+            lower = text.lower()
+            joined = _ASCII_JOINERS.sub("", lower)
+            if self._words.isdisjoint(_WORD.findall(lower)) and self._words.isdisjoint(
+                _WORD.findall(joined)
+            ):
+                return []
         cleaned, tokens = self._tokens(text)
         spans: list[tuple[int, int]] = []
         i = 0

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
-
-import re
 
 import numpy as np
 import pandas as pd
@@ -119,8 +118,10 @@ def role_people(
         return pd.Series(dtype="int64")
     role = rows["informant_role"].astype(str)
     if "informant" in rows.columns and rows["informant"].notna().any():
-        person = rows["informant"].astype(object).where(
-            rows["informant"].notna(), rows["transcript"].astype(str) + _ROLE_SEP + role
+        person = (
+            rows["informant"]
+            .astype(object)
+            .where(rows["informant"].notna(), rows["transcript"].astype(str) + _ROLE_SEP + role)
         )
     else:
         person = rows["transcript"].astype(str) + _ROLE_SEP + role

@@ -150,7 +150,9 @@ def _safe_unknown(unknown: pd.DataFrame, *, names: list[str], min_cell: int) -> 
     for column in ("label_raw", "variants", "code"):
         if column in out.columns:
             present = out[column].notna()
-            out.loc[present, column] = mask_series(out.loc[present, column].astype(str), names=names)
+            out.loc[present, column] = mask_series(
+                out.loc[present, column].astype(str), names=names
+            )
     columns = [c for c in ("n", "n_transcripts", "example_rows") if c in out.columns]
     if "n" not in out.columns:
         return out
@@ -162,7 +164,9 @@ def _safe_log(log: pd.DataFrame, *, names: list[str]) -> pd.DataFrame:
     for column in ("old_value", "new_value", "reason"):
         if column in out.columns:
             present = out[column].notna()
-            out.loc[present, column] = mask_series(out.loc[present, column].astype(str), names=names)
+            out.loc[present, column] = mask_series(
+                out.loc[present, column].astype(str), names=names
+            )
     return out
 
 
