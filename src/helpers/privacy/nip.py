@@ -182,34 +182,38 @@ def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
     gender = gender_digit.map({"1": "M", "2": "F"}).where(ok18)
 
     reasons: list[list[str]] = [[] for _ in range(len(values))]
+    raw_list, text_list = raw.tolist(), text.tolist()
+    birth_list, tmt_list = birth.tolist(), tmt.tolist()
+    gender_list, sequence_list = gender_digit.tolist(), sequence.tolist()
+    adult = (tmt >= birth + pd.DateOffset(years=_MIN_AGE_AT_TMT)).tolist()
     for i in range(len(values)):
         if missing[i]:
             reasons[i].append("missing")
             continue
-        original = clean_text(str(raw.iloc[i])).strip()
+        original = clean_text(str(raw_list[i])).strip()
         if _SCIENTIFIC.match(original) or _FLOAT_TAIL.match(original):
             reasons[i].append(STORED_AS_NUMBER)
             continue
         if not is_digits[i]:
-            reasons[i].append(_non_digit_reason(str(text.iloc[i])))
+            reasons[i].append(_non_digit_reason(str(text_list[i])))
             continue
         if lengths[i] != NIP_LENGTH:
             reasons[i].append(f"length: {lengths[i]} digits, expected {NIP_LENGTH}")
             continue
-        b, t = birth.iloc[i], tmt.iloc[i]
+        b, t = birth_list[i], tmt_list[i]
         if pd.isna(b):
             reasons[i].append("digits 1-8 (birth date) are not a valid date")
         if pd.isna(t):
             reasons[i].append("digits 9-14 (TMT CPNS) are not a valid year and month")
-        if gender_digit.iloc[i] not in ("1", "2"):
+        if gender_list[i] not in ("1", "2"):
             reasons[i].append("digit 15 (gender) is not 1 or 2")
-        if sequence.iloc[i] == "000":
+        if sequence_list[i] == "000":
             reasons[i].append("digits 16-18 (sequence) are 000")
         if pd.notna(b) and b > as_of_ts:
             reasons[i].append("birth date (digits 1-8) in the future")
         if pd.notna(t) and t > as_of_ts:
             reasons[i].append("TMT CPNS (digits 9-14) after as_of")
-        if pd.notna(b) and pd.notna(t) and t < b + pd.DateOffset(years=_MIN_AGE_AT_TMT):
+        if pd.notna(b) and pd.notna(t) and not adult[i]:
             reasons[i].append(f"TMT CPNS (digits 9-14) before age {_MIN_AGE_AT_TMT}")
 
     reason = ["; ".join(r) for r in reasons]

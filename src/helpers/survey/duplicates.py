@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -305,9 +306,22 @@ def resolve_duplicates(
         has_id = {int(r): bool(h) for r, h in zip(rows, present, strict=True)}
     # (explicit?, drop?, reason, key) per row, per group
     verdicts: dict[int, list[tuple[bool, bool, str, str]]] = {}
-    for _, group in report.groupby("group", sort=True):
+    columns = report[["group", "kind", "key", "row", "decision"]].to_dict("list")
+    by_group: dict[int, list[int]] = {}
+    for i, number in enumerate(columns["group"]):
+        by_group.setdefault(int(number), []).append(i)
+    for number in sorted(by_group):  # plain lists: linear in the rows, whatever the groups
+        members = by_group[number]
+        first = members[0]
+        group = _Group(
+            number=number,
+            kind=str(columns["kind"][first]),
+            key=str(columns["key"][first]),
+            rows=[int(columns["row"][i]) for i in members],
+            decisions=[str(columns["decision"][i]) for i in members],
+        )
         for row, explicit, drop, reason in _decide_group(group, times, position_of, has_id):
-            verdicts.setdefault(row, []).append((explicit, drop, reason, str(group["key"].iloc[0])))
+            verdicts.setdefault(row, []).append((explicit, drop, reason, group.key))
     log: list[dict[str, Any]] = []
     drop_rows: set[int] = set()
     for row in sorted(verdicts):
@@ -332,18 +346,27 @@ def resolve_duplicates(
     return CleanResult(data=df.loc[keep_mask], log=make_log(log))
 
 
+@dataclass(frozen=True)
+class _Group:
+    """One duplicate group of the report, as plain values."""
+
+    number: int
+    kind: str
+    key: str
+    rows: list[int]
+    decisions: list[str]
+
+
 def _decide_group(
-    group: pd.DataFrame,
+    group: _Group,
     times: list[Any] | None,
     position_of: Mapping[int, int],
     has_id: Mapping[int, bool] | None,
 ) -> list[tuple[int, bool, bool, str]]:
     """(row, explicit, drop, reason) for each member; reason "" for a silent keep."""
-    kind = str(group["kind"].iloc[0])
-    key = str(group["key"].iloc[0])
-    number = int(group["group"].iloc[0])
-    members = [int(r) for r in group["row"]]
-    decision = dict(zip(members, group["decision"], strict=True))
+    kind, key, number = group.kind, group.key, group.number
+    members = group.rows
+    decision = dict(zip(members, group.decisions, strict=True))
     out: list[tuple[int, bool, bool, str]] = []
     kept_by_reviewer = [r for r in members if decision[r] == "keep"]
     for r in members:
