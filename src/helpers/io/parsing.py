@@ -61,6 +61,8 @@ DIGIT_SEPARATOR_CHARS = (
 )
 _DIGIT_SEPARATORS = re.compile(f"[{DIGIT_SEPARATOR_CHARS}]+")
 _EXCEL_FLOAT_TAIL = re.compile(r"^(\d+)\.0+$")
+# numbers a float64 cannot hold exactly: scientific notation, or 16+ digits with a ".0" tail
+_LOST_DIGITS = re.compile(r"^(?:\d[.,]\d+[eE]\+?\d+|\d{16,}[.,]0+)$")
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +134,9 @@ def normalise_digits(values: pd.Series) -> pd.Series:
     Then spaces, dots, hyphens and dashes, slashes, underscores and apostrophes (Excel's text
     marker ``'``) are removed; a trailing ``.0`` added by a spreadsheet
     (``199001012010011001.0``) is dropped first. Values that still hold other characters are
-    returned stripped, not emptied, so a validator can report them. Missing stays missing.
+    returned stripped, not emptied, so a validator can report them; so are numbers a
+    spreadsheet stored as floats, whose last digits are lost (``1.98701242014022E+17``, or 16
+    or more digits with ``.0``). Missing stays missing.
 
     Examples
     --------
@@ -147,6 +151,8 @@ def normalise_digits(values: pd.Series) -> pd.Series:
         if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
             return None
         s = clean_text(str(v)).strip()
+        if _LOST_DIGITS.match(s):
+            return s  # a spreadsheet's number: digits already lost; left for the validator
         m = _EXCEL_FLOAT_TAIL.match(s)
         if m:
             s = m.group(1)

@@ -45,7 +45,7 @@ __all__ = [
 
 NIP_LENGTH = 18
 _MIN_AGE_AT_TMT = 18
-_SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
 # a whole number of 16 or more digits with a decimal tail: a float64 (Excel's number) holds
 # only 15-17 significant digits, so the last digits of an 18-digit NIP are already lost
 _FLOAT_TAIL = re.compile(r"^\d{16,}[.,]0+$")
