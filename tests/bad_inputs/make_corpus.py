@@ -391,11 +391,13 @@ def _xlsx_bomb(root: Path, region: Path) -> None:
     import zipfile
 
     path = region / BUDGETS
-    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("xl/media/pad.bin", "w", force_zip64=True) as part:
-            block = bytes(1024 * 1024)
-            for _ in range(300):
-                part.write(block)
+    block = bytes(1024 * 1024)
+    with (
+        zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/media/pad.bin", "w", force_zip64=True) as part,
+    ):
+        for _ in range(300):
+            part.write(block)
 
 
 def _use_yaml_codebook(root: Path, text: str) -> None:
