@@ -233,8 +233,8 @@ def clean_table(
         pid = "pid" if col == "nip" else col.replace("nip", "pid")
         data[pid] = pseudonymise(data[col], key)
         data = data.drop(columns=col)
-    names = [n for n, t in zip(rows["name"], rows["type"], strict=True) if t == "name"]
-    data = data.drop(columns=[n for n in names if n in data])
+    name_columns = [n for n, t in zip(rows["name"], rows["type"], strict=True) if t == "name"]
+    data = data.drop(columns=[n for n in name_columns if n in data])
 
     # 3. repeated submissions (surveys), found on pseudonyms: report, decisions, resolution
     dup_report = pd.DataFrame()

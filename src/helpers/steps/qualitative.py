@@ -116,7 +116,10 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
     names = roster_names(region, project=project)
     unique_roles = tuple(str(r) for r in (region.extra or {}).get("identifying_roles", ()) or ())
     data, positions = protect_roles(
-        normalised.data, min_cell=region.min_cell_size, names=names, unique_roles=unique_roles
+        _mask_unknown_codes(normalised.data, names),
+        min_cell=region.min_cell_size,
+        names=names,
+        unique_roles=unique_roles,
     )
     agreement = agreement_by_code(data, book)
     frequencies = code_frequencies(data, by=("theme",), min_cell=region.min_cell_size)
@@ -140,6 +143,22 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
         findings,
         book,
     )
+
+
+def _mask_unknown_codes(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Codes not in the codebook are what a coder typed: masked like any free text."""
+    if "code_status" not in data.columns:
+        return data
+    out = data.copy()
+    unknown = out["code_status"] == "unknown"
+    for column in ("code", "code_raw"):
+        if column in out.columns and unknown.any():
+            values = out.loc[unknown, column]
+            present = values.notna()
+            out.loc[values.index[present], column] = mask_series(
+                values[present].astype(str), names=names, name_parts=False
+            ).to_numpy()
+    return out
 
 
 def _safe_unknown(unknown: pd.DataFrame, *, names: list[str], min_cell: int) -> pd.DataFrame:
