@@ -21,6 +21,7 @@ __all__ = [
     "normalise_digits",
     "clean_text",
     "clean_text_series",
+    "is_lossy_number",
     "raw_row_numbers",
     "is_missing",
     "cell_text",
@@ -61,8 +62,29 @@ DIGIT_SEPARATOR_CHARS = (
 )
 _DIGIT_SEPARATORS = re.compile(f"[{DIGIT_SEPARATOR_CHARS}]+")
 _EXCEL_FLOAT_TAIL = re.compile(r"^(\d+)\.0+$")
-# numbers a float64 cannot hold exactly: scientific notation, or 16+ digits with a ".0" tail
-_LOST_DIGITS = re.compile(r"^(?:\d[.,]\d+[eE]\+?\d+|\d{16,}[.,]0+)$")
+_SCIENTIFIC_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+_LONG_FLOAT_TAIL = re.compile(r"^(\d{16,})[.,]0+$")
+
+
+def is_lossy_number(text: str) -> bool:
+    """True when ``text`` is a long identifier a spreadsheet stored as a number, so that its
+    last digits are lost: scientific notation (``1.98701242014022E+17``), or 16 or more digits
+    with a ``.0`` tail written as Excel shows a float (zeros after the 15th significant digit:
+    ``198701242014022000.0``) or as the float's exact value (``198701242014022016.0``).
+
+    Examples
+    --------
+    >>> [is_lossy_number(t) for t in ("1.98701242014022E+17", "198701242014022000.0",
+    ...  "198701242014022016.0", "198701242014022001.0", "198701242014022001")]
+    [True, True, True, False, False]
+    """
+    if _SCIENTIFIC_NUMBER.match(text):
+        return True
+    m = _LONG_FLOAT_TAIL.match(text)
+    if m is None:
+        return False
+    digits = m.group(1)
+    return set(digits[15:]) == {"0"} or int(digits) == int(float(digits))
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +173,7 @@ def normalise_digits(values: pd.Series) -> pd.Series:
         if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
             return None
         s = clean_text(str(v)).strip()
-        if _LOST_DIGITS.match(s):
+        if is_lossy_number(s):
             return s  # a spreadsheet's number: digits already lost; left for the validator
         m = _EXCEL_FLOAT_TAIL.match(s)
         if m:

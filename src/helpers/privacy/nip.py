@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.io.parsing import clean_text, normalise_digits
+from helpers.io.parsing import clean_text, is_lossy_number, normalise_digits
 
 __all__ = [
     "validate_nip",
@@ -46,10 +46,6 @@ __all__ = [
 NIP_LENGTH = 18
 _MIN_AGE_AT_TMT = 18
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
-# a whole number of 16 or more digits with a decimal tail: a float64 (Excel's number) holds
-# only 15-17 significant digits, so the last digits of an 18-digit NIP are already lost
-_FLOAT_TAIL = re.compile(r"^\d{16,}[.,]0+$")
-
 #: The reason given for a NIP that a spreadsheet stored as a number.
 STORED_AS_NUMBER = (
     "stored as a number: a spreadsheet keeps only 15 significant digits, so the last digits "
@@ -111,7 +107,7 @@ def canonical_id(values: pd.Series) -> pd.Series:
         elif d.isdigit():
             out.append(d)
         else:
-            out.append(" ".join(str(original).split()) or None)
+            out.append(" ".join(clean_text(str(original)).split()) or None)
     return pd.Series(out, index=values.index, name=values.name, dtype="str")
 
 
@@ -191,7 +187,7 @@ def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
             reasons[i].append("missing")
             continue
         original = clean_text(str(raw_list[i])).strip()
-        if _SCIENTIFIC.match(original) or _FLOAT_TAIL.match(original):
+        if _SCIENTIFIC.match(original) or is_lossy_number(original):
             reasons[i].append(STORED_AS_NUMBER)
             continue
         if not is_digits[i]:
