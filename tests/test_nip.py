@@ -184,3 +184,12 @@ def test_nip_parts_of_invalid_value():
 def test_normalise_nip_and_canonical_id():
     assert normalise_nip(pd.Series(["1990 0101"])).tolist() == ["19900101"]
     assert canonical_id(pd.Series([" R-01 ", "1.2"])).tolist() == ["R-01", "12"]
+
+
+def test_dates_past_2200_are_in_the_future_not_an_overflow():
+    out = validate_nip(pd.Series(["999912312010011001", "199001019999121001"]), as_of=AS_OF)
+    assert out["reason"].tolist() == [
+        "birth date (digits 1-8) in the future",
+        "TMT CPNS (digits 9-14) after as_of",
+    ]
+    assert out["birth_date"].isna().iloc[0] and out["tmt_cpns"].isna().iloc[1]

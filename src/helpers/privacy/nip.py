@@ -175,13 +175,17 @@ def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
     tmt = pd.to_datetime(tmt_text, format="%Y%m", errors="coerce").where(ok18)
     birth = birth.where(birth >= pd.Timestamp("1900-01-01"))
     tmt = tmt.where(tmt >= pd.Timestamp("1900-01-01"))
+    # dates from 2200 on are in the future for any as_of, and overflow datetime64[ns]
+    far = pd.Timestamp("2200-01-01")
+    far_birth, far_tmt = (birth >= far).tolist(), (tmt >= far).tolist()
+    birth, tmt = birth.where(birth < far), tmt.where(tmt < far)
     gender = gender_digit.map({"1": "M", "2": "F"}).where(ok18)
 
     reasons: list[list[str]] = [[] for _ in range(len(values))]
     raw_list, text_list = raw.tolist(), text.tolist()
     birth_list, tmt_list = birth.tolist(), tmt.tolist()
     gender_list, sequence_list = gender_digit.tolist(), sequence.tolist()
-    adult = (tmt >= birth + pd.DateOffset(years=_MIN_AGE_AT_TMT)).tolist()
+    adult = (~(tmt < birth + pd.DateOffset(years=_MIN_AGE_AT_TMT))).tolist()
     for i in range(len(values)):
         if missing[i]:
             reasons[i].append("missing")
@@ -197,9 +201,13 @@ def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
             reasons[i].append(f"length: {lengths[i]} digits, expected {NIP_LENGTH}")
             continue
         b, t = birth_list[i], tmt_list[i]
-        if pd.isna(b):
+        if far_birth[i]:
+            reasons[i].append("birth date (digits 1-8) in the future")
+        elif pd.isna(b):
             reasons[i].append("digits 1-8 (birth date) are not a valid date")
-        if pd.isna(t):
+        if far_tmt[i]:
+            reasons[i].append("TMT CPNS (digits 9-14) after as_of")
+        elif pd.isna(t):
             reasons[i].append("digits 9-14 (TMT CPNS) are not a valid year and month")
         if gender_list[i] not in ("1", "2"):
             reasons[i].append("digit 15 (gender) is not 1 or 2")
