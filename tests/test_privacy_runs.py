@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import io
+import random
 import re
 import sys
 from pathlib import Path
@@ -268,11 +269,38 @@ def test_a_review_file_from_before_fingerprints_is_accepted(pristine, tmp_path):
 # --------------------------------------------------------------------------------------------
 
 
+def write_large_survey(root: Path, rows: int = 200_000, *, seed: int = mc.SEED) -> Path:
+    """An intact project whose feedback survey has ``rows`` rows (200,000: about 22 MB), made
+    from the shipped rows: NIPs and names drawn from the roster, answers drawn from the shipped
+    answers, one row in ten straight-lining (every item the same label). Returns the survey."""
+    region = mc.write_project(root)
+    rng = random.Random(seed)
+    shipped = _rows(region / mc.SURVEY)
+    header, body = shipped[0], shipped[1:]
+    roster = _rows(region / mc.ROSTER)[1:]
+    items = [i for i, h in enumerate(header) if h.startswith("Kepuasan")]
+    labels = sorted({r[i] for r in body for i in items if r[i]})
+    nip, name, stamp = header.index("NIP"), header.index("Nama Lengkap"), header.index("Cap waktu")
+    out = [header]
+    for k in range(rows):
+        row = list(body[k % len(body)])
+        person = roster[rng.randrange(len(roster))]
+        row[nip], row[name] = person[0], person[1]
+        row[stamp] = f"{1 + k % 28:02d}/10/2024 {k % 24:02d}:{k % 60:02d}:{(k // 60) % 60:02d}"
+        same = rng.random() < 0.1
+        label = rng.choice(labels)
+        for i in items:
+            row[i] = label if same else rng.choice(labels)
+        out.append(row)
+    _write(region / mc.SURVEY, out)
+    return region / mc.SURVEY
+
+
 @pytest.mark.slow
 def test_a_200000_row_survey_is_cleaned_with_bounded_notes(tmp_path):
     """Measured (2 shared cores): about 60-75 s and 1.0 GB peak RSS for clean + write; before
     the fix the duplicate notes grew quadratically and the run died at 2.3 GB."""
-    survey = mc.write_large_survey(tmp_path / "big", 200_000)
+    survey = write_large_survey(tmp_path / "big", 200_000)
     assert survey.stat().st_size > 20_000_000
     project = ProjectPaths(tmp_path / "big")
     region = load_registry(project.config_file)[REGION]

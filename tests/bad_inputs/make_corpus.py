@@ -778,33 +778,6 @@ def write_corpus(folder: str | Path, *, source: str | Path = REPO) -> dict[str, 
     return roots
 
 
-def write_large_survey(root: str | Path, rows: int = 200_000, *, seed: int = SEED) -> Path:
-    """An intact project whose feedback survey has ``rows`` rows (200,000: about 22 MB), made
-    from the shipped rows: NIPs and names drawn from the roster, answers drawn from the shipped
-    answers, one row in ten straight-lining (every item the same label). Returns the survey."""
-    region = write_project(root)
-    rng = random.Random(seed)
-    shipped = _read_rows(region / SURVEY)
-    header, body = shipped[0], shipped[1:]
-    roster = _read_rows(region / ROSTER)[1:]
-    items = [i for i, h in enumerate(header) if h.startswith("Kepuasan")]
-    labels = sorted({r[i] for r in body for i in items if r[i]})
-    nip, name, stamp = header.index("NIP"), header.index("Nama Lengkap"), header.index("Cap waktu")
-    out = [header]
-    for k in range(rows):
-        row = list(body[k % len(body)])
-        person = roster[rng.randrange(len(roster))]
-        row[nip], row[name] = person[0], person[1]
-        row[stamp] = f"{1 + k % 28:02d}/10/2024 {k % 24:02d}:{k % 60:02d}:{(k // 60) % 60:02d}"
-        same = rng.random() < 0.1
-        label = rng.choice(labels)
-        for i in items:
-            row[i] = label if same else rng.choice(labels)
-        out.append(row)
-    _write_rows(region / SURVEY, out)
-    return region / SURVEY
-
-
 def readme_table() -> str:
     """The README's table of cases (Markdown)."""
     lines = ["| case | file | what is broken | documented outcome |", "|---|---|---|---|"]
