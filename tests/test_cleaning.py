@@ -12,7 +12,7 @@ from helpers.steps.cleaning import clean_region, write_cleaning
 
 FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
 KEY = b"test-key-for-pseudonyms-0123456789"
-REASON = {"length": "length", "non-digit": "non-digit", "gender": "gender digit", "tmt": "TMT CPNS"}
+REASON = {"length": "length", "non-digit": "non-digit", "gender": r"\(gender\)", "tmt": "TMT CPNS"}
 
 
 @pytest.fixture(scope="module")

@@ -62,8 +62,51 @@ def test_names_whole_words_case_insensitive_with_titles_and_parts():
 
 
 def test_name_parts_can_be_switched_off():
-    out = mask_text("Pak Budi dan Budi Santoso", names=["Budi Santoso"], name_parts=False)
-    assert out == "Pak Budi dan [nama]"
+    out = mask_text("Budi dan Budi Santoso", names=["Budi Santoso"], name_parts=False)
+    assert out == "Budi dan [nama]"
+
+
+def test_a_first_name_after_a_title_is_masked_even_without_parts():
+    out = mask_text(
+        "Pak Budi dan Bu Ek bilang", names=["Budi Santoso", "Ek Hutapea"], name_parts=False
+    )
+    assert out == "[nama] dan [nama] bilang"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "19870124/201402/2/001",
+        "19870124  201402  2  001",
+        "19870124\u00a0201402\u00a02\u00a0001",
+        "1987\u200b01242014022001",
+        "\uff11\uff19\uff18\uff17\uff10\uff11\uff12\uff14\uff12\uff10\uff11\uff14\uff10\uff12\uff12\uff10\uff10\uff11",
+        "\u0661\u0669\u0668\u0667\u0660\u0661\u0662\u0664\u0662\u0660\u0661\u0664\u0660\u0662\u0662\u0660\u0660\u0661",
+        "1987_0124-2014.02'2 001",
+    ],
+)
+def test_nip_in_any_dress_is_masked(written):
+    assert mask_text(f"NIP saya {written}, terima kasih") == "NIP saya [NIP], terima kasih"
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "EKA HUTAPEA",
+        "Eka  Hutapea",
+        "Eka\u00a0Huta\u00adpea",
+        "Éka Hutapéa",
+        "Bu Eka",
+        "ibu eka",
+        "Eka Hutapea, S.Pd., M.Si.",
+        "Dra. Eka Hutapea",
+        "Eka-Hutapea",
+        "E\u200bka Hutapea",
+    ],
+)
+def test_roster_name_in_any_dress_is_masked(written):
+    out = mask_text(f"Menurut {written} tadi", names=["Eka Hutapea"], name_parts=False)
+    assert out == "Menurut [nama] tadi"
 
 
 def test_units_list_and_mapping():

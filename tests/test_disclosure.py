@@ -85,8 +85,9 @@ def test_roster_name_is_found_whole_word_ignoring_case(tmp_path):
         encoding="utf-8",
     )
     found = scan(tmp_path / "log.csv")
-    assert kinds(found) == ["name"]
+    assert kinds(found) == ["name", "name"]  # "SitiAminah" is the name written as one word
     assert found["detail"].iloc[0] == "line 2: roster name S. A. (2 words)"
+    assert found["detail"].iloc[1].startswith("line 3: roster name")
 
 
 def test_roster_name_with_an_apostrophe_is_found_in_html(tmp_path):
@@ -178,8 +179,10 @@ def test_clean_outputs_have_no_findings(tmp_path):
 
 def test_temporary_and_other_files_are_skipped(tmp_path):
     (tmp_path / f".a.parquet.{'x' * 8}.tmp").write_text(NIP)
-    (tmp_path / "notes.txt").write_text(NIP)
+    (tmp_path / "notes.bin").write_text(NIP)
     assert scan(tmp_path).empty
+    (tmp_path / "notes.txt").write_text(NIP)  # logs and text are scanned
+    assert kinds(scan(tmp_path)) == ["nip"]
 
 
 def test_unreadable_file_is_a_finding_not_a_pass(tmp_path):
@@ -200,7 +203,9 @@ def test_scan_region_reads_names_and_nips_from_the_raw_roster(tmp_path):
     shutil.copytree(PROJECT_ROOT / "data" / "raw" / REGION, root / "data" / "raw" / REGION)
     project = ProjectPaths(root)
     names, nips = roster_identifiers(REGION, project)
-    assert len(names) == len(nips) == 380
+    roster = pd.read_csv(root / "data" / "raw" / REGION / "roster_pegawai.csv", dtype=str)
+    assert set(roster["Nama"]) <= set(names) and set(roster["NIP"]) <= set(nips)
+    assert len(nips) > 380  # the NIPs typed into the other tables, invalid ones included
     out = project.processed_region(REGION)
     out.mkdir(parents=True)
     pd.DataFrame({"quote": [f"kata {names[0]}", "tidak ada"], "x": [nips[5], "P1"]}).to_parquet(

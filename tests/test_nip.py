@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -62,15 +63,24 @@ VALID = make_nip("1990-01-01", "2010-01-01", "M", 1)  # 199001012010011001
     [
         (VALID[:-1], "length: 17 digits, expected 18"),
         (VALID + "1", "length: 19 digits, expected 18"),
-        (VALID[:5] + "O" + VALID[6:], "non-digit characters"),
-        ("19901332" + VALID[8:], "birth date 19901332 is not a date"),
-        ("19900230" + VALID[8:], "birth date 19900230 is not a date"),
-        (VALID[:8] + "201913" + VALID[14:], "TMT CPNS 201913 is not a month"),
-        (VALID[:8] + "201000" + VALID[14:], "TMT CPNS 201000 is not a month"),
-        (VALID[:14] + "3" + VALID[15:], "gender digit 3, expected 1 or 2"),
-        (VALID[:15] + "000", "sequence 000"),
-        (make_nip("1990-01-01", "2005-01-01", "M", 1), "TMT CPNS before age 18"),
-        (make_nip("1990-01-01", "2025-01-01", "M", 1), "TMT CPNS after as_of"),
+        (
+            VALID[:5] + "O" + VALID[6:],
+            "non-digit characters (at character 6 once separators are removed)",
+        ),
+        ("19901332" + VALID[8:], "digits 1-8 (birth date) are not a valid date"),
+        ("19900230" + VALID[8:], "digits 1-8 (birth date) are not a valid date"),
+        (
+            VALID[:8] + "201913" + VALID[14:],
+            "digits 9-14 (TMT CPNS) are not a valid year and month",
+        ),
+        (
+            VALID[:8] + "201000" + VALID[14:],
+            "digits 9-14 (TMT CPNS) are not a valid year and month",
+        ),
+        (VALID[:14] + "3" + VALID[15:], "digit 15 (gender) is not 1 or 2"),
+        (VALID[:15] + "000", "digits 16-18 (sequence) are 000"),
+        (make_nip("1990-01-01", "2005-01-01", "M", 1), "TMT CPNS (digits 9-14) before age 18"),
+        (make_nip("1990-01-01", "2025-01-01", "M", 1), "TMT CPNS (digits 9-14) after as_of"),
     ],
 )
 def test_each_invalid_reason(nip, reason):
@@ -79,7 +89,10 @@ def test_each_invalid_reason(nip, reason):
 
 def test_future_birth_date_reported_with_other_problems():
     nip = make_nip("2030-01-01", "2050-01-01", "F", 3)
-    assert reason_of(nip) == "birth date in the future; TMT CPNS after as_of"
+    assert (
+        reason_of(nip)
+        == "birth date (digits 1-8) in the future; TMT CPNS (digits 9-14) after as_of"
+    )
 
 
 def test_missing_and_excel_number():
@@ -87,6 +100,55 @@ def test_missing_and_excel_number():
     assert out["reason"].iloc[0] == "missing"
     assert out["reason"].iloc[1].startswith("stored as a number")
     assert not out["valid"].any()
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "1.98701242014022E+17",
+        "198701242014022000.0",
+        "198701242014022016.0",
+        "1,98701242014022E+17",
+    ],
+)
+def test_excel_numbers_are_rejected_with_a_reason_not_digits(written):
+    out = validate_nip(pd.Series([written]), as_of=AS_OF)
+    assert not out["valid"].iloc[0]
+    assert out["reason"].iloc[0].startswith("stored as a number")
+    assert not re.search(r"\d{4}", out["reason"].iloc[0])
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "19870124/201402/2/001",
+        "19870124  201402  2  001",
+        "19870124\u00a0201402\u202f2\u2009001",
+        "\ufeff198701242014022001",
+        "198701242014022001\x00",
+        "1987\u200b0124\u200c2014\u200d0220\u206001",
+        "\uff11\uff19\uff18\uff17\uff10\uff11\uff12\uff14\uff12\uff10\uff11\uff14\uff10\uff12\uff12\uff10\uff10\uff11",
+        "\u0661\u0669\u0668\u0667\u0660\u0661\u0662\u0664\u0662\u0660\u0661\u0664\u0660\u0662\u0662\u0660\u0660\u0661",
+        "1987-0124_2014.02'2\u20130\u20140\u22121",
+    ],
+)
+def test_nip_in_any_dress_is_valid_and_the_same(written):
+    out = validate_nip(pd.Series([written]), as_of=AS_OF)
+    assert out["valid"].iloc[0], out["reason"].iloc[0]
+    assert out["nip"].iloc[0] == "198701242014022001"
+
+
+def test_reasons_never_quote_digits():
+    bad = [
+        "19901332" + VALID[8:],
+        VALID[:8] + "201913" + VALID[14:],
+        VALID[:14] + "3" + VALID[15:],
+        "\u0661\u0669\u0669\u0660\u0661\u0663\u0663\u0662" + VALID[8:],
+        VALID[:5] + "O" + VALID[6:],
+    ]
+    reasons = validate_nip(pd.Series(bad), as_of=AS_OF)["reason"]
+    for reason in reasons:
+        assert not re.search(r"\d{3}", reason.replace("16-18", "")), reason
 
 
 def test_normalisation_and_alignment():
@@ -106,7 +168,9 @@ def test_default_as_of_is_today():
     assert validate_nip(pd.Series([VALID]))["valid"].iloc[0]
     tomorrow = dt.date.today() + dt.timedelta(days=40)
     future = make_nip("1990-01-01", tomorrow, "M", 1)
-    assert validate_nip(pd.Series([future]))["reason"].iloc[0] == "TMT CPNS after as_of"
+    assert (
+        validate_nip(pd.Series([future]))["reason"].iloc[0] == "TMT CPNS (digits 9-14) after as_of"
+    )
 
 
 def test_nip_parts_of_invalid_value():
@@ -120,3 +184,12 @@ def test_nip_parts_of_invalid_value():
 def test_normalise_nip_and_canonical_id():
     assert normalise_nip(pd.Series(["1990 0101"])).tolist() == ["19900101"]
     assert canonical_id(pd.Series([" R-01 ", "1.2"])).tolist() == ["R-01", "12"]
+
+
+def test_dates_past_2200_are_in_the_future_not_an_overflow():
+    out = validate_nip(pd.Series(["999912312010011001", "199001019999121001"]), as_of=AS_OF)
+    assert out["reason"].tolist() == [
+        "birth date (digits 1-8) in the future",
+        "TMT CPNS (digits 9-14) after as_of",
+    ]
+    assert out["birth_date"].isna().iloc[0] and out["tmt_cpns"].isna().iloc[1]

@@ -93,3 +93,58 @@ def test_second_creator_keeps_the_first_key(tmp_path):
     _create_key(path)  # a second process racing to create it: must not replace it
     assert path.read_bytes() == key
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pseudonym.key"]
+
+
+def test_group_or_world_readable_key_is_refused_with_the_fix(tmp_path, monkeypatch):
+    monkeypatch.delenv("ASN_EVAL_KEY_PERMISSIVE", raising=False)
+    path = tmp_path / "pseudonym.key"
+    path.write_bytes(bytes(range(32)))
+    for mode in (0o644, 0o640, 0o604, 0o660):
+        os.chmod(path, mode)
+        with pytest.raises(InputFileError, match="chmod 600") as info:
+            load_or_create_key(path)
+        assert info.value.path == path and f"{mode:04o}" in info.value.message
+    os.chmod(path, 0o400)
+    assert load_or_create_key(path) == bytes(range(32))
+
+
+def test_permissive_setting_turns_the_refusal_into_a_warning(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASN_EVAL_KEY_PERMISSIVE", "1")
+    path = tmp_path / "pseudonym.key"
+    path.write_bytes(bytes(range(32)))
+    os.chmod(path, 0o644)
+    with pytest.warns(UserWarning, match="chmod 600"):
+        assert load_or_create_key(path) == bytes(range(32))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_key_is_a_clear_error(tmp_path):
+    path = tmp_path / "pseudonym.key"
+    path.write_bytes(bytes(range(32)))
+    os.chmod(path, 0o000)
+    with pytest.raises(InputFileError, match="cannot be read"):
+        load_or_create_key(path)
+
+
+def test_unreadable_key_error_names_the_file_and_the_fix(tmp_path, monkeypatch):
+    path = tmp_path / "pseudonym.key"
+    path.write_bytes(bytes(range(32)))
+    os.chmod(path, 0o600)
+
+    def refuse(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(type(path), "read_bytes", refuse)
+    with pytest.raises(InputFileError) as info:
+        load_or_create_key(path)
+    assert info.value.path == path
+    assert "cannot be read" in info.value.message and "ASN_EVAL_KEY_FILE" in info.value.message
+
+
+def test_key_fingerprint_is_short_stable_and_differs_between_keys():
+    from helpers.privacy.pseudonym import key_fingerprint
+
+    a, b = key_fingerprint(bytes(range(32))), key_fingerprint(bytes(range(1, 33)))
+    assert a == key_fingerprint(bytes(range(32))) and a != b
+    assert len(a) == 13 and a.startswith("K")
+    assert bytes(range(32)).hex()[:12] not in a

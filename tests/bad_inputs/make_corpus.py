@@ -269,6 +269,174 @@ def _slug_traversal(root: Path, region: Path) -> None:
     config.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+# --------------------------------------------------------------------------------------------
+# privacy: identifiers and names in every dress, small groups, hostile cells, resource limits
+# --------------------------------------------------------------------------------------------
+
+CODES = "koding_wawancara.csv"
+#: The first roster row: the person whose NIP and name the privacy cases plant.
+PLANTED_NIP = "198701242014022001"
+PLANTED_NAME = "Eka Hutapea"
+#: The NIP of roster row 1 in every dress the issue found passing the masks and the scan.
+NIP_DRESSES = (
+    "19870124/201402/2/001",
+    "19870124  201402  2  001",
+    "19870124\u00a0201402\u00a02\u00a0001",
+    "1987\u200b0124\u200b2014\u200b0220\u200b01",
+    "\uff11\uff19\uff18\uff17\uff10\uff11\uff12\uff14\uff12\uff10\uff11\uff14\uff10\uff12\uff12\uff10\uff10\uff11",
+    "\u0661\u0669\u0668\u0667\u0660\u0661\u0662\u0664\u0662\u0660\u0661\u0664\u0660\u0662\u0662\u0660\u0660\u0661",
+    "1987.0124-2014_02'2 001",
+)
+#: The roster name of row 1 in the dresses that passed: soft hyphen, case, spacing, title,
+#: degrees, a first name after a title, diacritics, a zero-width space.
+NAME_DRESSES = (
+    "Eka Huta\u00adpea",
+    "EKA HUTAPEA",
+    "eka   hutapea",
+    "Bu Eka",
+    "Dra. Eka Hutapea, M.Si.",
+    "\u00c9ka Hutap\u00e9a",
+    "E\u200bka Hutapea",
+)
+#: A role one person holds, made the informant of every interview.
+UNIQUE_ROLE = "Kepala BKPSDM"
+FORMULAS = ('=HYPERLINK("http://contoh.invalid","klik")', "+1+1", "-2+3", "@SUM(1)", "\tTab")
+
+
+def _column_rows(path: Path, column: str, values, first: int = 1) -> None:
+    rows = _read_rows(path)
+    at = rows[0].index(column)
+    for k, value in enumerate(values):
+        rows[first + k][at] = value
+    _write_rows(path, rows)
+
+
+def _nip_in_free_text(root: Path, region: Path) -> None:
+    values = [f"Unit saya, NIP {nip}" for nip in NIP_DRESSES]
+    _column_rows(region / SURVEY, "Unit Kerja", values)
+
+
+def _name_in_free_text(root: Path, region: Path) -> None:
+    _column_rows(region / SURVEY, "Unit Kerja", [f"Atasan: {n}" for n in NAME_DRESSES])
+
+
+def _nip_and_name_in_quotes(root: Path, region: Path) -> None:
+    quotes = [
+        f"Hubungi {name}, NIP {nip}." for name, nip in zip(NAME_DRESSES, NIP_DRESSES, strict=True)
+    ]
+    _column_rows(region / CODES, "Kutipan", quotes)
+
+
+def _unique_role_informant(root: Path, region: Path) -> None:
+    """Every interview (W-*) has the head of the agency as its informant."""
+    rows = _read_rows(region / CODES)
+    role, transcript = rows[0].index("Peran Informan"), rows[0].index("Transkrip")
+    for r in rows[1:]:
+        if r[transcript].startswith("W-"):
+            r[role] = UNIQUE_ROLE
+    _write_rows(region / CODES, rows)
+
+
+def _nip_invalid_non_ascii(root: Path, region: Path) -> None:
+    """Arabic-Indic digits with month 13 (row 2), full-width with gender digit 3 (row 4)."""
+    arabic = "".join(chr(0x0660 + int(d)) for d in "198701242014132001")
+    wide = "".join(chr(0xFF10 + int(d)) for d in "198701242014023001")
+    _set_cell(region / SURVEY, 2, "NIP", arabic)
+    _set_cell(region / SURVEY, 4, "NIP", wide)
+
+
+def _nip_invisible_characters(root: Path, region: Path) -> None:
+    """Row 1-5 NIPs with a BOM, a NUL, a zero-width space, no-break spaces, slashes."""
+    rows = _read_rows(region / SURVEY)
+    nip = rows[0].index("NIP")
+    dress = ("\ufeff{}", "{}\x00", "{}\u200b", "\u00a0{}\u00a0", None)
+    for k, pattern in enumerate(dress, start=1):
+        value = rows[k][nip]
+        if pattern is None:
+            value = f"{value[:8]}/{value[8:14]}/{value[14]}/{value[15:]}"
+        else:
+            value = pattern.format(value)
+        rows[k][nip] = value
+    _write_rows(region / SURVEY, rows)
+
+
+def _nip_excel_number(root: Path, region: Path) -> None:
+    """NIPs a spreadsheet stored as numbers (row 2) and printed as floats (row 4)."""
+    rows = _read_rows(region / SURVEY)
+    nip = rows[0].index("NIP")
+    rows[2][nip] = f"{float(rows[2][nip]):.14E}".replace("E+", "E+")
+    rows[4][nip] = f"{float(rows[4][nip]):.1f}"
+    _write_rows(region / SURVEY, rows)
+
+
+def _extra_field_with_nip(root: Path, region: Path) -> None:
+    """Row 3 has one field too many, holding a NIP."""
+    text = (region / SURVEY).read_text(encoding="utf-8").split("\n")
+    text[3] = text[3] + f", NIP {PLANTED_NIP}"
+    (region / SURVEY).write_text("\n".join(text), encoding="utf-8")
+
+
+def _formula_answers(root: Path, region: Path) -> None:
+    _column_rows(region / SURVEY, SURVEY_ITEM, FORMULAS, first=2)
+
+
+def _duplicate_roster_nip(root: Path, region: Path) -> None:
+    rows = _read_rows(region / ROSTER)
+    rows[5][0] = rows[1][0]  # row 5 repeats row 1's NIP
+    _write_rows(region / ROSTER, rows)
+
+
+def _xlsx_bomb(root: Path, region: Path) -> None:
+    """The budget workbook with a 300 MiB part of zeros (a few hundred KiB compressed)."""
+    import zipfile
+
+    path = region / BUDGETS
+    block = bytes(1024 * 1024)
+    with (
+        zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("xl/media/pad.bin", "w", force_zip64=True) as part,
+    ):
+        for _ in range(300):
+            part.write(block)
+
+
+def _use_yaml_codebook(root: Path, text: str) -> None:
+    config = root / "config" / "regions.yaml"
+    doc = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for entry in doc["regions"]:
+        if entry["slug"] == REGION:
+            entry["codebook"] = "codebook.yaml"
+    config.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (root / "data" / "raw" / REGION / "codebook.yaml").write_text(text, encoding="utf-8")
+
+
+def _yaml_alias_codebook(root: Path, region: Path) -> None:
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for k in range(1, 9):
+        lines.append(f"l{k}: &l{k} [" + ", ".join([f"*{'a' if k == 1 else f'l{k - 1}'}"] * 9) + "]")
+    _use_yaml_codebook(root, "\n".join(lines) + "\n")
+
+
+def _yaml_deep_codebook(root: Path, region: Path) -> None:
+    _use_yaml_codebook(root, "[" * 3000 + "]" * 3000 + "\n")
+
+
+def _three_treated(root: Path, region: Path) -> None:
+    """Only three people trained in the treatment window; everyone else's training is 2023."""
+    rows = _read_rows(region / TRAINING)
+    header, body = rows[0], rows[1:]
+    nip, start, end, jp = (
+        header.index(c) for c in ("NIP", "Tanggal Mulai", "Tanggal Selesai", "Jumlah JP")
+    )
+    chosen = list(dict.fromkeys(r[nip] for r in body))[:3]
+    for r in body:
+        if r[nip] in chosen:
+            r[start], r[end], r[jp] = "01/04/2024", "03/04/2024", "24"
+        else:
+            r[start], r[end] = "01/01/2023", "03/01/2023"
+    _write_rows(region / TRAINING, [header, *body])
+
+
 CASES: tuple[Case, ...] = (
     Case(
         "empty_file",
@@ -472,6 +640,114 @@ CASES: tuple[Case, ...] = (
         "ConfigError naming the slug before any path is built; run_pipeline(['../../etc']) "
         "refuses before any notebook runs",
         _slug_traversal,
+    ),
+    Case(
+        "nip_in_free_text",
+        SURVEY,
+        "roster row 1's NIP typed into 'Unit Kerja' (rows 1-7) with slashes, double spaces, "
+        "no-break spaces, zero-width spaces, full-width and Arabic-Indic digits, . - _ '",
+        "masked as [NIP] in the cleaned survey; no NIP in any form in any output, log or "
+        "message; the disclosure scan of the outputs finds nothing",
+        _nip_in_free_text,
+    ),
+    Case(
+        "name_in_free_text",
+        SURVEY,
+        "roster row 1's name in 'Unit Kerja' (rows 1-7) with a soft hyphen, upper case, extra "
+        "spaces, 'Bu Eka', 'Dra. ... M.Si.', diacritics and a zero-width space",
+        "masked as [nama] in the cleaned survey; the scan finds no roster name",
+        _name_in_free_text,
+    ),
+    Case(
+        "nip_and_name_in_quotes",
+        CODES,
+        "interview quotes (rows 1-7) naming roster row 1 and its NIP in the dresses above",
+        "every quote masked ([nama], [NIP]) in codes, quotes and findings; the scan of the "
+        "written outputs finds nothing",
+        _nip_and_name_in_quotes,
+    ),
+    Case(
+        "unique_role_informant",
+        CODES,
+        f"'{UNIQUE_ROLE}' (one person) is the informant of every interview (W-*)",
+        "counted as one person: recoded to '[jabatan lain]' in every output, never beside a "
+        "quote; the role's name appears nowhere",
+        _unique_role_informant,
+    ),
+    Case(
+        "nip_invalid_non_ascii",
+        SURVEY,
+        "invalid NIPs in Arabic-Indic (month 13, row 2) and full-width digits (gender 3, row 4)",
+        "rows kept aside with 'digits 9-14 (TMT CPNS) are not a valid year and month' / "
+        "'digit 15 (gender) is not 1 or 2'; no digits of them in the log or rejected rows",
+        _nip_invalid_non_ascii,
+    ),
+    Case(
+        "nip_invisible_characters",
+        SURVEY,
+        "NIPs of rows 1-5 with a BOM, a NUL, a zero-width space, no-break spaces, slashes",
+        "accepted: normalised, linked to the roster, same cleaned survey as the intact file",
+        _nip_invisible_characters,
+    ),
+    Case(
+        "nip_excel_number",
+        SURVEY,
+        "NIPs stored as numbers: '1.98...E+17' (row 2) and '1987...000.0' (row 4)",
+        "rows kept aside with 'stored as a number ...; re-export the column formatted as "
+        "text', never 'not in the roster'",
+        _nip_excel_number,
+    ),
+    Case(
+        "extra_field_with_nip",
+        SURVEY,
+        "row 3 has a tenth field holding ' NIP 1987...'",
+        "InputFileError naming the file, row 3 and field 10; the message quotes no value",
+        _extra_field_with_nip,
+    ),
+    Case(
+        "formula_answers",
+        SURVEY,
+        "answers '=HYPERLINK(...)', '+1+1', '-2+3', '@SUM(1)', tab (rows 2-6) on a Likert item",
+        "cleaning_log.csv holds them with a leading ' (no cell starts with = + - @ tab); "
+        "read back with read_csv_for_people they are as typed",
+        _formula_answers,
+    ),
+    Case(
+        "duplicate_roster_nip",
+        ROSTER,
+        "roster row 5 repeats the NIP of row 1",
+        "InputFileError naming the roster, rows 1 and 5 and column 'NIP'; the NIP is not quoted",
+        _duplicate_roster_nip,
+    ),
+    Case(
+        "xlsx_bomb",
+        BUDGETS,
+        "the budget workbook with a 300 MiB part of zeros (under 1 MiB on disk)",
+        "InputFileError naming the file and MAX_XLSX_UNCOMPRESSED_BYTES before any XML is parsed",
+        _xlsx_bomb,
+    ),
+    Case(
+        "yaml_alias_codebook",
+        "config/regions.yaml, codebook.yaml",
+        "a YAML codebook of nested aliases (9^9 items when expanded)",
+        "CodebookError naming codebook.yaml: 'expands to more than 100,000 values through its "
+        "aliases (an alias bomb?)'",
+        _yaml_alias_codebook,
+    ),
+    Case(
+        "yaml_deep_codebook",
+        "config/regions.yaml, codebook.yaml",
+        "a YAML codebook nested 3,000 lists deep",
+        "CodebookError naming codebook.yaml: 'nested deeper than 20 levels' (no RecursionError)",
+        _yaml_deep_codebook,
+    ),
+    Case(
+        "three_treated",
+        TRAINING,
+        "only three people trained in the treatment window",
+        "no count, mean or share of the three in the descriptives, balance or estimates "
+        "tables ('<5' or empty, suppressed); the scan flags any table that still shows them",
+        _three_treated,
     ),
 )
 

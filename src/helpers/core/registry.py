@@ -331,6 +331,7 @@ class RegionModel(_Strict):
     analyses: list[AnalysisModel] = Field(default_factory=list)
     moderator: Text | None = None
     moderators: list[Text] = Field(default_factory=list)
+    identifying_roles: list[Text] = Field(default_factory=list)
     feedback_response: Text | None = None
     budget: BudgetModel | None = None
 
@@ -540,6 +541,8 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
         extra["feedback_response"] = m.feedback_response
     if m.budget is not None:
         extra["budget"] = m.budget.model_dump()
+    if m.identifying_roles:
+        extra["identifying_roles"] = tuple(m.identifying_roles)
     return Region(
         slug=m.slug,
         name=m.name,

@@ -33,8 +33,8 @@ from helpers.core.errors import ConfigError
 
 __all__ = ["MAX_YAML_BYTES", "MAX_YAML_DEPTH", "MAX_YAML_NODES", "load_yaml", "load_yaml_text"]
 
-#: Largest YAML file read (the shipped registry is about 8 KB).
-MAX_YAML_BYTES = 2_000_000
+#: Largest YAML file read (the shipped registry is about 8 KB, a large codebook under 1 MB).
+MAX_YAML_BYTES = 5 * 1024 * 1024
 #: Deepest nesting of mappings and lists (the registry needs 5).
 MAX_YAML_DEPTH = 20
 #: Most values (scalars, lists, mappings) a document may hold with its aliases written out.
@@ -108,7 +108,24 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int], open_: set[int]) -> i
     return total
 
 
-def load_yaml_text(text: str, *, source: str) -> Any:
+def _raise(error: type[Exception], source: str, path: Path | None, line: int | None, message: str):
+    """Raise ``error`` for ``message``: an input-file error (codebooks) gets the file and row,
+    any other (ConfigError, the registry) one line naming the source and line."""
+    from helpers.core.errors import InputFileError
+
+    if issubclass(error, InputFileError):
+        raise error(path if path is not None else Path(source), message, row=line) from None
+    where = f", line {line}" if line is not None else ""
+    raise error(f"{source}{where}: {message}") from None
+
+
+def load_yaml_text(
+    text: str,
+    *,
+    source: str,
+    error: type[Exception] = ConfigError,
+    path: Path | None = None,
+) -> Any:
     """Parse YAML text with the limits of this module.
 
     Parameters
@@ -117,6 +134,12 @@ def load_yaml_text(text: str, *, source: str) -> Any:
         The YAML document.
     source : str
         What to call it in error messages (the file's path relative to the project).
+    error : exception class
+        What to raise: :class:`ConfigError` (default, the registry) or an
+        :class:`~helpers.core.errors.InputFileError` subclass such as ``CodebookError``
+        (given the file and the line as its row).
+    path : Path, optional
+        The file, for an input-file error.
 
     Returns
     -------
@@ -126,25 +149,28 @@ def load_yaml_text(text: str, *, source: str) -> Any:
     Raises
     ------
     ConfigError
-        Not valid YAML, too large with its aliases written out, a recursive alias, or nesting deeper than :data:`MAX_YAML_DEPTH`; the message
-        names ``source`` and the line.
+        Or ``error``: not valid YAML, too large with its aliases written out, a recursive
+        alias, or nesting deeper than :data:`MAX_YAML_DEPTH`; the message names ``source`` and
+        the line.
     """
     loader = _BoundedLoader(text)
     try:
         return loader.bounded_data()
     except _Refused as exc:
-        raise ConfigError(f"{source}, line {exc.line}: {exc}") from None
+        _raise(error, source, path, exc.line, str(exc))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f", line {mark.line + 1}" if mark is not None else ""
-        raise ConfigError(f"{source}{where}: not valid YAML ({exc.problem})") from None
+        line = mark.line + 1 if mark is not None else None
+        _raise(error, source, path, line, f"not valid YAML ({exc.problem})")
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: not valid YAML ({exc})") from None
+        _raise(error, source, path, None, f"not valid YAML ({exc})")
     finally:
         loader.dispose()
 
 
-def load_yaml(path: str | Path, *, source: str | None = None) -> Any:
+def load_yaml(
+    path: str | Path, *, source: str | None = None, error: type[Exception] = ConfigError
+) -> Any:
     """Read and parse a YAML file with the limits of this module.
 
     Parameters
@@ -153,6 +179,8 @@ def load_yaml(path: str | Path, *, source: str | None = None) -> Any:
         The file.
     source : str, optional
         The name used in messages (default: the path as given).
+    error : exception class
+        As for :func:`load_yaml_text`.
 
     Returns
     -------
@@ -162,21 +190,24 @@ def load_yaml(path: str | Path, *, source: str | None = None) -> Any:
     Raises
     ------
     ConfigError
-        Missing, larger than :data:`MAX_YAML_BYTES`, not UTF-8, or refused by
+        Or ``error``: missing, larger than :data:`MAX_YAML_BYTES`, not UTF-8, or refused by
         :func:`load_yaml_text`.
     """
     path = Path(path)
     source = source or str(path)
     if not path.is_file():
-        raise ConfigError(f"{source}: file not found")
+        _raise(error, source, path, None, "file not found")
     size = path.stat().st_size
     if size > MAX_YAML_BYTES:
-        raise ConfigError(
-            f"{source}: {size:,} bytes is larger than the {MAX_YAML_BYTES:,} bytes a YAML file "
-            "here may have"
+        _raise(
+            error,
+            source,
+            path,
+            None,
+            f"{size:,} bytes is larger than the {MAX_YAML_BYTES:,} bytes a YAML file here may have",
         )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{source}: not UTF-8 text (byte {exc.start})") from None
-    return load_yaml_text(text, source=source)
+        _raise(error, source, path, None, f"not UTF-8 text (byte {exc.start})")
+    return load_yaml_text(text, source=source, error=error, path=path)

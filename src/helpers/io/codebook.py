@@ -210,18 +210,9 @@ def _read_codebook_file(path: Path) -> pd.DataFrame:
 
 
 def _read_yaml_codebook(path: Path) -> pd.DataFrame:
-    import yaml
+    from helpers.core.safe_yaml import load_yaml
 
-    if not path.is_file():
-        raise CodebookError(path, "file not found")
-    try:
-        content = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise CodebookError(path, f"not valid YAML{where}: {exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise CodebookError(path, "not UTF-8 text") from exc
+    content = load_yaml(path, error=CodebookError)  # bounded alias expansion, depth and size
     if not isinstance(content, list) or not content:
         raise CodebookError(path, "a YAML codebook must be a non-empty list of row mappings")
     records = []

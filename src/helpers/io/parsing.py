@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
+import unicodedata
+from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -16,6 +19,9 @@ __all__ = [
     "parse_number",
     "parse_date",
     "normalise_digits",
+    "clean_text",
+    "clean_text_series",
+    "is_lossy_number",
     "raw_row_numbers",
     "is_missing",
     "cell_text",
@@ -49,29 +55,126 @@ def raw_row_numbers(index: pd.Index | pd.Series | pd.DataFrame) -> np.ndarray:
     return np.arange(1, len(index) + 1, dtype=np.int64)
 
 
-_DIGIT_SEPARATORS = re.compile(r"[\s.\-'`\u2018\u2019\u00b4_/]+")
+# Separators people put between digit groups: every kind of space (after cleaning: a plain
+# space), dots, hyphens and dashes, slashes, underscores, apostrophes and Excel's text marker.
+DIGIT_SEPARATOR_CHARS = (
+    " \t\n\r.\\-/_'`\u2018\u2019\u00b4\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+)
+_DIGIT_SEPARATORS = re.compile(f"[{DIGIT_SEPARATOR_CHARS}]+")
 _EXCEL_FLOAT_TAIL = re.compile(r"^(\d+)\.0+$")
+_SCIENTIFIC_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+_LONG_FLOAT_TAIL = re.compile(r"^(\d{16,})[.,]0+$")
+
+
+def is_lossy_number(text: str) -> bool:
+    """True when ``text`` is a long identifier a spreadsheet stored as a number, so that its
+    last digits are lost: scientific notation (``1.98701242014022E+17``), or 16 or more digits
+    with a ``.0`` tail written as Excel shows a float (zeros after the 15th significant digit:
+    ``198701242014022000.0``) or as the float's exact value (``198701242014022016.0``).
+
+    Examples
+    --------
+    >>> [is_lossy_number(t) for t in ("1.98701242014022E+17", "198701242014022000.0",
+    ...  "198701242014022016.0", "198701242014022001.0", "198701242014022001")]
+    [True, True, True, False, False]
+    """
+    if _SCIENTIFIC_NUMBER.match(text):
+        return True
+    m = _LONG_FLOAT_TAIL.match(text)
+    if m is None:
+        return False
+    digits = m.group(1)
+    return set(digits[15:]) == {"0"} or int(digits) == int(float(digits))
+
+
+@lru_cache(maxsize=1)
+def _text_table() -> dict[int, str | None]:
+    """``str.translate`` table: digits of every script to ASCII, spaces of every kind to a plain
+    space, invisible and format characters (Unicode category Cf: soft hyphen, zero-width
+    characters, BOM, word joiner, bidi marks) and control characters (Cc, NUL included; tab,
+    line feed and carriage return kept) removed."""
+    table: dict[int, str | None] = {}
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        category = unicodedata.category(ch)
+        if category == "Nd" and code > 0x7F:
+            table[code] = str(unicodedata.decimal(ch))
+        elif category == "Cf" or (category == "Cc" and ch not in "\t\n\r"):
+            table[code] = None
+        elif category == "Zs" and ch != " ":
+            table[code] = " "
+    return table
+
+
+def clean_text(text: str) -> str:
+    """One character-level form for text that may hold an identifier or a name.
+
+    Unicode NFKC (full-width and compatibility forms become plain ones: ``\uff11`` -> ``1``,
+    no-break spaces -> spaces), then digits of every script to ASCII (Arabic-Indic ``\u0661``
+    -> ``1``, Devanagari, Thai, ...), every kind of space to a plain space, and invisible and
+    control characters removed (soft hyphen, zero-width space and joiners, BOM, NUL; tab and
+    line breaks are kept). Case, letters and punctuation are kept. ``helpers.privacy.identifiers``
+    builds the identifier and name rules on it.
+
+    Examples
+    --------
+    >>> clean_text("\ufeff1987\u200b0124\u00a0\u0662\u0660\u0661\u0664 Eka Huta\u00adpea")
+    '19870124 2014 Eka Hutapea'
+    >>> clean_text("\uff11\uff19\uff18\uff17")
+    '1987'
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return unicodedata.normalize("NFKC", text).translate(_text_table())
+
+
+def clean_text_series(values: pd.Series) -> pd.Series:
+    """:func:`clean_text` on every text cell (vectorised; other cells are left as they are)."""
+    if values.empty:
+        return values.copy()
+    as_text = values.astype(object)
+    is_text = as_text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    if not is_text.any():
+        return values.copy()
+    texts = pd.Series(as_text[is_text].to_numpy(), dtype=object)
+    plain = texts.map(lambda t: t.isascii() and t.isprintable()).to_numpy(dtype=bool)
+    if not plain.all():
+        odd = texts[~plain].str.normalize("NFKC").str.translate(_text_table())
+        texts[~plain] = odd
+    out = as_text.copy()
+    out[is_text] = texts.to_numpy()
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values):
+        return out.astype(values.dtype)
+    return out
 
 
 def normalise_digits(values: pd.Series) -> pd.Series:
     """Remove the separators people type into long digit strings (NIP, NIK).
 
-    Spaces, dots, hyphens, slashes, underscores and apostrophes (Excel's text marker ``'``)
-    are removed; a trailing ``.0`` added by a spreadsheet (``199001012010011001.0``) is dropped
-    first. Values that still hold other characters are returned stripped, not emptied, so
-    a validator can report them. Missing stays missing.
+    The text is cleaned first (:func:`clean_text`: digits of any script to ASCII, invisible
+    characters such as a BOM, NUL or zero-width space removed, every kind of space made plain).
+    Then spaces, dots, hyphens and dashes, slashes, underscores and apostrophes (Excel's text
+    marker ``'``) are removed; a trailing ``.0`` added by a spreadsheet
+    (``199001012010011001.0``) is dropped first. Values that still hold other characters are
+    returned stripped, not emptied, so a validator can report them; so are numbers a
+    spreadsheet stored as floats, whose last digits are lost (``1.98701242014022E+17``, or 16
+    or more digits with ``.0``). Missing stays missing.
 
     Examples
     --------
     >>> normalise_digits(pd.Series(["'19900101 201001 1 001", "1990.0101-2010", None])).tolist()
     ['199001012010011001', '199001012010', nan]
+    >>> normalise_digits(pd.Series(["\\ufeff19870124/201402/2/001\\x00"])).tolist()
+    ['198701242014022001']
     """
     text = _as_text(values)
 
     def one(v: Any) -> Any:
         if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
             return None
-        s = str(v).strip()
+        s = clean_text(str(v)).strip()
+        if is_lossy_number(s):
+            return s  # a spreadsheet's number: digits already lost; left for the validator
         m = _EXCEL_FLOAT_TAIL.match(s)
         if m:
             s = m.group(1)

@@ -44,6 +44,9 @@ from helpers.core.errors import InputFileError
 
 __all__ = [
     "read_table",
+    "check_xlsx_limits",
+    "MAX_XLSX_UNCOMPRESSED_BYTES",
+    "MAX_XLSX_RATIO",
     "RAW_ROW",
     "did_you_mean",
     "CSV_EXTENSIONS",
@@ -258,9 +261,70 @@ def _trim_to(fields: Sequence[str], width: int) -> list[str]:
     return list(fields[:width])
 
 
+#: Largest total uncompressed size of an XLSX workbook's parts, read from the zip directory
+#: before anything is parsed (a 200,000-row survey sheet is about 150 MiB of XML).
+MAX_XLSX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+#: Largest expansion of one part (uncompressed / compressed) above :data:`XLSX_RATIO_FLOOR`;
+#: real sheets compress 5-30 times, a zip bomb thousands of times.
+MAX_XLSX_RATIO = 150
+#: Parts smaller than this are not held to :data:`MAX_XLSX_RATIO` (tiny repetitive parts
+#: compress very well and cost nothing).
+XLSX_RATIO_FLOOR = 16 * 1024 * 1024
+#: Most parts (files) in one workbook.
+MAX_XLSX_PARTS = 10_000
+
+
+def check_xlsx_limits(path: str | Path) -> None:
+    """Refuse a workbook that would expand beyond the limits, before any XML is parsed.
+
+    Reads only the zip directory: the number of parts (:data:`MAX_XLSX_PARTS`), their total
+    uncompressed size (:data:`MAX_XLSX_UNCOMPRESSED_BYTES`) and each part's expansion ratio
+    (:data:`MAX_XLSX_RATIO`, for parts over :data:`XLSX_RATIO_FLOOR`). Python's zipfile never
+    inflates a part beyond the size its directory entry declares, so these numbers bound the
+    memory the parse can need. A file that is not a zip is left to the reader's own error.
+
+    Raises
+    ------
+    InputFileError
+        Naming the file and the limit exceeded.
+    """
+    import zipfile
+
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if len(infos) > MAX_XLSX_PARTS:
+        raise InputFileError(
+            path, f"the workbook has {len(infos):,} parts; at most {MAX_XLSX_PARTS:,} are read"
+        )
+    total = sum(i.file_size for i in infos)
+    if total > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise InputFileError(
+            path,
+            f"the workbook expands to {total / 2**20:,.0f} MiB when unpacked; at most "
+            f"{MAX_XLSX_UNCOMPRESSED_BYTES / 2**20:,.0f} MiB are read "
+            "(helpers.io.reading.MAX_XLSX_UNCOMPRESSED_BYTES). Save the sheet as CSV, or split "
+            "it",
+        )
+    for info in infos:
+        if info.file_size > XLSX_RATIO_FLOOR:
+            ratio = info.file_size / max(info.compress_size, 1)
+            if ratio > MAX_XLSX_RATIO:
+                raise InputFileError(
+                    path,
+                    f"part {info.filename!r} expands {ratio:,.0f} times when unpacked (at most "
+                    f"{MAX_XLSX_RATIO} times, helpers.io.reading.MAX_XLSX_RATIO): not a "
+                    "workbook a survey tool writes (a zip bomb?)",
+                )
+
+
 def _read_xlsx_records(path: Path, sheet: str | int | None) -> tuple[list[list[Any]], str]:
     import openpyxl  # imported here: reading CSV should not pay for it
 
+    check_xlsx_limits(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same to a user
@@ -364,11 +428,12 @@ def _records_to_frame(
     for number, fields in enumerate(body, start=1):
         fields = _trim_to(fields, width)
         if len(fields) > width:
-            extra = [f for f in fields[width:] if f.strip()]
+            extra = [k for k, f in enumerate(fields) if k >= width and f.strip()]
             raise InputFileError(
                 path,
                 f"row has {len(_trim_trailing_empty(fields))} fields but the header has {width}"
-                f" (first extra value {extra[0]!r}); is a delimiter or quote missing?",
+                f" (the first extra value is in field {extra[0] + 1}; values are not shown, "
+                "they may be personal data); is a delimiter or quote missing?",
                 row=number,
                 sheet=sheet,
             )

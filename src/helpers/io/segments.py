@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 import pandas as pd
 
 from helpers.core.errors import InputFileError
-from helpers.io.reading import read_table
+from helpers.io.reading import check_xlsx_limits, read_table
 
 if TYPE_CHECKING:
     pass
@@ -232,6 +232,7 @@ def _read_csv(path: Path) -> _RawTable:
 def _read_xlsx(path: Path, sheet: str | None) -> _RawTable:
     import openpyxl
 
+    check_xlsx_limits(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for a broken file

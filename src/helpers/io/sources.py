@@ -84,7 +84,7 @@ from helpers.io.export import (
 from helpers.io.google_forms import _read_google_forms
 from helpers.io.kobo import _read_kobo
 from helpers.io.parsing import is_missing
-from helpers.io.reading import CSV_EXTENSIONS, XLSX_EXTENSIONS, read_table
+from helpers.io.reading import CSV_EXTENSIONS, XLSX_EXTENSIONS, check_xlsx_limits, read_table
 
 __all__ = [
     "read_export",
@@ -243,6 +243,7 @@ def _workbook_shapes(path: Path) -> dict[str, _SheetShape]:
     """Each sheet's header row and whether data rows follow, in workbook order."""
     import openpyxl
 
+    check_xlsx_limits(path)
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # zip, XML and openpyxl errors all mean the same to a user

@@ -20,6 +20,10 @@ __all__ = [
     "write_text_atomic",
     "write_parquet_atomic",
     "write_csv_atomic",
+    "read_csv_for_people",
+    "neutralise_formulas",
+    "restore_formulas",
+    "FORMULA_STARTS",
     "remove_stale_temporaries",
 ]
 
@@ -84,11 +88,86 @@ def write_parquet_atomic(df: pd.DataFrame, target: str | Path) -> Path:
     return Path(target)
 
 
-def write_csv_atomic(df: pd.DataFrame, target: str | Path) -> Path:
-    """Write ``df`` as UTF-8 CSV (index dropped) to ``target`` atomically."""
+#: Characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``df`` safe to open in a spreadsheet: every text cell (and column name) that
+    begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'``.
+
+    A cell that already begins with ``'`` gets one more, so :func:`restore_formulas` undoes
+    exactly this and nothing else. Plain numbers (``-9``, ``+62``, ``-1.5``) are left alone:
+    a spreadsheet reads them as numbers, never as formulas. See OWASP, "CSV Injection".
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"a": ["=HYPERLINK(1)", "-9", "@x", "'a", "ok"]})
+    >>> neutralise_formulas(t)["a"].tolist()
+    ["'=HYPERLINK(1)", '-9', "'@x", "''a", 'ok']
+    >>> restore_formulas(neutralise_formulas(t))["a"].tolist() == t["a"].tolist()
+    True
+    """
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(_neutralise_cell).astype(values.dtype)
+    out.columns = [_neutralise_cell(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def _neutralise_cell(value: object) -> object:
+    if not isinstance(value, str) or not value:
+        return value
+    if value[0] == "'" or (value[0] in FORMULA_STARTS and not _PLAIN_NUMBER.match(value)):
+        return "'" + value
+    return value
+
+
+def restore_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Undo :func:`neutralise_formulas` on a table read back (a reviewer's file)."""
+    out = df.copy()
+    for column in out.columns:
+        values = out[column]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+            out[column] = values.map(restore_cell).astype(values.dtype)
+    out.columns = [restore_cell(c) if isinstance(c, str) else c for c in out.columns]
+    return out
+
+
+def restore_cell(value: object) -> object:
+    """One cell of :func:`restore_formulas`: a leading ``'`` before ``'`` or a formula
+    character is removed."""
+    quoted = isinstance(value, str) and len(value) > 1 and value[0] == "'"
+    if quoted and (value[1] == "'" or value[1] in FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def write_csv_atomic(
+    df: pd.DataFrame, target: str | Path, *, spreadsheet_safe: bool = True
+) -> Path:
+    """Write ``df`` as UTF-8 CSV (index dropped) to ``target`` atomically.
+
+    With ``spreadsheet_safe`` (the default: every CSV here is opened by a person, in a
+    spreadsheet) cells that would run as formulas are neutralised first
+    (:func:`neutralise_formulas`); read such a file back with :func:`read_csv_for_people`.
+    """
+    if spreadsheet_safe:
+        df = neutralise_formulas(df)
     with atomic_path(target) as tmp:
         df.to_csv(tmp, index=False, encoding="utf-8")
     return Path(target)
+
+
+def read_csv_for_people(path: str | Path) -> pd.DataFrame:
+    """Read back a CSV written by :func:`write_csv_atomic` and edited by a person (the review
+    files): :func:`helpers.io.reading.read_table`, then :func:`restore_formulas`."""
+    from helpers.io.reading import read_table
+
+    return restore_formulas(read_table(Path(path)))
 
 
 def remove_stale_temporaries(

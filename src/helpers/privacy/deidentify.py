@@ -11,9 +11,10 @@ What is masked, in this order (each match becomes one marker):
 what                   marker          how it is recognised
 =====================  ==============  ===================================================
 e-mail addresses       ``[email]``     ``local@domain.tld``
-NIP (18 digits)        ``[NIP]``       18 digits, single spaces, dots or hyphens allowed
-                                       between digits (``19850312 201001 1 003``); any 18
-                                       digits, whether or not the date parts are valid
+NIP (18 digits)        ``[NIP]``       18 digits with up to three separators between any
+                                       two (spaces of every kind, ``. - / _ '``, dashes):
+                                       ``19850312 201001 1 003``, ``19850312/201001/1/003``;
+                                       any 18 digits, whether or not the date parts are valid
 phone numbers          ``[telepon]``   ``+62``, ``62`` or ``0`` followed by 8-12 digits,
                                        single spaces or hyphens allowed between them
                                        (``+62 812-3456-7890``, ``0812 3456 7890``), and
@@ -30,6 +31,12 @@ listed person names    ``[nama]``      each name in ``names`` and, by default, e
                                        ``Bu``, ``Sdr.``, ``Mas``, ``Mbak``, ``Dr.``, ...)
 =====================  ==============  ===================================================
 
+The text is cleaned first (:func:`helpers.privacy.identifiers.clean_text`): digits of every
+script become ASCII, invisible characters (soft hyphen, zero-width space, BOM, NUL) are removed
+and every kind of space becomes a plain space, so a NIP or a name cannot hide behind them. Names
+are matched by :class:`helpers.privacy.identifiers.NameMatcher`: case, diacritics, spacing,
+hyphens and apostrophes ignored, titles before and academic degrees after absorbed.
+
 Name parts: Indonesians are addressed by any part of their name ("Pak Budi" for Budi Santoso,
 "Bu Rahma" for Siti Rahmawati) and many have a single name, so every part of a given name with
 at least three letters is masked on its own as well (``name_parts=True``). This over-masks
@@ -38,8 +45,7 @@ safer error. Titles are absorbed into the marker because "Pak"/"Bu" reveal gende
 
 Not masked: names, places or positions that are not listed (there is no named-entity
 recognition: pass the roster names and the identifying positions of the region), nicknames and
-misspellings of listed names, dates of birth written as dates, addresses, vehicle plates, and
-academic degrees after a name (``[nama], S.Pd.``). Masking reduces, and does not remove, the
+misspellings of listed names, dates of birth written as dates, addresses and vehicle plates. Masking reduces, and does not remove, the
 risk that a reader recognises the speaker; small groups are suppressed elsewhere.
 """
 
@@ -52,6 +58,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
+
+from helpers.privacy.identifiers import NIP_IN_TEXT, TITLES, NameMatcher, clean_text
 
 __all__ = [
     "MARKERS",
@@ -70,37 +78,9 @@ MARKERS: Mapping[str, str] = {
     "name": "[nama]",
 }
 
-#: Forms of address absorbed into a name's marker when they come right before a listed name.
-TITLES: tuple[str, ...] = (
-    "bapak",
-    "bpk.",
-    "bpk",
-    "pak",
-    "ibu",
-    "bu",
-    "sdr.",
-    "sdr",
-    "sdri.",
-    "sdri",
-    "saudara",
-    "saudari",
-    "mas",
-    "mbak",
-    "kak",
-    "dr.",
-    "drs.",
-    "dra.",
-    "ir.",
-    "prof.",
-    "h.",
-    "hj.",
-)
-
-_MIN_PART_LETTERS = 3
-_NAME_PARTICLES = frozenset({"bin", "binti", "van", "der", "den", "de", "al"})
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_NIP = re.compile(r"(?<![\w+])\d(?:[ .\-]?\d){17}(?!\w)")
+_NIP = NIP_IN_TEXT
 _LONG_NUMBER = re.compile(r"(?<!\w)\d{10,}(?!\w)")
 _PHONE = re.compile(
     r"(?<![\w+])(?:(?:\(\+62\)|\+62|62|0)(?:[ \-]?\d){8,12}|\(0\d{2,3}\)[ \-]?\d(?:[ \-]?\d){4,7})"
@@ -117,16 +97,19 @@ _PLACEHOLDER_RE = re.compile("[\U000f0000-\U000fffff]")
 class _Masker:
     """Compiled patterns for one set of names and units; built once per argument set."""
 
-    steps: tuple[tuple[re.Pattern[str], str], ...]
+    steps: tuple[tuple[re.Pattern[str] | NameMatcher, str], ...]
 
     def __call__(self, text: str) -> str:
         markers: list[str] = []
-        out = _PLACEHOLDER_RE.sub("", text)
+        out = clean_text(_PLACEHOLDER_RE.sub("", text))
         for pattern, marker in self.steps:
             if marker not in markers:
                 markers.append(marker)
             placeholder = chr(_PLACEHOLDER_BASE + markers.index(marker))
-            out = pattern.sub(placeholder, out)
+            if isinstance(pattern, NameMatcher):
+                out = pattern.mask(out, placeholder)
+            else:
+                out = pattern.sub(placeholder, out)
         return _PLACEHOLDER_RE.sub(lambda m: markers[ord(m.group()) - _PLACEHOLDER_BASE], out)
 
 
@@ -140,24 +123,6 @@ def _whole_words(alternatives: Iterable[str]) -> str:
     unique = sorted({a for a in alternatives if a}, key=lambda s: (-len(s), s))
     body = "|".join(_flexible(a) for a in unique)
     return rf"(?<!\w)(?:{body})(?!\w)"
-
-
-def _name_variants(names: Iterable[str], parts: bool) -> list[str]:
-    """Full names (degrees after a comma dropped) and, if ``parts``, their parts."""
-    variants: list[str] = []
-    for raw in names:
-        if raw is None or pd.isna(raw):
-            continue
-        full = " ".join(str(raw).split(",")[0].split())
-        if not full:
-            continue
-        variants.append(full)
-        if parts:
-            for part in full.split():
-                letters = sum(ch.isalpha() for ch in part)
-                if letters >= _MIN_PART_LETTERS and part.casefold() not in _NAME_PARTICLES:
-                    variants.append(part)
-    return variants
 
 
 def _unit_markers(units: Iterable[str] | Mapping[str, str]) -> dict[str, str]:
@@ -189,12 +154,9 @@ def _build_masker(
     # Longer unit names first across markers, so "Kepala Bidang Mutasi BKPSDM" wins over "BKPSDM".
     for marker, phrases in sorted(by_marker.items(), key=lambda kv: -max(map(len, kv[1]))):
         steps.append((re.compile(_whole_words(phrases), re.IGNORECASE), marker))
-    variants = _name_variants(names, name_parts)
-    if variants:
-        titles = "|".join(_flexible(t) if not t.endswith(".") else re.escape(t) for t in TITLES)
-        title_prefix = rf"(?:(?<!\w)(?:{titles})(?:\s+|(?<=\.)))*"
-        pattern = title_prefix + _whole_words(variants)
-        steps.append((re.compile(pattern, re.IGNORECASE), MARKERS["name"]))
+    matcher = NameMatcher(names, parts=name_parts)
+    if matcher:
+        steps.append((matcher, MARKERS["name"]))
     return _Masker(tuple(steps))
 
 
@@ -264,14 +226,20 @@ def mask_series(
 ) -> pd.Series:
     """Mask every text in ``series`` as :func:`mask_text` does; missing values stay missing.
 
-    The patterns are compiled once for the whole series. Returns a new string Series with the
-    same index and name; the input is not modified.
+    The patterns are compiled once for the whole series and each distinct text is masked once.
+    Returns a new string Series with the same index and name; the input is not modified.
     """
     if not isinstance(series, pd.Series):
         raise TypeError(f"series must be a pandas Series, got {type(series).__name__}")
     masker = _masker(names, units, mask, name_parts)
-    values = [pd.NA if pd.isna(v) else masker(str(v)) for v in series.tolist()]
-    return pd.Series(values, index=series.index, name=series.name, dtype="str")
+    present = series.notna().to_numpy()
+    out = pd.Series(pd.NA, index=series.index, name=series.name, dtype="str")
+    if present.any():
+        text = series[present].astype(str)
+        unique = pd.unique(text.to_numpy())  # each distinct text masked once
+        masked = dict(zip(unique, (masker(v) for v in unique), strict=True))
+        out[present] = text.map(masked).to_numpy()
+    return out
 
 
 def escape_html(text: str) -> str:

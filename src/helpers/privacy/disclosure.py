@@ -14,21 +14,34 @@ region's export and fails the region when it finds anything.
 from __future__ import annotations
 
 import html as htmllib
+import json
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from helpers.privacy.identifiers import (
+    NIP_IN_TEXT,
+    NameMatcher,
+    clean_text,
+    fold_name,
+    identifier_digits,
+)
+
 __all__ = [
     "suppress_small_cells",
+    "suppress_by_counts",
+    "suppress_balance",
+    "BALANCE_GROUPS",
     "SUPPRESSED",
     "scan_outputs",
     "summarise_findings",
     "FINDING_COLUMNS",
     "COUNT_COLUMNS",
+    "scan_staging",
+    "SCANNED_SUFFIXES",
 ]
 
 
@@ -80,22 +93,115 @@ def suppress_small_cells(
     return out
 
 
+#: What a group's numbers depend on in a balance table (:func:`helpers.stats.balance.balance_table`):
+#: the treated and the control side. A difference or SMD involves both, so it goes with either.
+BALANCE_GROUPS: dict[str, tuple[str, ...]] = {
+    "n_treated": (
+        "mean_treated",
+        "sd_treated",
+        "mean_treated_weighted",
+        "diff",
+        "smd",
+        "diff_weighted",
+        "smd_weighted",
+    ),
+    "n_control": (
+        "mean_control",
+        "sd_control",
+        "mean_control_weighted",
+        "diff",
+        "smd",
+        "diff_weighted",
+        "smd_weighted",
+    ),
+}
+
+
+def suppress_by_counts(
+    table: pd.DataFrame, groups: dict[str, Sequence[str]], *, min_cell: int = 5
+) -> pd.DataFrame:
+    """Blank, row by row, every number that describes a group smaller than ``min_cell``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per estimate or covariate, with one count column per group.
+    groups : mapping of str to sequence of str
+        Each count column (``"n_treated"``) and the columns computed from that group
+        (``["mean_treated", "sd_treated", "diff"]``). Columns missing from ``table`` are
+        skipped.
+    min_cell : int
+        Smallest group that may be shown.
+
+    Returns
+    -------
+    DataFrame
+        A copy: where ``0 < count < min_cell`` the count and its columns are ``NA`` and
+        ``suppressed`` is True (an existing ``suppressed`` column is kept and or-ed).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n_treated": [3, 40], "n_control": [200, 180],
+    ...                   "mean_treated": [41.0, 39.5], "mean_control": [40.0, 40.1]})
+    >>> out = suppress_by_counts(t, {"n_treated": ["mean_treated"], "n_control": ["mean_control"]})
+    >>> out["mean_treated"].tolist(), out["n_treated"].tolist(), out["suppressed"].tolist()
+    ([<NA>, 39.5], [<NA>, 40], [True, False])
+    """
+    if min_cell < 1:
+        raise ValueError(f"min_cell must be at least 1, got {min_cell}")
+    out = table.copy()
+    flagged = (
+        out["suppressed"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        if "suppressed" in out
+        else pd.Series(False, index=out.index).to_numpy()
+    )
+    for count, columns in groups.items():
+        if count not in out:
+            continue
+        n = pd.to_numeric(out[count], errors="coerce")
+        small = ((n > 0) & (n < min_cell)).fillna(False).to_numpy(dtype=bool)
+        if not small.any():
+            continue
+        flagged = flagged | small
+        for column in [count, *columns]:
+            if column not in out:
+                continue
+            if pd.api.types.is_numeric_dtype(out[column]):
+                kind = "Int64" if pd.api.types.is_integer_dtype(out[column]) else "Float64"
+                out[column] = out[column].astype(kind).mask(small)
+            else:
+                out[column] = out[column].astype(object).mask(small)
+    out["suppressed"] = flagged
+    return out
+
+
+def suppress_balance(balance: pd.DataFrame, *, min_cell: int = 5) -> pd.DataFrame:
+    """:func:`suppress_by_counts` with :data:`BALANCE_GROUPS`: a balance table whose treated
+    (or control) group is smaller than ``min_cell`` shows neither that group's means nor the
+    differences. Use it on every balance table a reader sees."""
+    return suppress_by_counts(balance, BALANCE_GROUPS, min_cell=min_cell)
+
+
 # --------------------------------------------------------------------------------------------
 # scanning outputs for personal data and small cells
 # --------------------------------------------------------------------------------------------
 
 FINDING_COLUMNS = ("file", "kind", "detail")
 """Columns of :func:`scan_outputs`' result."""
-COUNT_COLUMNS = ("n", "n_informants", "count", "n_respondents")
+COUNT_COLUMNS = (
+    "n",
+    "n_informants",
+    "count",
+    "n_respondents",
+    "n_treated",
+    "n_control",
+    "n_people",
+    "n_trained",
+)
 """Columns that count people: a row with ``0 < count < min_cell`` must be ``suppressed``."""
-SCANNED_SUFFIXES = (".parquet", ".csv", ".html", ".htm")
+SCANNED_SUFFIXES = (".parquet", ".csv", ".html", ".htm", ".ipynb", ".log", ".txt", ".md", ".json")
+"""What :func:`scan_outputs` reads in a folder: tables, reports, executed notebooks and logs."""
 
-# 18 digits, possibly grouped by single spaces, dots or hyphens (19900101 201001 1 001), not
-# part of a longer digit sequence
-_DIGITS_18 = re.compile(r"(?<!\d)(?<!\d[ .\-])\d(?:[ .\-]?\d){17}(?![ .\-]?\d)")
-_SEPARATORS = re.compile(r"[ .\-]")
-# Indonesian phone numbers: mobile 08xx / +62 8xx / 62 8xx with 6-9 more digits (separators
-# allowed), and landlines written (0xx) xxxx or 0xx-xxxxxxx or +62 xx xxxxxxx
 _PHONE = re.compile(
     r"(?<![\w.,+])(?:\+62[ .\-]?|62[ .\-]?|0)8[1-9]\d(?:[ .\-]?\d){6,9}(?![\w])"
     r"|(?<![\w.,])\(0\d{1,3}\)[ ]?\d{3,4}[ .\-]?\d{3,4}(?!\d)"
@@ -104,44 +210,29 @@ _PHONE = re.compile(
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+(?P<tld>[A-Za-z]{2,})\b")
 _NOT_EMAIL_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "css", "js", "html", "py"})
-_WORD = re.compile(r"\w+")
-_APOSTROPHES = re.compile(r"['\u2018\u2019`\u00b4]")
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
 _TAG = re.compile(r"<[^>]*>")
 _ATTRIBUTE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 _HIDDEN_BLOCK = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
-
-
-def _words(text: str) -> list[str]:
-    """Case-folded words, apostrophes dropped (``Nur'aini`` -> ``nuraini``)."""
-    return _WORD.findall(_APOSTROPHES.sub("", unicodedata.normalize("NFKC", text).casefold()))
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 class _Roster:
-    """What to look for: roster names (2+ words) and known NIPs."""
+    """What to look for: roster names (two or more words, or any part after a title) and
+    known NIPs, both in the forms of :mod:`helpers.privacy.identifiers`."""
 
     def __init__(self, names: Iterable[Any], nips: Iterable[Any]) -> None:
-        self.names: dict[int, set[tuple[str, ...]]] = {}
-        for name in names:
-            if name is None or (not isinstance(name, str) and pd.isna(name)):
-                continue
-            words = tuple(_words(str(name)))
-            if len(words) >= 2:
-                self.names.setdefault(len(words), set()).add(words)
-        self.nips = {_SEPARATORS.sub("", str(n).strip()) for n in nips if isinstance(n, str)}
-        self.nips |= {str(n) for n in nips if isinstance(n, int) and not isinstance(n, bool)}
+        self.matcher = NameMatcher(list(names), min_words=2)
+        values = [n for n in nips if n is not None and not isinstance(n, bool)]
+        digits = identifier_digits(pd.Series([str(v) for v in values], dtype=object))
+        self.nips = {d for d in digits.dropna() if d.isdigit()}
 
     def find_names(self, text: str) -> list[tuple[str, ...]]:
-        if not self.names:
-            return []
-        words = _words(text)
-        found = []
-        for size, names in self.names.items():
-            for i in range(len(words) - size + 1):
-                candidate = tuple(words[i : i + size])
-                if candidate in names:
-                    found.append(candidate)
-        return found
+        return [tuple(_WORDS.findall(fold_name(found))) for _, _, found in self.matcher.find(text)]
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_NON_DIGIT = re.compile(r"\D")
 
 
 def _mask_nip(digits: str) -> str:
@@ -149,7 +240,7 @@ def _mask_nip(digits: str) -> str:
 
 
 def _mask_name(words: tuple[str, ...]) -> str:
-    return " ".join(f"{w[0].upper()}." for w in words)
+    return " ".join(f"{w[0].upper()}." for w in words if w)
 
 
 def _mask_phone(text: str) -> str:
@@ -165,7 +256,8 @@ def _mask_email(text: str) -> str:
 def _scan_text(text: str, roster: _Roster, where: str) -> list[tuple[str, str]]:
     """(kind, detail) for every NIP, roster name, phone number and e-mail in ``text``."""
     found: list[tuple[str, str]] = []
-    candidates = [(m.group(0), _SEPARATORS.sub("", m.group(0))) for m in _DIGITS_18.finditer(text)]
+    text = clean_text(text)
+    candidates = [(m.group(0), _NON_DIGIT.sub("", m.group(0))) for m in NIP_IN_TEXT.finditer(text)]
     if candidates:
         from helpers.privacy.nip import validate_nip
 
@@ -221,7 +313,10 @@ def _scan_parquet(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str,
 def _small_cells(table: pd.DataFrame, min_cell: int) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if "suppressed" in table:
-        marked = table["suppressed"].astype("boolean").fillna(False).astype(bool).to_numpy()
+        flags = table["suppressed"]
+        if not pd.api.types.is_bool_dtype(flags):  # a CSV's "True"/"False"
+            flags = flags.astype(object).map(lambda v: str(v).strip().casefold() in ("true", "1"))
+        marked = flags.astype("boolean").fillna(False).astype(bool).to_numpy()
     else:
         marked = [False] * len(table)
     for column in COUNT_COLUMNS:
@@ -297,12 +392,16 @@ def scan_outputs(
     Parameters
     ----------
     paths_to_scan : path or iterable of paths
-        Files and folders (searched recursively for ``.parquet``, ``.csv`` and ``.html``
-        files; hidden files, such as the temporaries of :mod:`helpers.io.storage`, are skipped).
+        Files and folders (searched recursively for :data:`SCANNED_SUFFIXES`: Parquet, CSV,
+        HTML, executed notebooks, logs and text; hidden files, such as the temporaries of
+        :mod:`helpers.io.storage`, are skipped). Use :func:`scan_staging` for a folder whose
+        every file must be checked.
     names : iterable of str
-        Roster names. Only names of two or more words are looked for (one word such as
-        ``Dian`` or ``Putri`` is also an ordinary word), whole words, ignoring case,
-        apostrophes and the punctuation or spacing between the words.
+        Roster names, matched by :class:`helpers.privacy.identifiers.NameMatcher`: names of two
+        or more words anywhere, and any part of a name right after a title (``Bu Eka``); one
+        word alone (``Dian``, ``Putri``) is also an ordinary word and is not looked for. Case,
+        diacritics, spacing, hyphens, apostrophes, invisible characters, titles and degrees
+        are ignored.
     nips : iterable of str
         Known NIPs: found even when they would not pass :func:`helpers.privacy.nip.validate_nip`.
     min_cell : int
@@ -315,14 +414,15 @@ def scan_outputs(
         ``detail`` (where, and the value masked so the report of a leak does not repeat it).
         Kinds:
 
-        * ``nip``: an 18-digit run (also grouped by spaces, dots or hyphens) that is a valid
-          NIP, or one of ``nips``;
-        * ``name``: a roster name of two or more words;
+        * ``nip``: an 18-digit run (digits of any script, any separators between groups,
+          invisible characters ignored) that is a valid NIP, or one of ``nips``;
+        * ``name``: a roster name of two or more words, or a part of one after a title;
         * ``phone``: an Indonesian phone number (``0812-3456-7890``, ``+62 812 3456 7890``,
           ``(021) 555-0123``);
         * ``email``: an e-mail address;
-        * ``small_cell``: Parquet only, a row whose count column (:data:`COUNT_COLUMNS`) is
-          above 0 and below ``min_cell`` and not marked ``suppressed``;
+        * ``small_cell``: Parquet and CSV tables, a row whose count column
+          (:data:`COUNT_COLUMNS`, ``n_treated`` and ``n_control`` included) is above 0 and
+          below ``min_cell`` and not marked ``suppressed``;
         * ``unreadable``: a file that could not be read (so could not be checked).
 
         Empty when nothing was found.
@@ -330,9 +430,12 @@ def scan_outputs(
     Notes
     -----
     Parquet: text and integer cells are checked one by one (floats and dates cannot hold an
-    identifier intact). CSV: line by line. HTML: line by line, the text a reader sees and the
-    tags' attribute values (links), entities decoded; embedded images, scripts and styles are
-    left out.
+    identifier intact). CSV, logs and text: line by line (CSV also as a table for small
+    cells). HTML: line by line, the text a reader sees and the tags' attribute values (links),
+    entities decoded; embedded images, scripts and styles are left out. Executed notebooks:
+    every cell's source and every output (text, HTML, JSON, error tracebacks), images
+    excepted. The details never repeat what was found: NIPs, names, phones and e-mails are
+    masked, and an unreadable file is named by its error's type only.
 
     Examples
     --------
@@ -351,18 +454,117 @@ def scan_outputs(
     roster = _Roster(names, nips)
     rows: list[dict[str, str]] = []
     for path in _files(paths_to_scan):
-        suffix = path.suffix.lower()
         try:
-            if suffix == ".parquet":
-                found = _scan_parquet(path, roster, min_cell)
-            elif suffix in (".html", ".htm"):
-                found = _scan_lines(_html_text(path.read_text(encoding="utf-8")), roster)
-            else:
-                found = _scan_lines(path.read_text(encoding="utf-8", errors="replace"), roster)
+            found = _scan_file(path, roster, min_cell)
         except Exception as exc:  # a file the scanner cannot read is not a clean file
-            found = [("unreadable", f"could not be checked: {type(exc).__name__}: {exc}")]
+            found = [("unreadable", f"could not be checked: {type(exc).__name__}")]
         rows.extend({"file": str(path), "kind": k, "detail": d} for k, d in found)
     return pd.DataFrame(rows, columns=list(FINDING_COLUMNS)).astype("str")
+
+
+def scan_staging(
+    staging: Iterable[str | Path] | str | Path,
+    *,
+    names: Iterable[Any] = (),
+    nips: Iterable[Any] = (),
+    min_cell: int = 5,
+) -> pd.DataFrame:
+    """Scan a run's staging outputs before they are published: a folder (every file in it,
+    whatever its suffix, hidden temporaries excepted) or a list of paths.
+
+    The same rules as :func:`scan_outputs`; files of a suffix the scanner has no reader for
+    are read as text, so nothing in the staging folder goes unchecked. Returns the findings
+    (empty: safe to publish).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "run.log").write_text("NIP 19870124/201402/2/001 ditolak")
+    >>> scan_staging(d)["kind"].tolist()
+    ['nip']
+    """
+    if isinstance(staging, (str, Path)):
+        staging = [staging]
+    paths: list[Path] = []
+    for p in staging:
+        p = Path(p)
+        if p.is_dir():
+            paths.extend(
+                f
+                for f in sorted(p.rglob("*"))
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        elif p.is_file():
+            paths.append(p)
+        else:
+            raise FileNotFoundError(f"{p}: nothing to scan (no such file or folder)")
+    return (
+        scan_outputs(paths, names=names, nips=nips, min_cell=min_cell)
+        if paths
+        else (pd.DataFrame(columns=list(FINDING_COLUMNS)).astype("str"))
+    )
+
+
+def _scan_file(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str, str]]:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        return _scan_parquet(path, roster, min_cell)
+    if suffix in (".html", ".htm"):
+        return _scan_lines(_html_text(path.read_text(encoding="utf-8", errors="replace")), roster)
+    if suffix == ".ipynb":
+        return _scan_notebook(path, roster, min_cell)
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    found = _scan_lines(text, roster)
+    if suffix == ".csv":
+        found.extend(_small_cells(_csv_table(text), min_cell))
+    return found
+
+
+def _csv_table(text: str) -> pd.DataFrame:
+    import io
+
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except Exception:  # not a table: its lines were scanned already
+        return pd.DataFrame()
+
+
+def _scan_notebook(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str, str]]:
+    """Every cell's source and every output of an executed notebook (text, HTML, errors)."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    found: list[tuple[str, str]] = []
+    for number, cell in enumerate(notebook.get("cells", []), start=1):
+        where = f"cell {number}"
+        found.extend(_prefixed(_scan_lines(_joined(cell.get("source", "")), roster), where))
+        for output in cell.get("outputs", []) or []:
+            texts: list[str] = []
+            if "text" in output:
+                texts.append(_joined(output["text"]))
+            if "traceback" in output:
+                texts.append(_ANSI.sub("", "\n".join(output.get("traceback") or [])))
+            if "evalue" in output:
+                texts.append(str(output["evalue"]))
+            for mime, value in (output.get("data") or {}).items():
+                if mime.startswith("image/") and not mime.startswith("image/svg"):
+                    continue
+                text = value if isinstance(value, str) else _joined(value)
+                if mime in ("text/html", "image/svg+xml"):
+                    text = _html_text(text)
+                elif not isinstance(value, (str, list)):
+                    text = json.dumps(value, ensure_ascii=False)
+                texts.append(text)
+            for text in texts:
+                found.extend(_prefixed(_scan_lines(text, roster), f"{where} output"))
+    return found
+
+
+def _joined(value: Any) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+def _prefixed(found: list[tuple[str, str]], where: str) -> list[tuple[str, str]]:
+    return [(kind, f"{where}, {detail}") for kind, detail in found]
 
 
 def summarise_findings(findings: pd.DataFrame, *, limit: int = 5) -> str:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.io.parsing import normalise_digits
+from helpers.io.parsing import clean_text, is_lossy_number, normalise_digits
 
 __all__ = [
     "validate_nip",
@@ -40,11 +40,24 @@ __all__ = [
     "canonical_id",
     "NipParts",
     "NIP_LENGTH",
+    "STORED_AS_NUMBER",
 ]
 
 NIP_LENGTH = 18
 _MIN_AGE_AT_TMT = 18
-_SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?e\+?\d+$", re.IGNORECASE)
+#: The reason given for a NIP that a spreadsheet stored as a number.
+STORED_AS_NUMBER = (
+    "stored as a number: a spreadsheet keeps only 15 significant digits, so the last digits "
+    "are lost; re-export the column formatted as text"
+)
+
+
+def _non_digit_reason(text: str) -> str:
+    """Where the non-digits are (positions, never the characters or the digits)."""
+    positions = [str(k + 1) for k, ch in enumerate(text) if not ch.isdigit()]
+    shown = ", ".join(positions[:5]) + (", ..." if len(positions) > 5 else "")
+    return f"non-digit characters (at character {shown} once separators are removed)"
 
 
 @dataclass(frozen=True)
@@ -94,12 +107,17 @@ def canonical_id(values: pd.Series) -> pd.Series:
         elif d.isdigit():
             out.append(d)
         else:
-            out.append(" ".join(str(original).split()) or None)
+            out.append(" ".join(clean_text(str(original)).split()) or None)
     return pd.Series(out, index=values.index, name=values.name, dtype="str")
 
 
 def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
     """Validate PNS NIPs part by part.
+
+    Values are normalised first (:func:`helpers.privacy.identifiers.identifier_digits`: digits
+    of any script, invisible characters such as a BOM, NUL or zero-width space, and the
+    separators people type are all handled), so a NIP typed ``19870124/201402/2/001`` or
+    with full-width digits is valid.
 
     Parameters
     ----------
@@ -115,13 +133,15 @@ def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
 
         * ``nip``: normalised digits (str; missing stays missing);
         * ``valid``: bool;
-        * ``reason``: ``""`` when valid, else every problem found, joined by ``"; "``:
-          ``"missing"``, ``"length: 17 digits, expected 18"``, ``"non-digit characters"``,
-          ``"stored as a number ..."`` (Excel turned it into ``1.99e+17``),
-          ``"birth date 19901332 is not a date"``, ``"TMT CPNS 201913 is not a month"``,
-          ``"gender digit 3, expected 1 or 2"``, ``"sequence 000"``,
-          ``"birth date in the future"``, ``"TMT CPNS after as_of"``,
-          ``"TMT CPNS before age 18"``;
+        * ``reason``: ``""`` when valid, else every problem found, joined by ``"; "``,
+          described by position and rule and never quoting a digit (reasons go into logs):
+          ``"missing"``, ``"length: 17 digits, expected 18"``, ``"non-digit characters (at
+          character 11 ...)"``, :data:`STORED_AS_NUMBER` (Excel turned it into ``1.99E+17``
+          or ``198701242014022000.0``), ``"digits 1-8 (birth date) are not a valid date"``,
+          ``"digits 9-14 (TMT CPNS) are not a valid year and month"``, ``"digit 15 (gender)
+          is not 1 or 2"``, ``"digits 16-18 (sequence) are 000"``, ``"birth date (digits 1-8)
+          in the future"``, ``"TMT CPNS (digits 9-14) after as_of"``, ``"TMT CPNS (digits
+          9-14) before age 18"``;
         * ``birth_date``, ``tmt_cpns`` (first of the month): datetime64[ns], NaT if unreadable;
         * ``gender``: ``"M"``/``"F"``, missing if unreadable.
 
@@ -155,41 +175,50 @@ def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
     tmt = pd.to_datetime(tmt_text, format="%Y%m", errors="coerce").where(ok18)
     birth = birth.where(birth >= pd.Timestamp("1900-01-01"))
     tmt = tmt.where(tmt >= pd.Timestamp("1900-01-01"))
+    # dates from 2200 on are in the future for any as_of, and overflow datetime64[ns]
+    far = pd.Timestamp("2200-01-01")
+    far_birth, far_tmt = (birth >= far).tolist(), (tmt >= far).tolist()
+    birth, tmt = birth.where(birth < far), tmt.where(tmt < far)
     gender = gender_digit.map({"1": "M", "2": "F"}).where(ok18)
 
     reasons: list[list[str]] = [[] for _ in range(len(values))]
+    raw_list, text_list = raw.tolist(), text.tolist()
+    birth_list, tmt_list = birth.tolist(), tmt.tolist()
+    gender_list, sequence_list = gender_digit.tolist(), sequence.tolist()
+    adult = (~(tmt < birth + pd.DateOffset(years=_MIN_AGE_AT_TMT))).tolist()
     for i in range(len(values)):
         if missing[i]:
             reasons[i].append("missing")
             continue
+        original = clean_text(str(raw_list[i])).strip()
+        if _SCIENTIFIC.match(original) or is_lossy_number(original):
+            reasons[i].append(STORED_AS_NUMBER)
+            continue
         if not is_digits[i]:
-            original = str(raw.iloc[i]).strip()
-            if _SCIENTIFIC.match(original):
-                reasons[i].append(
-                    f"stored as a number ({original}): Excel dropped digits; re-export the "
-                    "column formatted as text"
-                )
-            else:
-                reasons[i].append("non-digit characters")
+            reasons[i].append(_non_digit_reason(str(text_list[i])))
             continue
         if lengths[i] != NIP_LENGTH:
             reasons[i].append(f"length: {lengths[i]} digits, expected {NIP_LENGTH}")
             continue
-        b, t = birth.iloc[i], tmt.iloc[i]
-        if pd.isna(b):
-            reasons[i].append(f"birth date {birth_text.iloc[i]} is not a date")
-        if pd.isna(t):
-            reasons[i].append(f"TMT CPNS {tmt_text.iloc[i]} is not a month")
-        if gender_digit.iloc[i] not in ("1", "2"):
-            reasons[i].append(f"gender digit {gender_digit.iloc[i]}, expected 1 or 2")
-        if sequence.iloc[i] == "000":
-            reasons[i].append("sequence 000")
+        b, t = birth_list[i], tmt_list[i]
+        if far_birth[i]:
+            reasons[i].append("birth date (digits 1-8) in the future")
+        elif pd.isna(b):
+            reasons[i].append("digits 1-8 (birth date) are not a valid date")
+        if far_tmt[i]:
+            reasons[i].append("TMT CPNS (digits 9-14) after as_of")
+        elif pd.isna(t):
+            reasons[i].append("digits 9-14 (TMT CPNS) are not a valid year and month")
+        if gender_list[i] not in ("1", "2"):
+            reasons[i].append("digit 15 (gender) is not 1 or 2")
+        if sequence_list[i] == "000":
+            reasons[i].append("digits 16-18 (sequence) are 000")
         if pd.notna(b) and b > as_of_ts:
-            reasons[i].append("birth date in the future")
+            reasons[i].append("birth date (digits 1-8) in the future")
         if pd.notna(t) and t > as_of_ts:
-            reasons[i].append("TMT CPNS after as_of")
-        if pd.notna(b) and pd.notna(t) and t < b + pd.DateOffset(years=_MIN_AGE_AT_TMT):
-            reasons[i].append(f"TMT CPNS before age {_MIN_AGE_AT_TMT}")
+            reasons[i].append("TMT CPNS (digits 9-14) after as_of")
+        if pd.notna(b) and pd.notna(t) and not adult[i]:
+            reasons[i].append(f"TMT CPNS (digits 9-14) before age {_MIN_AGE_AT_TMT}")
 
     reason = ["; ".join(r) for r in reasons]
     return pd.DataFrame(

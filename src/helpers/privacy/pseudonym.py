@@ -21,6 +21,15 @@ password manager's file attachment, an encrypted USB stick kept by the data stew
 machine that processes the same programme must use the same key file (copy it, or point
 ``ASN_EVAL_KEY_FILE`` at it), or their pseudonyms will differ.
 
+Permissions and fingerprint
+---------------------------
+The key file must be readable by its owner only: :func:`load_or_create_key` refuses a key that
+the group or others can read (``chmod 600`` fixes it; ``ASN_EVAL_KEY_PERMISSIVE=1`` makes it a
+warning). :func:`key_fingerprint` is a short id of the key that reveals nothing about it; every
+build and every review file (``duplicates.csv``) records it, and a run whose key differs from
+the one that made a review file stops instead of silently applying old decisions to new
+pseudonyms.
+
 Losing it
 ---------
 If the key is lost, a new one is created on the next run and **pseudonyms from new runs will
@@ -44,7 +53,9 @@ import contextlib
 import hashlib
 import hmac
 import os
+import stat
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +67,9 @@ from helpers.privacy.nip import canonical_id
 __all__ = [
     "default_key_path",
     "load_or_create_key",
+    "check_key_permissions",
+    "key_fingerprint",
+    "PERMISSIVE_ENV_VAR",
     "pseudonymise",
     "KEY_ENV_VAR",
     "KEY_BYTES",
@@ -63,6 +77,7 @@ __all__ = [
 ]
 
 KEY_ENV_VAR = "ASN_EVAL_KEY_FILE"
+PERMISSIVE_ENV_VAR = "ASN_EVAL_KEY_PERMISSIVE"
 KEY_BYTES = 32
 MIN_KEY_BYTES = 16
 
@@ -97,7 +112,9 @@ def load_or_create_key(path: str | Path | None = None) -> bytes:
     Raises
     ------
     InputFileError
-        The file exists but holds fewer than 16 bytes, or is not a file.
+        The file exists but is not a file, cannot be read (the message says how to fix it),
+        holds fewer than 16 bytes, or can be read by other users
+        (:func:`check_key_permissions`).
 
     Notes
     -----
@@ -110,7 +127,16 @@ def load_or_create_key(path: str | Path | None = None) -> bytes:
         _create_key(target)
     if not target.is_file():
         raise InputFileError(target, "the pseudonym key path is not a file")
-    key = target.read_bytes()
+    try:
+        key = target.read_bytes()
+    except OSError as exc:
+        raise InputFileError(
+            target,
+            f"the pseudonym key cannot be read ({type(exc).__name__}: {exc.strerror or exc}). "
+            "Give the user who runs the pipeline read access (chmod 600, owned by that user), "
+            f"or point {KEY_ENV_VAR} at a readable copy of the same key. Do not delete it: a "
+            "new key makes pseudonyms that no longer match earlier runs",
+        ) from None
     if len(key) < MIN_KEY_BYTES:
         raise InputFileError(
             target,
@@ -118,7 +144,57 @@ def load_or_create_key(path: str | Path | None = None) -> bytes:
             "this is not the key used before, restore it from the backup; deleting it makes a "
             "new key, and pseudonyms will no longer match earlier runs",
         )
+    check_key_permissions(target)
     return key
+
+
+def check_key_permissions(path: str | Path) -> None:
+    """Refuse a key file that other users can read or write.
+
+    Anyone who can read the key and the NIP list can re-identify every pseudonym, so the key
+    file must be readable by its owner only (mode ``0600``; ``0400`` is fine too). On Windows,
+    whose files have no such mode bits, nothing is checked. Set ``ASN_EVAL_KEY_PERMISSIVE=1``
+    to downgrade the refusal to a warning (a shared read-only mount that cannot be chmodded);
+    the warning is a :class:`UserWarning`.
+
+    Raises
+    ------
+    InputFileError
+        The file's mode gives the group or others any access; the message gives the fix.
+    """
+    if os.name == "nt":
+        return
+    path = Path(path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if not mode & 0o077:
+        return
+    message = (
+        f"the pseudonym key is readable or writable by other users (mode {mode:04o}); anyone "
+        f"who can read it can re-identify every pseudonym. Fix: chmod 600 '{path}'"
+    )
+    if os.environ.get(PERMISSIVE_ENV_VAR, "").strip() in ("1", "true", "yes"):
+        warnings.warn(message, UserWarning, stacklevel=3)
+        return
+    raise InputFileError(path, message)
+
+
+def key_fingerprint(key: bytes) -> str:
+    """A short, non-reversible id of a key: the same key gives the same id on every machine.
+
+    ``"K"`` and the first 12 hex digits of ``SHA-256("asn-eval key fingerprint" + key)``.
+    Record it with every build and in every review file, so a run with another key is
+    noticed before its pseudonyms are compared with old ones. 48 bits tell nothing about a
+    256-bit key.
+
+    Examples
+    --------
+    >>> key_fingerprint(bytes(range(32)))
+    'Ka84ae37ddc35'
+    """
+    if not isinstance(key, (bytes, bytearray)):
+        raise TypeError(f"key must be bytes, got {type(key).__name__}")
+    digest = hashlib.sha256(b"asn-eval key fingerprint\x00" + bytes(key)).hexdigest()
+    return f"K{digest[:12]}"
 
 
 def _create_key(target: Path) -> None:

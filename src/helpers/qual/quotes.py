@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.privacy.deidentify import escape_html, mask_series
+from helpers.privacy.identifiers import fold_name
 
 if TYPE_CHECKING:
     pass
@@ -21,7 +23,117 @@ __all__ = [
     "FINDINGS_COLUMNS",
     "representative_quotes",
     "qualitative_findings",
+    "role_people",
+    "is_single_position",
 ]
+
+# A role that names the head of one particular unit (Kepala BKPSDM, Sekretaris Daerah, Camat
+# Kalianda) is held by one person; a head of a kind of unit (Kepala Sekolah, Kepala Bidang,
+# Kepala OPD) by many.
+_HEAD = re.compile(
+    r"^(?:plt\.?\s+|plh\.?\s+|wakil\s+)?(?:kepala|ketua|sekretaris|direktur|inspektur|camat|lurah|"
+    r"bupati|wali\s*kota|walikota|gubernur|sekda|kadis|kaban|asisten|rektor|dekan)\b(?P<rest>.*)$"
+)
+_GENERIC_UNITS = frozenset(
+    {
+        "",
+        "opd",
+        "dinas",
+        "badan",
+        "bidang",
+        "seksi",
+        "subbidang",
+        "sub bidang",
+        "subbagian",
+        "sub bagian",
+        "bagian",
+        "sekolah",
+        "unit",
+        "upt",
+        "uptd",
+        "puskesmas",
+        "desa",
+        "kelurahan",
+        "tim",
+        "kelompok",
+        "ruangan",
+        "regu",
+        "satuan kerja",
+        "satker",
+    }
+)
+
+
+def is_single_position(role: object) -> bool:
+    """True when ``role`` names the head of one particular unit, a post one person holds.
+
+    Examples
+    --------
+    >>> [is_single_position(r) for r in ("Kepala BKPSDM", "Sekretaris Daerah", "Kepala OPD",
+    ...  "Kepala Sekolah", "Pejabat Pengawas", "Camat")]
+    [True, True, False, False, False, False]
+    """
+    if _is_missing(role):
+        return False
+    text = " ".join(fold_name(str(role)).replace(".", " ").split())
+    m = _HEAD.match(text)
+    if m is None:
+        return False
+    rest = m["rest"].strip()
+    return rest not in _GENERIC_UNITS and not rest.endswith(("-", "/"))
+
+
+def role_people(
+    data: pd.DataFrame, *, unique_roles: Iterable[str] = (), coders: CoderChoice = "all"
+) -> pd.Series:
+    """How many distinct people hold each informant role in ``data``, counted conservatively.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Segments with ``transcript`` and ``informant_role`` (and ``informant``, an anonymised
+        person id, when the export has one).
+    unique_roles : iterable of str, optional
+        Roles one person holds (the region's identifying positions); matched folded.
+    coders : {"primary", "all"}, default "all"
+
+    Returns
+    -------
+    pandas.Series
+        People per role (int), indexed by role.
+
+    Notes
+    -----
+    With ``informant`` ids, the distinct ids of the role (a person interviewed twice counts
+    once). Without them, one per transcript the role speaks in, except that a role in
+    ``unique_roles`` or naming the head of one particular unit (:func:`is_single_position`:
+    Kepala BKPSDM, Sekretaris Daerah) counts as one person however many interviews it gives:
+    counting it per transcript would let the head of an agency who joins every interview pass
+    as a group of people.
+    """
+    _check_frame(data, "data", ["transcript", "informant_role"])
+    rows = _select_coders(data, coders) if "segment" in data.columns else data
+    rows = rows.loc[rows["informant_role"].notna()]
+    if rows.empty:
+        return pd.Series(dtype="int64")
+    role = rows["informant_role"].astype(str)
+    if "informant" in rows.columns and rows["informant"].notna().any():
+        person = (
+            rows["informant"]
+            .astype(object)
+            .where(rows["informant"].notna(), rows["transcript"].astype(str) + _ROLE_SEP + role)
+        )
+    else:
+        person = rows["transcript"].astype(str) + _ROLE_SEP + role
+    people = pd.DataFrame({"role": role, "person": person}).groupby("role")["person"].nunique()
+    single = {" ".join(fold_name(str(r)).split()) for r in unique_roles if not _is_missing(r)}
+    for name in people.index:
+        if is_single_position(name) or " ".join(fold_name(name).split()) in single:
+            people.loc[name] = 1
+    return people.astype("int64")
+
+
+_ROLE_SEP = "\x1f"
 
 
 #: Columns of :func:`qualitative_findings`, in order.
@@ -199,6 +311,7 @@ def qualitative_findings(
     quotes: pd.DataFrame | None,
     min_cell: int = 5,
     coders: CoderChoice = "primary",
+    unique_roles: Iterable[str] = (),
 ) -> pd.DataFrame:
     """The tidy table of qualitative findings, one row per (level, theme, kind, code).
 
@@ -219,6 +332,8 @@ def qualitative_findings(
         ``min_cell_size``).
     coders : {"primary", "all"}, default "primary"
         Which coders' codes count (module docstring).
+    unique_roles : iterable of str, optional
+        Roles one person holds (see :func:`role_people`).
 
     Returns
     -------
@@ -235,8 +350,9 @@ def qualitative_findings(
     True and the role breakdown is blanked: ``roles`` and ``example_role`` are NA. The counts
     and the de-identified example quote stay (a count is not a group of people's answers, and
     the quote carries no name). ``example_role`` is also NA when that role has fewer than
-    ``min_cell`` informants in the whole data: a rare role (the one Kepala BKPSDM) would name
-    its holder. Counting follows :func:`code_frequencies`.
+    ``min_cell`` people in the whole data, counted as distinct people by
+    :func:`role_people`: a rare role (the one Kepala BKPSDM, even when it speaks in every
+    interview) would name its holder. Counting follows :func:`code_frequencies`.
     """
     _check_frame(data, "data", ["transcript", "segment", "code", "informant_role"])
     if not isinstance(codebook, CodeCodebook):
@@ -256,13 +372,7 @@ def qualitative_findings(
         .groupby("code")["informant_role"]
         .agg(lambda s: ", ".join(sorted(s.unique())))
     )
-    all_keys = _keys(selected)
-    role_size = (
-        pd.concat([selected["informant_role"], all_keys["_informant"]], axis=1)
-        .dropna()
-        .groupby("informant_role")["_informant"]
-        .nunique()
-    )
+    role_size = role_people(selected, unique_roles=unique_roles)
     table = codebook.table.set_index("code")
     out = counts.assign(
         level=counts["code"].map(table["level"]).astype("Int64"),

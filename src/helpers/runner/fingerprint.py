@@ -30,19 +30,19 @@ def _code_files() -> list[Path]:
 def _key_bytes(key: bytes | None) -> bytes | None:
     if key is not None:
         return key
-    from helpers.privacy.pseudonym import default_key_path
+    from helpers.privacy.pseudonym import default_key_path, load_or_create_key
 
-    path = default_key_path()
-    return path.read_bytes() if path.is_file() else None
+    # read (with its permission check) only a key that exists: a fingerprint never makes one
+    return load_or_create_key() if default_key_path().is_file() else None
 
 
-def key_fingerprint(key: bytes | None = None) -> str:
-    """A short, non-reversible id of the pseudonym key (``"no key"`` when there is none), for
-    build records: two builds with the same id used the same key. Default: the key file."""
+def key_id(key: bytes | None = None) -> str:
+    """The key's :func:`~helpers.privacy.pseudonym.key_fingerprint`, or ``"no key"`` when there
+    is none yet (default: the key file)."""
+    from helpers.privacy.pseudonym import key_fingerprint
+
     data = _key_bytes(key)
-    if data is None:
-        return "no key"
-    return "key-" + hashlib.sha256(b"asn-eval pseudonym key id\0" + data).hexdigest()[:16]
+    return "no key" if data is None else key_fingerprint(data)
 
 
 def region_fingerprint(
@@ -68,7 +68,7 @@ def region_fingerprint(
     h.update(repr(region).encode())
     _hash_files(h, [project.notebooks / f"{n}.ipynb" for n in REGION_NOTEBOOKS], project.root)
     _hash_files(h, _code_files(), PACKAGE.parent)
-    h.update(key_fingerprint(key).encode())
+    h.update(key_id(key).encode())
     return h.hexdigest()
 
 

@@ -28,7 +28,7 @@ from helpers.io.storage import write_text_atomic
 from helpers.runner.fingerprint import (
     _stamp_file,
     is_up_to_date,
-    key_fingerprint,
+    key_id,
     region_fingerprint,
 )
 from helpers.runner.kernel import RegionKernel
@@ -299,7 +299,7 @@ def _stamp(region: Region, project: ProjectPaths, result: RegionResult, key: byt
         "region": region.slug,
         "inputs_fingerprint": result.fingerprint,
         "fingerprint_with_review": fingerprint,
-        "key_fingerprint": key_fingerprint(key),
+        "key_fingerprint": key_id(key),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "helpers_version": __version__,
         "notebooks": {s.notebook: round(s.seconds, 2) for s in result.steps},

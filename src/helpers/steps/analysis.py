@@ -27,6 +27,7 @@ import pandas as pd
 from helpers.core.config import AnalysisSpec, ProjectPaths, Region, paths
 from helpers.core.errors import ConfigError, EstimationError, HelpersError
 from helpers.io.storage import write_parquet_atomic
+from helpers.privacy.disclosure import suppress_balance
 from helpers.stats.balance import balance_table
 from helpers.stats.effect import Effect
 from helpers.stats.estimate import estimate_effect
@@ -191,11 +192,16 @@ def _row(
     return row
 
 
-def _balance(spec: AnalysisSpec, frame: pd.DataFrame, covs: list[str]) -> pd.DataFrame:
+def _balance(
+    spec: AnalysisSpec, frame: pd.DataFrame, covs: list[str], min_cell: int
+) -> pd.DataFrame:
+    """Standardised differences before and after weighting; a group smaller than ``min_cell``
+    shows neither its means nor the differences."""
     bal_covs = covs + ([spec.baseline] if spec.baseline else [])
     data = frame.dropna(subset=[*bal_covs, "treated", spec.outcome])
     w = ipw_weights(data, "treated", bal_covs)
-    return balance_table(data, "treated", bal_covs, weights=w.weights).assign(analysis=spec.id)
+    table = balance_table(data, "treated", bal_covs, weights=w.weights).assign(analysis=spec.id)
+    return suppress_balance(table, min_cell=min_cell)
 
 
 def _event_study(spec: AnalysisSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -335,7 +341,7 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
             rows.append(row)
         if spec.frame == "person" and {"ipw", "aipw"} & set(spec.designs):
             with contextlib.suppress(*ESTIMATION_FAILURES):  # the ipw/aipw rows say why
-                balance.append(_balance(spec, frame, covs))
+                balance.append(_balance(spec, frame, covs, region.min_cell_size))
         if {"did", "twfe"} & set(spec.designs):
             try:
                 coefficients, pre = _event_study(spec, frame)

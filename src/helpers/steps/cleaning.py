@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.core.config import ProjectPaths, Region, TableSpec, paths
+from helpers.core.errors import InputFileError
 from helpers.io.codebook import Codebook, load_codebook
 from helpers.io.labels import parse_boolean
 from helpers.io.log import make_log
@@ -36,9 +37,10 @@ from helpers.io.reading import read_table
 from helpers.io.recode import apply_codebook
 from helpers.io.schemas import GOLONGAN_ORDER
 from helpers.io.sources import read_export
-from helpers.io.storage import write_csv_atomic, write_parquet_atomic
+from helpers.io.storage import read_csv_for_people, write_csv_atomic, write_parquet_atomic
+from helpers.privacy.deidentify import mask_series
 from helpers.privacy.nip import validate_nip
-from helpers.privacy.pseudonym import load_or_create_key, pseudonymise
+from helpers.privacy.pseudonym import key_fingerprint, load_or_create_key, pseudonymise
 from helpers.survey.corrections import apply_corrections
 from helpers.survey.duplicates import find_duplicates, merge_duplicate_decisions, resolve_duplicates
 from helpers.survey.scales import score_scales
@@ -53,6 +55,11 @@ __all__ = [
     "roster_covariates",
     "GOLONGAN_ORDER",
     "skp_ratings",
+    "check_review_key",
+    "check_unique_nips",
+    "mask_log",
+    "FREE_TEXT_TYPES",
+    "KEY_FINGERPRINT_COLUMN",
 ]
 
 NIP_TYPES = ("nip",)
@@ -70,6 +77,14 @@ class RegionCleaning:
     reliability: pd.DataFrame
     match_rates: pd.DataFrame
     summary: pd.DataFrame
+    key_fingerprint: str = ""
+
+
+#: Codebook types whose cells are free text: masked (roster names, NIPs, phones, e-mails)
+#: before anything is written.
+FREE_TEXT_TYPES = ("string",)
+#: The review file's column that records which pseudonym key made its pseudonyms.
+KEY_FINGERPRINT_COLUMN = "key_fingerprint"
 
 
 def _log(
@@ -147,12 +162,15 @@ def clean_table(
     roster_nips: set[str] | None = None,
     key: bytes,
     review: Mapping[str, pd.DataFrame] | None = None,
+    names: list[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     """Clean one table: returns (data, log, rejected, duplicates report, reliability, and the
     cleaned repeat-group tables by name).
 
     NIPs are validated, then replaced by keyed pseudonyms *before* duplicates and corrections
-    are handled, so neither the log nor the review files ever hold a NIP.
+    are handled, so neither the log nor the review files ever hold a NIP. Free-text cells
+    (:data:`FREE_TEXT_TYPES`) and the log's values are masked with the roster ``names``
+    (:func:`helpers.privacy.deidentify.mask_series`: NIPs in any form, phones and e-mails too).
     """
     review = review or {}
     path = project.raw_region(region.slug) / spec.file
@@ -166,6 +184,7 @@ def clean_table(
     result = apply_codebook(raw.data, codebook, file_name=spec.file, path=path, table=spec.name)
     data, logs = result.data, [result.log, raw.notes]
     data.index = pd.RangeIndex(1, len(data) + 1, name="raw_row")
+    data = _mask_free_text(data, rows, names or [])
     extra: list[dict] = []
     rejected: list[dict] = []
     aside = pd.Series(False, index=data.index)
@@ -227,8 +246,8 @@ def clean_table(
         pid = "pid" if col == "nip" else col.replace("nip", "pid")
         data[pid] = pseudonymise(data[col], key)
         data = data.drop(columns=col)
-    names = [n for n, t in zip(rows["name"], rows["type"], strict=True) if t == "name"]
-    data = data.drop(columns=[n for n in names if n in data])
+    name_columns = [n for n, t in zip(rows["name"], rows["type"], strict=True) if t == "name"]
+    data = data.drop(columns=[n for n in name_columns if n in data])
 
     # 3. repeated submissions (surveys), found on pseudonyms: report, decisions, resolution
     dup_report = pd.DataFrame()
@@ -311,8 +330,43 @@ def clean_table(
     logs.append(make_log(extra))
     nonempty = [x for x in logs if len(x)]
     log = pd.concat(nonempty, ignore_index=True) if nonempty else make_log()
+    log = mask_log(log, names or [])
+    children = {n: _mask_free_text(c, rows, names or []) for n, c in children.items()}
     rej = pd.DataFrame(rejected, columns=["table", "row", "column", "reason"])
     return data, log, rej, dup_report, reliability, children
+
+
+def _mask_free_text(data: pd.DataFrame, rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Free-text columns (:data:`FREE_TEXT_TYPES`) with names, NIPs, phones, e-mails masked."""
+    free = [
+        n
+        for n, t in zip(rows["name"], rows["type"], strict=True)
+        if t in FREE_TEXT_TYPES and n in data
+    ]
+    if not free:
+        return data
+    out = data.copy()
+    for column in dict.fromkeys(free):
+        values = out[column]
+        present = values.notna()
+        if present.any():
+            masked = mask_series(values[present].astype(str), names=names, name_parts=False)
+            out[column] = values.astype(object).where(~present, masked).astype("str")
+    return out
+
+
+def mask_log(log: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The log's ``old_value``, ``new_value`` and ``reason`` masked (a respondent may type a
+    NIP or a name into any answer; the log quotes answers it could not read)."""
+    out = log.copy()
+    for column in ("old_value", "new_value", "reason"):
+        if column in out.columns:
+            values = out[column]
+            present = values.notna() & (values.astype(str) != "")
+            if present.any():
+                masked = mask_series(values[present].astype(str), names=names, name_parts=False)
+                out[column] = values.astype(object).where(~present, masked)
+    return out
 
 
 @dataclass(frozen=True)
@@ -344,14 +398,80 @@ def read_raw(spec: TableSpec, path: Path, required: list[str] = ()) -> RawTable:
     return RawTable(read_table(path, sheet=spec.sheet, required_columns=required), make_log(), {})
 
 
-def _read_review(project: ProjectPaths, slug: str) -> dict[str, pd.DataFrame]:
+def _read_review(
+    project: ProjectPaths, slug: str, fingerprint: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """The reviewer's files, formulas restored; ``duplicates.csv`` must have been made with the
+    key whose fingerprint is ``fingerprint`` (:func:`check_review_key`)."""
     out = {}
     folder = project.review_region(slug)
     for name in ("duplicates", "corrections"):
         path = folder / f"{name}.csv"
         if path.is_file():
-            out[name] = read_table(path)
+            out[name] = read_csv_for_people(path)
+    if "duplicates" in out and fingerprint is not None:
+        check_review_key(out["duplicates"], fingerprint, folder / "duplicates.csv")
     return out
+
+
+def check_review_key(review: pd.DataFrame, fingerprint: str, path: Path) -> None:
+    """Stop when a review file's pseudonyms were made with another key.
+
+    A reviewer's keep/drop decisions are tied to pseudonyms; with a changed or lost key the
+    same people get new pseudonyms, the decisions match nothing (or the wrong rows) and the
+    default rule silently takes over. The file records the key's fingerprint
+    (:func:`helpers.privacy.pseudonym.key_fingerprint`) in :data:`KEY_FINGERPRINT_COLUMN`; a
+    file without it (written before fingerprints) is accepted.
+
+    Raises
+    ------
+    InputFileError
+        Naming the review file, both fingerprints and the two ways out.
+    """
+    if KEY_FINGERPRINT_COLUMN not in review.columns:
+        return
+    recorded = {str(v).strip() for v in review[KEY_FINGERPRINT_COLUMN].dropna()} - {""}
+    if recorded and recorded != {fingerprint}:
+        raise InputFileError(
+            path,
+            f"this review file was made with pseudonym key {', '.join(sorted(recorded))}, but this "
+            f"run's key is {fingerprint}: its pseudonyms and the reviewer's keep/drop decisions "
+            "would no longer match the data. Restore the key that made it (point "
+            "ASN_EVAL_KEY_FILE at it), or, if that key is lost for good, move this file aside so "
+            "the review starts again (its decisions must then be made again)",
+            column=KEY_FINGERPRINT_COLUMN,
+        )
+
+
+def _roster_names(book: Codebook, spec: TableSpec, raw: pd.DataFrame) -> list[str]:
+    rows = book.for_file(spec.file)
+    headers = rows.loc[rows["type"] == "name", "raw_name"]
+    return sorted({str(v) for h in headers if h in raw for v in raw[h].dropna()})
+
+
+def check_unique_nips(checked: pd.DataFrame, path: Path, column: str) -> None:
+    """Refuse a roster that lists the same NIP twice, naming the rows (never the NIP).
+
+    ``checked`` is :func:`helpers.privacy.nip.validate_nip` of the roster's NIP column, indexed
+    by position (0-based data rows).
+    """
+    valid = checked.loc[checked["valid"].astype(bool), "nip"]
+    repeated = valid[valid.duplicated(keep=False)]
+    if repeated.empty:
+        return
+    groups = [
+        [int(p) + 1 for p in positions]
+        for positions in repeated.groupby(repeated, sort=False).groups.values()
+    ]
+    shown = "; ".join(f"rows {', '.join(map(str, g))}" for g in groups[:5])
+    more = f" (and {len(groups) - 5} more)" if len(groups) > 5 else ""
+    raise InputFileError(
+        path,
+        f"the same NIP is listed more than once: {shown}{more}. Each person must appear once "
+        "in the roster: delete or correct the repeated rows",
+        row=groups[0][1],
+        column=column,
+    )
 
 
 def clean_region(
@@ -359,8 +479,9 @@ def clean_region(
 ) -> RegionCleaning:
     """Clean every non-interview table of a region (nothing is written)."""
     key = load_or_create_key() if key is None else key
+    fingerprint = key_fingerprint(key)
     book = load_codebook(project.raw_region(region.slug) / region.codebook)
-    review = _read_review(project, region.slug)
+    review = _read_review(project, region.slug, fingerprint)
     roster_spec = next(iter(region.tables_of_kind("roster").values()))
     tables: dict[str, pd.DataFrame] = {}
     logs, rejected, dups, rel, summary = [], [], [], [], []
@@ -369,7 +490,14 @@ def clean_region(
         raw = read_raw(spec, project.raw_region(region.slug) / spec.file)
         raw_rows = len(raw.data)
         data, log, rej, dup, reliability, children = clean_table(
-            spec, region, book, project=project, roster_nips=roster_nips, key=key, review=review
+            spec,
+            region,
+            book,
+            project=project,
+            roster_nips=roster_nips,
+            key=key,
+            review=review,
+            names=names,
         )
         tables[spec.name] = data
         for name, child in children.items():
@@ -415,7 +543,10 @@ def clean_region(
     )
     nip_raw = roster_raw[nip_header]
     checked = validate_nip(nip_raw, as_of=region.reference_date)
+    roster_path = project.raw_region(region.slug) / roster_spec.file
+    check_unique_nips(checked.reset_index(drop=True), roster_path, nip_header)
     roster_nips = set(checked.loc[checked["valid"].astype(bool), "nip"])
+    names = _roster_names(book, roster_spec, roster_raw)
     run(roster_spec, None)
     tables[roster_spec.name] = roster_covariates(tables[roster_spec.name], region.reference_date)
     for spec in region.tables.values():
@@ -450,7 +581,15 @@ def clean_region(
         ]
     )
     return RegionCleaning(
-        region.slug, tables, log, rejected_df, dup_df, rel_df, match, pd.DataFrame(summary)
+        region.slug,
+        tables,
+        log,
+        rejected_df,
+        dup_df,
+        rel_df,
+        match,
+        pd.DataFrame(summary),
+        fingerprint,
     )
 
 
@@ -470,5 +609,6 @@ def write_cleaning(result: RegionCleaning, *, project: ProjectPaths = paths) -> 
     written.append(write_parquet_atomic(result.match_rates, out / "match_rates.parquet"))
     if len(result.duplicates):
         review = project.review_region(result.region) / "duplicates.csv"
-        written.append(write_csv_atomic(result.duplicates, review))
+        duplicates = result.duplicates.assign(**{KEY_FINGERPRINT_COLUMN: result.key_fingerprint})
+        written.append(write_csv_atomic(duplicates, review))
     return written

@@ -18,7 +18,12 @@ import pandas as pd
 
 from helpers.core.config import Region
 from helpers.core.errors import EstimationError
-from helpers.privacy.disclosure import suppress_small_cells
+from helpers.privacy.disclosure import (
+    SUPPRESSED,
+    suppress_balance,
+    suppress_by_counts,
+    suppress_small_cells,
+)
 from helpers.stats.balance import balance_table
 from helpers.stats.estimate import estimate_effect
 from helpers.stats.power import minimum_detectable_effect, required_sample_size
@@ -26,6 +31,7 @@ from helpers.stats.weighting import ipw_weights
 from helpers.steps.frames import person_frame
 
 __all__ = [
+    "SUPPRESSED",
     "FeedbackBias",
     "feedback_bias",
     "heterogeneity",
@@ -54,13 +60,20 @@ class FeedbackBias:
     bound_high: float
     balance: pd.DataFrame
     note: str
+    suppressed: bool = False
 
 
 def reaction_scores(
-    tables: Mapping[str, pd.DataFrame], region: Region, scale: str = "training_satisfaction"
+    tables: Mapping[str, pd.DataFrame],
+    region: Region,
+    scale: str = "training_satisfaction",
+    *,
+    min_cell: int | None = None,
 ) -> pd.DataFrame:
     """Satisfaction with the training (Kirkpatrick level 1) from any survey that has it:
-    n, mean, sd and the share scoring 4 or more, per survey."""
+    n, mean, sd and the share scoring 4 or more, per survey; a survey with fewer than
+    ``min_cell`` answers (default: the region's ``min_cell_size``) is suppressed."""
+    min_cell = region.min_cell_size if min_cell is None else min_cell
     rows = []
     for name, spec in region.tables.items():
         t = tables.get(name)
@@ -77,7 +90,8 @@ def reaction_scores(
                     "share_4plus": float((x >= 4).mean()),
                 }
             )
-    return pd.DataFrame(rows, columns=["table", "n", "mean", "sd", "share_4plus"])
+    table = pd.DataFrame(rows, columns=["table", "n", "mean", "sd", "share_4plus"])
+    return suppress_small_cells(table, count="n", min_cell=min_cell)
 
 
 def feedback_bias(
@@ -86,6 +100,7 @@ def feedback_bias(
     *,
     table: str,
     scale: str = "training_satisfaction",
+    min_cell: int | None = None,
 ) -> FeedbackBias:
     """Compare feedback respondents with all trained staff, and reweight their satisfaction.
 
@@ -94,7 +109,12 @@ def feedback_bias(
     on those covariates. This corrects only the part of the bias that runs through observed
     characteristics: if the satisfied answer more *because* they are satisfied, the reweighted
     mean is still too high, and the note says so.
+
+    Disclosure: with fewer than ``min_cell`` respondents or non-respondents (default: the
+    region's ``min_cell_size``) the means and bounds are NaN and ``suppressed`` is True; the
+    balance table passes through :func:`helpers.privacy.disclosure.suppress_balance`.
     """
+    min_cell = region.min_cell_size if min_cell is None else min_cell
     frame = person_frame(tables, region)
     trained = frame[frame["treated"] == 1].copy()
     fb = tables[table].drop_duplicates("pid", keep="last").set_index("pid")
@@ -118,16 +138,20 @@ def feedback_bias(
         "tenure, rank, SKP); if satisfied participants are more likely to answer because "
         "they are satisfied, both means overstate satisfaction."
     )
+    n_non = len(data) - n_resp
+    small = 0 < n_resp < min_cell or 0 < n_non < min_cell
+    nan = float("nan")
     return FeedbackBias(
         len(trained),
         n_resp,
         n_resp / max(len(trained), 1),
-        float(y.mean()),
-        reweighted,
-        lo,
-        hi,
-        balance,
-        note,
+        nan if small else float(y.mean()),
+        nan if small else reweighted,
+        nan if small else lo,
+        nan if small else hi,
+        suppress_balance(balance, min_cell=min_cell),
+        note if not small else f"{note} Fewer than {min_cell} people on one side: not shown.",
+        small,
     )
 
 
@@ -138,9 +162,11 @@ def heterogeneity(
     baseline: str | None,
     moderator: str,
     covariates: Sequence[str] = COVARIATES,
+    min_cell: int = 5,
 ) -> pd.DataFrame:
     """Effect among trained staff with high vs low values of a moderator (split at the
-    treated median), each against all untrained staff (ANCOVA, HC2)."""
+    treated median), each against all untrained staff (ANCOVA, HC2). A subgroup with fewer
+    than ``min_cell`` trained people is suppressed (estimate, interval, p and count)."""
     if moderator not in frame:
         raise EstimationError(f"moderator column {moderator!r} not in the frame")
     treated = frame["treated"] == 1
@@ -164,7 +190,8 @@ def heterogeneity(
                 "n_treated": eff.n_treated,
             }
         )
-    return pd.DataFrame(rows)
+    estimates = ["estimate", "ci_low", "ci_high", "p_value"]
+    return suppress_by_counts(pd.DataFrame(rows), {"n_treated": estimates}, min_cell=min_cell)
 
 
 @dataclass(frozen=True)

@@ -234,9 +234,17 @@ def headline_summary(effects: pd.DataFrame) -> Html:
 
 
 def estimates_table(
-    effects: pd.DataFrame, *, level: int | None = None, headline_only: bool = True
+    effects: pd.DataFrame,
+    *,
+    level: int | None = None,
+    headline_only: bool = True,
+    min_cell: int = 5,
 ) -> pd.DataFrame:
-    """Estimates formatted for readers (Indonesian headers, decimal commas)."""
+    """Estimates formatted for readers (Indonesian headers, decimal commas).
+
+    A count of people below ``min_cell`` (the region's ``min_cell_size``) is shown as
+    ``<5`` (:data:`helpers.privacy.disclosure.SUPPRESSED` for the default), never as its number.
+    """
     e = effects[effects["estimate"].notna()]
     if level is not None:
         e = e[e["level"] == level]
@@ -255,7 +263,7 @@ def estimates_table(
                 fmt_p
             ),
             "Peserta / pembanding": [
-                _counts(d, t, c)
+                _counts(d, t, c, min_cell)
                 for d, t, c in zip(e["design"], e["n_treated"], e["n_control"], strict=True)
             ],
             "Efek terstandar": e["effect_size"].map(lambda x: fmt_num(x, 2)),
@@ -265,12 +273,17 @@ def estimates_table(
     return out.reset_index(drop=True)
 
 
-def _counts(design: str, treated: float, control: float) -> str:
+def _counts(design: str, treated: float, control: float, min_cell: int = 5) -> str:
+    def shown(n: float) -> str:
+        if pd.isna(n):
+            return "–"
+        return f"<{min_cell}" if 0 < n < min_cell else str(int(n))
+
     if design == "paired":
-        return f"{int(treated)} orang (sebelum & sesudah)"
+        return f"{shown(treated)} orang (sebelum & sesudah)"
     if design == "did":
-        return f"{int(treated)} / {int(control)} sel unit×bulan"
-    return f"{int(treated)} / {int(control)}"
+        return f"{shown(treated)} / {shown(control)} sel unit×bulan"
+    return f"{shown(treated)} / {shown(control)}"
 
 
 def naive_bias_notes(effects: pd.DataFrame) -> Html:

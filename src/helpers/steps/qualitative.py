@@ -15,12 +15,25 @@ from helpers.io.reading import read_table
 from helpers.io.segments import read_coded_segments
 from helpers.io.storage import write_csv_atomic, write_parquet_atomic
 from helpers.privacy.deidentify import mask_series
+from helpers.privacy.disclosure import suppress_small_cells
 from helpers.qual.agreement import agreement_by_code
 from helpers.qual.codes import normalise_codes
 from helpers.qual.frequencies import code_frequencies, cooccurrence
-from helpers.qual.quotes import qualitative_findings, representative_quotes
+from helpers.qual.quotes import (
+    is_single_position,
+    qualitative_findings,
+    representative_quotes,
+    role_people,
+)
 
-__all__ = ["RegionCodes", "roster_names", "clean_region_codes", "write_region_codes"]
+__all__ = [
+    "RegionCodes",
+    "roster_names",
+    "clean_region_codes",
+    "write_region_codes",
+    "protect_roles",
+    "RARE_ROLE",
+]
 
 
 @dataclass(frozen=True)
@@ -53,8 +66,47 @@ def roster_names(region: Region, *, project: ProjectPaths = paths) -> list[str]:
     return sorted(set(table[raw_name.iloc[0]].dropna().astype(str)))
 
 
+#: What a role held by fewer than the minimum number of people becomes in every output.
+RARE_ROLE = "[jabatan lain]"
+#: What the name of a one-person position becomes inside a quote.
+POSITION_MARKER = "[jabatan]"
+
+
+def protect_roles(
+    data: pd.DataFrame, *, min_cell: int, names: list[str], unique_roles=()
+) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Informant roles made safe to show: names masked in them, and every role held by fewer
+    than ``min_cell`` distinct people (:func:`helpers.qual.quotes.role_people`: the head of an
+    agency counts once however many interviews it gives) recoded to :data:`RARE_ROLE`.
+
+    Returns the recoded segments and the units mapping for :func:`mask_series` that masks the
+    one-person positions (and ``unique_roles``) where a quote names them.
+    """
+    out = data.copy()
+    if "informant_role" not in out.columns:
+        return out, {}
+    roles = out["informant_role"]
+    present = roles.notna()
+    out.loc[present, "informant_role"] = mask_series(roles[present].astype(str), names=names)
+    people = role_people(out, unique_roles=unique_roles)
+    rare = {r for r, n in people.items() if n < min_cell}
+    out.loc[out["informant_role"].isin(rare), "informant_role"] = RARE_ROLE
+    positions = {
+        str(r): POSITION_MARKER
+        for r in {*people.index, *(str(u) for u in unique_roles)}
+        if is_single_position(r) or r in set(map(str, unique_roles))
+    }
+    return out, positions
+
+
 def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> RegionCodes:
-    """Read, normalise and summarise the region's coded segments (nothing is written)."""
+    """Read, normalise and summarise the region's coded segments (nothing is written).
+
+    Everything it returns is safe to write: quotes masked (:func:`mask_series` with the roster
+    names and the one-person positions), rare informant roles recoded (:func:`protect_roles`),
+    unknown codes listed without transcript names and with small counts suppressed, and the
+    log's values masked.
+    """
     spec = next(iter(region.tables_of_kind("codes").values()))
     folder = project.raw_region(region.slug)
     layout = spec.source if spec.source in ("qualcoder", "taguette") else "auto"
@@ -63,21 +115,29 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
     segments.attrs["source"] = project.relative(folder / spec.file)
     book = load_code_codebook(folder / region.code_codebook)
     normalised = normalise_codes(segments, book)
-    data = normalised.data
     names = roster_names(region, project=project)
+    unique_roles = tuple(str(r) for r in (region.extra or {}).get("identifying_roles", ()) or ())
+    data, positions = protect_roles(
+        _mask_unknown_codes(normalised.data, names),
+        min_cell=region.min_cell_size,
+        names=names,
+        unique_roles=unique_roles,
+    )
     agreement = agreement_by_code(data, book)
     frequencies = code_frequencies(data, by=("theme",), min_cell=region.min_cell_size)
     co = cooccurrence(data)
-    quotes = representative_quotes(data, per_theme=3, names=names)
-    per_code = representative_quotes(data, by="code", per_theme=1, names=names)
-    findings = qualitative_findings(data, book, quotes=per_code, min_cell=region.min_cell_size)
+    quotes = representative_quotes(data, per_theme=3, names=names, units=positions)
+    per_code = representative_quotes(data, by="code", per_theme=1, names=names, units=positions)
+    findings = qualitative_findings(
+        data, book, quotes=per_code, min_cell=region.min_cell_size, unique_roles=unique_roles
+    )
     masked = data.copy()
-    masked["quote"] = mask_series(masked["quote"], names=names)
+    masked["quote"] = mask_series(masked["quote"], names=names, units=positions)
     return RegionCodes(
         region.slug,
         masked,
-        normalised.unknown,
-        normalised.log,
+        _safe_unknown(normalised.unknown, names=names, min_cell=region.min_cell_size),
+        _safe_log(normalised.log, names=names),
         agreement,
         frequencies,
         co,
@@ -85,6 +145,50 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
         findings,
         book,
     )
+
+
+def _mask_unknown_codes(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Codes not in the codebook are what a coder typed: masked like any free text."""
+    if "code_status" not in data.columns:
+        return data
+    out = data.copy()
+    unknown = out["code_status"] == "unknown"
+    for column in ("code", "code_raw"):
+        if column in out.columns and unknown.any():
+            values = out.loc[unknown, column]
+            present = values.notna()
+            out.loc[values.index[present], column] = mask_series(
+                values[present].astype(str), names=names, name_parts=False
+            ).to_numpy()
+    return out
+
+
+def _safe_unknown(unknown: pd.DataFrame, *, names: list[str], min_cell: int) -> pd.DataFrame:
+    """Unknown codes as a reader may see them: no transcript names (file names can name
+    people), spellings masked, and codes seen fewer than ``min_cell`` times with their
+    counts and example rows suppressed."""
+    out = unknown.drop(columns=["example_transcripts"], errors="ignore").copy()
+    for column in ("label_raw", "variants", "code"):
+        if column in out.columns:
+            present = out[column].notna()
+            out.loc[present, column] = mask_series(
+                out.loc[present, column].astype(str), names=names
+            )
+    columns = [c for c in ("n", "n_transcripts", "example_rows") if c in out.columns]
+    if "n" not in out.columns:
+        return out
+    return suppress_small_cells(out, count="n", min_cell=min_cell, columns=columns)
+
+
+def _safe_log(log: pd.DataFrame, *, names: list[str]) -> pd.DataFrame:
+    out = log.copy()
+    for column in ("old_value", "new_value", "reason"):
+        if column in out.columns:
+            present = out[column].notna()
+            out.loc[present, column] = mask_series(
+                out.loc[present, column].astype(str), names=names
+            )
+    return out
 
 
 def write_region_codes(result: RegionCodes, *, project: ProjectPaths = paths) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -148,14 +149,25 @@ def _id_note(answers: list[tuple[str, ...]], members: list[int]) -> str:
     return f"{what}; default: keep the latest submission, drop the others"
 
 
+_NOTE_IDS = 3  # ids named in an answers group's note; the note's length does not grow with it
+
+
 def _answers_note(ids: list[str | None], members: list[int]) -> str:
-    shown = ", ".join(ids[m] if ids[m] is not None else "(missing)" for m in members)
-    with_id = [m for m in members if ids[m] is not None]
-    if with_id and len(with_id) < len(members):
+    """What the group's ids are, in a note of bounded length (so the report stays linear in
+    the rows: a group of 10,000 straight-liners does not repeat 10,000 ids on each row)."""
+    member_ids = [ids[m] for m in members]
+    missing = sum(i is None for i in member_ids)
+    present = list(dict.fromkeys(i for i in member_ids if i is not None))
+    shown = ", ".join(present[:_NOTE_IDS])
+    if len(present) > _NOTE_IDS:
+        shown += f" and {len(present) - _NOTE_IDS} more"
+    parts = [p for p in (shown, f"{missing} missing" if missing else "") if p]
+    with_id = len(members) - missing
+    if with_id and missing:
         default = "default: drop the rows without an id, keep the others"
     else:
         default = "default: keep all (identical answers can be chance, e.g. straight-lining)"
-    return f"ids: {shown}; {default}"
+    return f"{len(members)} rows, ids: {'; '.join(parts)}; {default}"
 
 
 def _report_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
@@ -294,9 +306,22 @@ def resolve_duplicates(
         has_id = {int(r): bool(h) for r, h in zip(rows, present, strict=True)}
     # (explicit?, drop?, reason, key) per row, per group
     verdicts: dict[int, list[tuple[bool, bool, str, str]]] = {}
-    for _, group in report.groupby("group", sort=True):
+    columns = report[["group", "kind", "key", "row", "decision"]].to_dict("list")
+    by_group: dict[int, list[int]] = {}
+    for i, number in enumerate(columns["group"]):
+        by_group.setdefault(int(number), []).append(i)
+    for number in sorted(by_group):  # plain lists: linear in the rows, whatever the groups
+        members = by_group[number]
+        first = members[0]
+        group = _Group(
+            number=number,
+            kind=str(columns["kind"][first]),
+            key=str(columns["key"][first]),
+            rows=[int(columns["row"][i]) for i in members],
+            decisions=[str(columns["decision"][i]) for i in members],
+        )
         for row, explicit, drop, reason in _decide_group(group, times, position_of, has_id):
-            verdicts.setdefault(row, []).append((explicit, drop, reason, str(group["key"].iloc[0])))
+            verdicts.setdefault(row, []).append((explicit, drop, reason, group.key))
     log: list[dict[str, Any]] = []
     drop_rows: set[int] = set()
     for row in sorted(verdicts):
@@ -321,18 +346,27 @@ def resolve_duplicates(
     return CleanResult(data=df.loc[keep_mask], log=make_log(log))
 
 
+@dataclass(frozen=True)
+class _Group:
+    """One duplicate group of the report, as plain values."""
+
+    number: int
+    kind: str
+    key: str
+    rows: list[int]
+    decisions: list[str]
+
+
 def _decide_group(
-    group: pd.DataFrame,
+    group: _Group,
     times: list[Any] | None,
     position_of: Mapping[int, int],
     has_id: Mapping[int, bool] | None,
 ) -> list[tuple[int, bool, bool, str]]:
     """(row, explicit, drop, reason) for each member; reason "" for a silent keep."""
-    kind = str(group["kind"].iloc[0])
-    key = str(group["key"].iloc[0])
-    number = int(group["group"].iloc[0])
-    members = [int(r) for r in group["row"]]
-    decision = dict(zip(members, group["decision"], strict=True))
+    kind, key, number = group.kind, group.key, group.number
+    members = group.rows
+    decision = dict(zip(members, group.decisions, strict=True))
     out: list[tuple[int, bool, bool, str]] = []
     kept_by_reviewer = [r for r in members if decision[r] == "keep"]
     for r in members:

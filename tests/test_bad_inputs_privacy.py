@@ -1,0 +1,348 @@
+"""The privacy cases of the bad-input corpus (tests/bad_inputs/): nothing personal is ever
+published, whatever dress a NIP or a name wears, and no group smaller than the minimum shows.
+
+Each case is written by ``make_corpus.py`` (see its README); here every one is cleaned (and its
+codes processed) into a fresh project, and every output, log and message is searched for the
+planted NIP and name, both with the disclosure scanner and independently of it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.core.config import ProjectPaths, load_registry
+from helpers.core.errors import CodebookError, HelpersError, InputFileError
+from helpers.io.storage import FORMULA_STARTS, read_csv_for_people
+from helpers.privacy.disclosure import scan_outputs, scan_staging
+from helpers.privacy.identifiers import clean_text, fold_name
+from helpers.steps.cleaning import clean_region, write_cleaning
+from helpers.steps.qualitative import RARE_ROLE, clean_region_codes, write_region_codes
+
+HERE = Path(__file__).parent / "bad_inputs"
+if "make_corpus" in sys.modules:
+    mc = sys.modules["make_corpus"]
+else:
+    _spec = importlib.util.spec_from_file_location("make_corpus", HERE / "make_corpus.py")
+    mc = importlib.util.module_from_spec(_spec)
+    sys.modules["make_corpus"] = mc
+    _spec.loader.exec_module(mc)
+
+KEY = bytes(range(32))
+REGION = mc.REGION
+NIP = mc.PLANTED_NIP
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("privacy_corpus")
+    roots = mc.write_corpus(folder)
+    mc.write_project(folder / "_intact")
+    roots["_intact"] = folder / "_intact"
+    return roots
+
+
+def region_of(root: Path):
+    return load_registry(root / "config" / "regions.yaml")[REGION]
+
+
+def clean_and_write(root: Path, *, codes: bool = True):
+    """Clean the case's project (and its codes) and write every output; return them."""
+    project = ProjectPaths(root)
+    region = region_of(root)
+    result = clean_region(region, project=project, key=KEY)
+    write_cleaning(result, project=project)
+    coded = None
+    if codes:
+        coded = clean_region_codes(region, project=project)
+        write_region_codes(coded, project=project)
+    return result, coded, project
+
+
+def roster_identifiers(root: Path) -> tuple[list[str], list[str]]:
+    roster = pd.read_csv(root / "data" / "raw" / REGION / mc.ROSTER, dtype=str)
+    return roster["Nama"].dropna().tolist(), roster["NIP"].dropna().tolist()
+
+
+def output_texts(project: ProjectPaths) -> dict[str, list[str]]:
+    """Every text cell of every written output (Parquet cells, CSV and text lines), cleaned."""
+    texts: dict[str, list[str]] = {}
+    for folder in (project.processed, project.review):
+        for path in sorted(folder.rglob("*")) if folder.exists() else []:
+            if not path.is_file():
+                continue
+            if path.suffix == ".parquet":
+                frame = pd.read_parquet(path)
+                cells = [str(v) for c in frame.columns for v in frame[c].dropna().tolist()]
+                cells += [str(c) for c in frame.columns]
+            else:
+                cells = path.read_bytes().decode("utf-8", errors="replace").splitlines()
+            texts[str(path)] = [clean_text(c) for c in cells]
+    return texts
+
+
+def holds_planted_nip(text: str) -> bool:
+    """Independent of the scanner: the planted NIP's digits in order, any separators."""
+    digits = re.sub(r"[^0-9]", "", text)
+    return NIP in digits
+
+
+def holds_planted_name(text: str) -> bool:
+    folded = fold_name(text)
+    return "hutapea" in folded or re.search(r"\beka\b", folded) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# NIPs and names in free text and quotes
+# --------------------------------------------------------------------------------------------
+
+
+def test_nip_in_free_text_is_masked_everywhere(corpus):
+    result, _, project = clean_and_write(corpus["nip_in_free_text"], codes=False)
+    feedback = result.tables["feedback"].set_index("raw_row")
+    for row in range(1, len(mc.NIP_DRESSES) + 1):
+        assert feedback.loc[row, "unit"] == "Unit saya, NIP [NIP]"
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells), path
+    names, nips = roster_identifiers(corpus["nip_in_free_text"])
+    found = scan_outputs([project.processed, project.review], names=names, nips=nips)
+    assert found.empty, found.to_dict("records")
+
+
+def test_name_in_free_text_is_masked_everywhere(corpus):
+    result, _, project = clean_and_write(corpus["name_in_free_text"], codes=False)
+    feedback = result.tables["feedback"].set_index("raw_row")
+    for row in range(1, len(mc.NAME_DRESSES) + 1):
+        assert feedback.loc[row, "unit"] == "Atasan: [nama]", feedback.loc[row, "unit"]
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_name(c) for c in cells), path
+    names, nips = roster_identifiers(corpus["name_in_free_text"])
+    assert scan_outputs([project.processed], names=names, nips=nips).empty
+
+
+def test_nip_and_name_in_quotes_are_masked_in_every_output(corpus):
+    _, coded, project = clean_and_write(corpus["nip_and_name_in_quotes"])
+    segments = coded.segments.set_index("row") if "row" in coded.segments else coded.segments
+    masked = " ".join(segments["quote"].dropna())
+    assert "[NIP]" in masked and "[nama]" in masked
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells), path
+        assert not any(holds_planted_name(c) for c in cells), path
+    names, nips = roster_identifiers(corpus["nip_and_name_in_quotes"])
+    found = scan_outputs([project.processed], names=names, nips=nips)
+    assert found[found["kind"].isin(["nip", "name"])].empty, found.to_dict("records")
+
+
+def test_a_unique_role_is_one_person_and_never_shown(corpus):
+    _, coded, project = clean_and_write(corpus["unique_role_informant"])
+    interviews = coded.segments["transcript"].astype(str).str.startswith("W-")
+    assert (coded.segments.loc[interviews, "informant_role"] == RARE_ROLE).all()
+    assert not coded.findings["example_role"].eq(mc.UNIQUE_ROLE).any()
+    assert not coded.quotes["informant_role"].eq(mc.UNIQUE_ROLE).any()
+    for path, cells in output_texts(project).items():
+        assert not any("kepala bkpsdm" in fold_name(c) for c in cells), path
+
+
+# --------------------------------------------------------------------------------------------
+# NIP validation: reasons by position, any dress normalised, Excel numbers explained
+# --------------------------------------------------------------------------------------------
+
+
+def test_invalid_non_ascii_nips_are_described_without_their_digits(corpus):
+    result, _, project = clean_and_write(corpus["nip_invalid_non_ascii"], codes=False)
+    log = result.log[(result.log["file"] == mc.SURVEY) & (result.log["column"] == "nip")]
+    reasons = dict(zip(log["row"], log["reason"], strict=True))
+    assert "digits 9-14 (TMT CPNS) are not a valid year and month" in reasons[2]
+    assert "digit 15 (gender) is not 1 or 2" in reasons[4]
+    texts = [*map(str, result.log.to_numpy().ravel()), *result.rejected["reason"]]
+    for text in texts:
+        digits = re.sub(r"[^0-9]", "", clean_text(text))
+        assert "19870124" not in digits and "201413" not in digits, text
+    for cells in output_texts(project).values():
+        assert not any("198701242014" in re.sub(r"[^0-9]", "", c) for c in cells)
+
+
+def test_nips_with_invisible_characters_link_to_the_roster(corpus):
+    got = clean_region(
+        region_of(corpus["nip_invisible_characters"]),
+        project=ProjectPaths(corpus["nip_invisible_characters"]),
+        key=KEY,
+    )
+    want = clean_region(
+        region_of(corpus["_intact"]), project=ProjectPaths(corpus["_intact"]), key=KEY
+    )
+    pd.testing.assert_frame_equal(got.summary, want.summary)
+    pd.testing.assert_frame_equal(got.tables["feedback"], want.tables["feedback"])
+
+
+def test_excel_numbers_are_rejected_with_their_reason(corpus):
+    result = clean_region(
+        region_of(corpus["nip_excel_number"]),
+        project=ProjectPaths(corpus["nip_excel_number"]),
+        key=KEY,
+    )
+    log = result.log[(result.log["file"] == mc.SURVEY) & (result.log["column"] == "nip")]
+    for row in (2, 4):
+        reason = log.loc[log["row"] == row, "reason"]
+        assert len(reason) == 1 and reason.iloc[0].startswith("invalid NIP: stored as a number")
+    assert not log["reason"].str.contains("not in the roster").any()
+
+
+def test_row_error_names_row_and_field_but_no_value(corpus):
+    with pytest.raises(InputFileError) as info:
+        clean_region(
+            region_of(corpus["extra_field_with_nip"]),
+            project=ProjectPaths(corpus["extra_field_with_nip"]),
+            key=KEY,
+        )
+    error = info.value
+    assert error.path.name == mc.SURVEY and error.row == 3
+    assert "field 10" in error.message
+    assert not re.search(r"\d{8}", str(error)) and "NIP" not in error.message
+
+
+def test_duplicate_roster_nip_names_the_rows(corpus):
+    with pytest.raises(InputFileError) as info:
+        clean_region(
+            region_of(corpus["duplicate_roster_nip"]),
+            project=ProjectPaths(corpus["duplicate_roster_nip"]),
+            key=KEY,
+        )
+    error = info.value
+    assert error.path.name == mc.ROSTER and error.column == "NIP"
+    assert "rows 1, 5" in error.message
+    assert not re.search(r"\d{8}", str(error))
+
+
+# --------------------------------------------------------------------------------------------
+# spreadsheet formulas, resource limits
+# --------------------------------------------------------------------------------------------
+
+
+def test_formula_answers_are_neutralised_and_read_back_as_typed(corpus):
+    result, _, project = clean_and_write(corpus["formula_answers"], codes=False)
+    path = project.processed_region(REGION) / "cleaning_log.csv"
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for column in raw.columns:
+        for value in raw[column]:
+            assert not (
+                value and value[0] in FORMULA_STARTS and not re.fullmatch(r"[+-]?[\d.,]+", value)
+            ), value
+    back = read_csv_for_people(path)
+    typed = set(back["old_value"].dropna())
+    for formula in mc.FORMULAS:
+        assert formula.strip() in {t.strip() for t in typed}, formula
+
+
+def test_xlsx_bomb_is_refused_before_parsing(corpus):
+    from helpers.io.reading import MAX_XLSX_UNCOMPRESSED_BYTES, read_table
+
+    path = corpus["xlsx_bomb"] / "data" / "raw" / REGION / mc.BUDGETS
+    assert path.stat().st_size < 2 * 1024 * 1024
+    with pytest.raises(InputFileError, match="MAX_XLSX_UNCOMPRESSED_BYTES") as info:
+        read_table(path)
+    assert info.value.path == path and f"{MAX_XLSX_UNCOMPRESSED_BYTES / 2**20:,.0f} MiB" in str(
+        info.value
+    )
+    with pytest.raises(InputFileError, match="MAX_XLSX"):
+        clean_region(
+            region_of(corpus["xlsx_bomb"]), project=ProjectPaths(corpus["xlsx_bomb"]), key=KEY
+        )
+
+
+@pytest.mark.parametrize(
+    ("case", "fragment"),
+    [
+        ("yaml_alias_codebook", "alias bomb"),
+        ("yaml_deep_codebook", "nested deeper than 20"),
+    ],
+)
+def test_hostile_yaml_codebook_is_a_clear_error(corpus, case, fragment):
+    with pytest.raises(CodebookError) as info:
+        clean_region(region_of(corpus[case]), project=ProjectPaths(corpus[case]), key=KEY)
+    assert info.value.path.name == "codebook.yaml" and fragment in info.value.message
+    assert len(str(info.value).splitlines()) == 1
+
+
+# --------------------------------------------------------------------------------------------
+# small groups: three treated people
+# --------------------------------------------------------------------------------------------
+
+
+def test_three_treated_people_show_in_no_cell(corpus):
+    from helpers.privacy.disclosure import _small_cells, suppress_balance
+    from helpers.stats.balance import balance_table
+    from helpers.steps import descriptives as desc
+    from helpers.steps import narrative as nar
+    from helpers.steps.analysis import person_frame
+
+    root = corpus["three_treated"]
+    region = region_of(root)
+    result = clean_region(region, project=ProjectPaths(root), key=KEY)
+    tables = dict(result.tables)
+    frame = person_frame(tables, region)
+    assert int(frame["treated"].sum()) == 3
+    min_cell = region.min_cell_size
+    covs = [c for c in ("age", "female", "tenure_years") if c in frame]
+    balance = suppress_balance(balance_table(frame, "treated", covs), min_cell=min_cell)
+    assert balance[["mean_treated", "sd_treated", "diff", "smd", "n_treated"]].isna().all().all()
+    assert balance["suppressed"].all() and balance["mean_control"].notna().all()
+    shown = [
+        balance,
+        desc.reaction_scores(tables, region),
+        desc.group_gaps(frame.assign(x=frame["treated"]), "x", min_cell=min_cell),
+    ]
+    for table in shown:
+        assert _small_cells(table, min_cell) == [], table
+    effects = pd.DataFrame(
+        {
+            "estimate": [0.4],
+            "ci_low": [0.1],
+            "ci_high": [0.7],
+            "p_value": [0.02],
+            "p_adj": [0.02],
+            "headline": [True],
+            "level": [3],
+            "label": ["x"],
+            "design": ["ancova"],
+            "n_treated": [3],
+            "n_control": [227],
+            "effect_size": [0.3],
+            "mde": [0.5],
+        }
+    )
+    text = nar.estimates_table(effects, min_cell=min_cell)["Peserta / pembanding"].iloc[0]
+    assert text == "<5 / 227"
+
+
+def test_the_scan_flags_a_table_that_still_shows_three_treated(tmp_path):
+    pd.DataFrame(
+        {"variable": ["age"], "mean_treated": [41.0], "n_treated": [3], "n_control": [227]}
+    ).to_parquet(tmp_path / "balance.parquet")
+    found = scan_staging(tmp_path)
+    assert found["kind"].tolist() == ["small_cell"] and "n_treated = 3" in found["detail"].iloc[0]
+
+
+def test_readme_lists_the_privacy_cases():
+    readme = (HERE / "README.md").read_text(encoding="utf-8")
+    for case in ("nip_in_free_text", "unique_role_informant", "three_treated", "xlsx_bomb"):
+        assert f"`{case}`" in readme
+
+
+def test_every_message_is_free_of_the_planted_nip(corpus):
+    """Whatever the case raises or logs, the planted NIP is never in it."""
+    for case in mc.CASES:
+        try:
+            result = clean_region(
+                region_of(corpus[case.name]), project=ProjectPaths(corpus[case.name]), key=KEY
+            )
+        except (HelpersError, FileNotFoundError) as error:
+            assert not holds_planted_nip(clean_text(str(error))), case.name
+        else:
+            text = " ".join(map(str, result.log.to_numpy().ravel()))
+            assert not holds_planted_nip(clean_text(text)), case.name
