@@ -589,6 +589,17 @@ def test_quotes_are_deterministic_whatever_the_row_order(segments, codebook):
     pd.testing.assert_frame_equal(first, again)
 
 
+def test_quotes_prefer_segments_coded_with_the_code_alone_and_never_repeat(hand):
+    quotes = representative_quotes(hand, by="code", per_theme=3)
+    a = quotes[quotes["code"] == "A"]
+    assert a["quote"].tolist()[0] == "Dua."  # coded A only
+    assert not quotes.duplicated(["transcript", "segment"]).any()  # one quote, one place
+    again = representative_quotes(hand, by="theme", per_theme=3, exclude=[("T1", "2")])
+    assert "Dua." not in set(again["quote"])
+    assert set(quotes["transcript_label"]) <= {"Wawancara 1", "Wawancara 2", "FGD 1"}
+    assert not quotes["transcript_label"].str.contains("T[0-9]").any()
+
+
 def test_long_quotes_are_cut(segments, codebook):
     data = normalise_codes(segments, codebook).data
     quotes = representative_quotes(data, per_theme=10, max_chars=40)
@@ -621,9 +632,10 @@ def test_qualitative_findings_columns_levels_and_suppression(hand):
     assert row.loc["a", "roles"] == "Kepala, Staf"
     assert not row["suppressed"].any()
     assert row["example_quote"].notna().all()
-    # code a's best quote is the agreed T1/1, said by the only "Kepala" in the data: a role
-    # that rare is not shown beside the quote
-    assert row.loc["a", "example_quote"] == "Satu."
+    # code a's best quote is T1/2, the segment coded with a alone (the most typical of the
+    # code; T1/1 is agreed but carries three codes), said by the only "Kepala" in the data: a
+    # role that rare is not shown beside the quote
+    assert row.loc["a", "example_quote"] == "Dua."
     assert pd.isna(row.loc["a", "example_role"])
     assert not row["example_role"].eq("Kepala").any()
 

@@ -178,6 +178,8 @@ def representative_quotes(
     max_chars: int = 300,
     seed: int = 0,
     by: str = "theme",
+    exclude: Iterable[tuple[object, object]] = (),
+    distinct: bool = True,
 ) -> pd.DataFrame:
     """Pick a few de-identified quotes per theme (or per code), deterministically.
 
@@ -199,23 +201,34 @@ def representative_quotes(
     by : str, default "theme"
         The grouping column; ``"code"`` gives quotes per code (for
         :func:`qualitative_findings`).
+    exclude : iterable of (transcript, segment)
+        Segments not to choose (those another part of the report already quotes).
+    distinct : bool, default True
+        Never choose one segment for two groups: a quote stands under one theme or code only.
 
     Returns
     -------
     pandas.DataFrame
         One row per quote: ``by`` and, when present, ``theme, kind, level, code, label``;
-        ``transcript, segment, informant_role, method``; ``quote`` (masked plain text,
-        whitespace collapsed), ``html`` (the same text HTML-escaped), ``agreed`` (two or more
-        coders applied the quote's code to its segment), ``truncated`` and ``rank`` (1 = first
-        choice). ``transcript`` is for tracing only: file names can identify people, so reports
-        should not show it.
+        ``transcript, segment, informant_role, method``; ``transcript_label`` (a de-identified
+        id a report may show: the method and the transcript's number, "Wawancara 3", "FGD 1");
+        ``quote`` (the whole coded segment, masked plain text, whitespace collapsed), ``html``
+        (the same text HTML-escaped), ``n_codes`` (distinct codes on the segment), ``agreed``
+        (two or more coders applied the quote's code to its segment), ``truncated`` and
+        ``rank`` (1 = first choice). ``transcript`` is for tracing only: file names can
+        identify people, so reports show ``transcript_label`` instead.
 
     Notes
     -----
-    Within a group each segment is one candidate. Quotes are chosen one at a time, each time
-    preferring, in order: a transcript not yet used, an informant role not yet used, a segment
-    the coders agreed on, a quote that fits ``max_chars``; remaining ties follow a random order
-    drawn with ``seed`` over the candidates sorted by transcript and segment. Masking happens
+    The rule, stated so a reader can trust the choice: within a group each coded segment is
+    one candidate, quoted whole. The most typical segment of a code is the one coded with
+    that code alone, so quotes are chosen one at a time, each time preferring, in order: a
+    segment with fewer codes, a segment the coders agreed on, one that fits ``max_chars``
+    whole, a transcript not yet quoted in the group, an informant role not yet quoted in the
+    group; remaining ties follow a random order drawn with ``seed`` over the candidates
+    sorted by transcript and segment. With ``distinct`` no segment is chosen for two groups
+    (groups with the fewest candidates choose first). Only a segment longer than
+    ``max_chars`` with no alternative is cut, and it is marked ``truncated``. Masking happens
     before escaping, so ``<script>`` comes out as ``&lt;script&gt;`` text.
     """
     _check_frame(data, "data", [by, "transcript", "segment", "code", "quote"])
@@ -233,10 +246,12 @@ def representative_quotes(
         *info,
         "transcript",
         "segment",
+        "transcript_label",
         "informant_role",
         "method",
         "quote",
         "html",
+        "n_codes",
         "agreed",
         "truncated",
         "rank",
@@ -249,6 +264,8 @@ def representative_quotes(
 
     n_coders = rows.groupby(["transcript", "segment", "code"])["coder"].transform("nunique")
     rows["agreed"] = n_coders >= 2
+    rows["n_codes"] = rows.groupby(["transcript", "segment"])["code"].transform("nunique")
+    rows["transcript_label"] = rows["transcript"].map(_transcript_labels(data))
     rows = rows.sort_values(
         [by, "transcript", "segment", "agreed", "code"],
         ascending=[True, True, True, False, True],
@@ -262,16 +279,26 @@ def representative_quotes(
     rng = np.random.default_rng(seed)
     candidates["_order"] = rng.permutation(len(candidates))
 
+    taken = {(t, str(g)) for t, g in exclude}
+    groups = sorted(candidates.groupby(by, sort=True), key=lambda kv: (len(kv[1]), str(kv[0])))
     picked = []
-    for _, group in candidates.groupby(by, sort=True):
-        picked.extend(_pick_quotes(group, per_theme, max_chars))
-    chosen = pd.DataFrame.from_records(picked)
+    for _, group in groups:
+        pairs = zip(group["transcript"], group["segment"], strict=True)
+        free = group.loc[~np.asarray([(t, str(g)) in taken for t, g in pairs], dtype=bool)]
+        chosen_here = _pick_quotes(free, per_theme, max_chars)
+        picked.extend(chosen_here)
+        if distinct:
+            taken |= {(r["transcript"], str(r["segment"])) for r in chosen_here}
+    if not picked:
+        return pd.DataFrame({c: pd.Series(dtype="str") for c in out_columns})
+    chosen = pd.DataFrame.from_records(picked).sort_values([by, "rank"], kind="stable")
     cut = chosen["quote"].map(lambda q: _truncate(q, max_chars))
     chosen["quote"] = cut.map(lambda t: t[0]).astype("str")
     chosen["truncated"] = cut.map(lambda t: t[1]).astype(bool)
     chosen["html"] = chosen["quote"].map(escape_html).astype("str")
     chosen["agreed"] = chosen["agreed"].astype(bool)
     chosen["rank"] = chosen["rank"].astype("int64")
+    chosen["n_codes"] = chosen["n_codes"].astype("int64")
     if "level" in chosen.columns:
         chosen["level"] = chosen["level"].astype("Int64")
     return chosen[out_columns].reset_index(drop=True)
@@ -286,10 +313,11 @@ def _pick_quotes(group: pd.DataFrame, k: int, max_chars: int) -> list[dict[str, 
         best = min(
             records,
             key=lambda r: (
-                r["transcript"] in used_transcripts,
-                _role_key(r["informant_role"]) in used_roles,
+                r["n_codes"],
                 not r["agreed"],
                 len(r["quote"]) > max_chars,
+                r["transcript"] in used_transcripts,
+                _role_key(r["informant_role"]) in used_roles,
                 r["_order"],
             ),
         )
@@ -298,6 +326,25 @@ def _pick_quotes(group: pd.DataFrame, k: int, max_chars: int) -> list[dict[str, 
         used_roles.add(_role_key(best["informant_role"]))
         chosen.append({**best, "rank": rank})
     return chosen
+
+
+def _transcript_labels(data: pd.DataFrame) -> dict[object, str]:
+    """A de-identified label per transcript: its method and its number among that method's
+    transcripts in name order ("Wawancara 3", "FGD 1"); the file name itself is never shown."""
+    seen = data.drop_duplicates("transcript")
+    methods = (
+        seen["method"] if "method" in seen.columns else pd.Series(pd.NA, index=seen.index)
+    ).map(
+        lambda m: (
+            "Transkrip" if _is_missing(m) else ("FGD" if str(m).lower() == "fgd" else "Wawancara")
+        )
+    )
+    frame = pd.DataFrame({"transcript": seen["transcript"], "method": methods})
+    frame = frame.sort_values(["method", "transcript"], key=lambda c: c.astype(str), kind="stable")
+    frame["n"] = frame.groupby("method").cumcount() + 1
+    return dict(
+        zip(frame["transcript"], frame["method"] + " " + frame["n"].astype(str), strict=True)
+    )
 
 
 def _role_key(role: object) -> str:

@@ -126,8 +126,16 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
     agreement = agreement_by_code(data, book)
     frequencies = code_frequencies(data, by=("theme",), min_cell=region.min_cell_size)
     co = cooccurrence(data)
-    quotes = representative_quotes(data, per_theme=3, names=names, units=positions)
+    # one quote per code for the findings, then up to three per theme that none of them uses:
+    # no segment is quoted twice in a report
     per_code = representative_quotes(data, by="code", per_theme=1, names=names, units=positions)
+    quotes = representative_quotes(
+        data,
+        per_theme=3,
+        names=names,
+        units=positions,
+        exclude=zip(per_code["transcript"], per_code["segment"], strict=True),
+    )
     findings = qualitative_findings(
         data, book, quotes=per_code, min_cell=region.min_cell_size, unique_roles=unique_roles
     )
