@@ -62,6 +62,11 @@ _LIBRARY_CONTROL = {"notyet": "notyettreated", "never": "nevertreated"}
 # --------------------------------------------------------------------------------------------
 
 
+def _label(value: Any) -> Any:
+    """A unit label as a reader wrote it (numpy scalars as plain Python values)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def _check_int(name: str, value: object, low: int) -> int:
     if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < low:
         raise ConfigError(f"{name}={value!r} must be an integer >= {low}")
@@ -80,7 +85,7 @@ def _cohorts_from_treatment(
     if off.any():
         k = int(np.flatnonzero(off)[0])
         raise EstimationError(
-            f"treatment is not absorbing: unit {units[k]!r} is treated in period {ts[k - 1]:g} "
+            f"treatment is not absorbing: unit {_label(units[k])!r} is treated in period {ts[k - 1]:g} "
             f"but not in period {ts[k]:g}; a staggered design needs units to stay treated once "
             "treated (code the first treated period instead, or analyse switching separately)"
         )
@@ -108,7 +113,7 @@ def _cohorts_from_column(
         bad = per_unit.index[per_unit.to_numpy() > 1][0]
         raise EstimationError(
             f"first_treated column {first_treated!r} must be constant within each unit; "
-            f"unit {bad!r} has several values"
+            f"unit {_label(bad)!r} has several values"
         )
     first = pd.Series(ft).groupby(frame[unit].to_numpy()).first()
     n_zero = int(pd.Series(zero).groupby(frame[unit].to_numpy()).any().sum())
@@ -139,7 +144,7 @@ def _cluster_per_unit(frame: pd.DataFrame, unit: str, cluster: str) -> None:
         bad = per.index[per.to_numpy() > 1][0]
         raise EstimationError(
             f"cluster column {cluster!r} must be constant within each unit {unit!r}; unit "
-            f"{bad!r} is in several clusters"
+            f"{_label(bad)!r} is in several clusters"
         )
 
 
@@ -182,7 +187,8 @@ def _aggregate(
         g = int(np.unique(cluster_vec).size) if cluster_vec is not None else int(out.n_units)
         dev = np.abs(np.asarray(res["bres"])[:, 0]) / math.sqrt(g)
         p_boot = float(np.mean(dev >= abs(est)))
-    table = pd.DataFrame()
+    cols = ["level", "estimate", "se", "ci_low", "ci_high", "band_low", "band_high", "p_value"]
+    table = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
     crit = z
     if kind != "simple" and agg.event_times is not None:
         lv = np.asarray(agg.event_times, dtype=float)

@@ -45,7 +45,7 @@ BOOTSTRAP_BELOW_CLUSTERS = 50
 BootstrapWeights = Literal["rademacher", "webb"]
 
 #: Relative precision (in standard errors) to which interval endpoints are found by bisection.
-_CI_TOL = 1e-3
+_CI_TOL = 2e-3
 
 
 def needs_wild_bootstrap(n_clusters: int) -> bool:
@@ -89,7 +89,7 @@ class WildBootstrapResult:
         Symmetric two-sided bootstrap p-value: the share of bootstrap |t*| above |t|.
     ci_low, ci_high : float
         Interval at level ``1 - alpha``: every null value the test does not reject at
-        ``alpha`` (test inversion, endpoints to 0.001 standard errors); NaN if not computed,
+        ``alpha`` (test inversion, endpoints to 0.002 standard errors); NaN if not computed,
         +-inf if the test never rejects on that side.
     alpha : float
         Significance level of the interval.
@@ -226,8 +226,9 @@ def _wcr(
     weights: str,
     draws: int,
     seed: int,
-) -> tuple[float, float, float, int, bool]:
-    """One WCR11 test of ``beta_j = null`` by wildboottest; (p, t, se, draws used, enumerated).
+) -> tuple[float, float, float, int, bool, np.ndarray]:
+    """One WCR11 test of ``beta_j = null`` by wildboottest: (p, t, se, draws used, enumerated,
+    bootstrap t's).
 
     ``beta_j = null`` is tested as ``beta_j = 0`` on ``y - null * X[:, j]`` (the package tests
     zero restrictions only); the restricted model, residuals and t statistics are those of the
@@ -255,28 +256,56 @@ def _wcr(
         boot.get_pvalue(pval_type="two-tailed")
     t = float(np.squeeze(boot.t_stat))
     se = float(np.sqrt(boot.ssc * boot.vcov[j, j]))
-    return float(boot.pvalue), t, se, int(boot.B), bool(boot.full_enumeration)
+    t_boot = np.asarray(boot.t_boot, dtype=float).reshape(-1)
+    return float(boot.pvalue), t, se, int(boot.B), bool(boot.full_enumeration), t_boot
 
 
 def _invert(
-    pvalue: Callable[[float], float], estimate: float, se: float, alpha: float, g: int
+    boot_at: Callable[[float], tuple[float, np.ndarray]],
+    estimate: float,
+    se: float,
+    alpha: float,
+    g: int,
 ) -> tuple[float, float, list[str]]:
-    """The set of null values with p >= alpha, by bracketing and bisection on each side."""
+    """The set of null values with p >= alpha: each end found by iterating
+    ``b0 = estimate +- q(b0) * se`` (q: the bootstrap critical value of |t*| under
+    ``beta = b0``; t is linear in b0 with the same CR1 se), then checked, and bisected when the
+    iteration does not settle. ``boot_at(b0)`` returns (p, bootstrap t's)."""
     from scipy import stats
 
     notes: list[str] = []
-    half = float(stats.t.ppf(1 - alpha / 2, max(g - 1, 1))) * se
     tol = _CI_TOL * se
+    cache: dict[float, tuple[float, np.ndarray]] = {}
+
+    def at(b0: float) -> tuple[float, np.ndarray]:
+        if b0 not in cache:
+            cache[b0] = boot_at(b0)
+        return cache[b0]
+
+    def crit(tb: np.ndarray) -> float:
+        a = np.sort(np.abs(tb[np.isfinite(tb)]))[::-1]
+        return float(a[min(max(math.ceil(alpha * a.size), 1), a.size) - 1])
+
     ends: list[float] = []
     for side in (-1.0, 1.0):
-        inside, step = estimate, half
-        outside = estimate + side * step
-        tries = 0
-        while pvalue(outside) >= alpha and tries < 8:
-            inside, step = outside, step * 2
-            outside = estimate + side * step
-            tries += 1
-        if pvalue(outside) >= alpha:
+        b0 = estimate + side * float(stats.t.ppf(1 - alpha / 2, max(g - 1, 1))) * se
+        for _ in range(6):
+            new = estimate + side * crit(at(b0)[1]) * se
+            done = abs(new - b0) <= tol
+            b0 = new
+            if done:
+                break
+        # bracket the crossing near b0 (p >= alpha inside, < alpha outside), then bisect
+        step, inside, outside = tol, b0, b0
+        while at(inside)[0] < alpha and abs(inside - estimate) > tol:
+            inside = inside - side * step
+            inside = estimate if side * (inside - estimate) < 0 else inside
+            step *= 4
+        step = tol
+        while at(outside)[0] >= alpha and step < 1e3 * se:
+            inside, outside = outside, outside + side * step
+            step *= 4
+        if at(outside)[0] >= alpha:
             ends.append(side * math.inf)
             notes.append(
                 f"The test does not reject at alpha = {alpha:g} as far as {outside:.4g}: the "
@@ -285,7 +314,7 @@ def _invert(
             continue
         while abs(outside - inside) > tol:
             mid = (inside + outside) / 2
-            if pvalue(mid) >= alpha:
+            if at(mid)[0] >= alpha:
                 inside = mid
             else:
                 outside = mid
@@ -345,7 +374,7 @@ def wild_cluster_bootstrap(
     restricted fit plus its residuals multiplied, cluster by cluster, by a weight ``v_g``; the
     bootstrap t uses the CR1 variance, and p = mean(|t*_b| > |t|) (symmetric). The interval
     collects the null values with p >= alpha, searched from the CR1 t(G-1) interval outward
-    and bisected to 0.001 standard errors, the same weights being reused for every null value
+    and bisected to 0.002 standard errors, the same weights being reused for every null value
     (as ``boottest`` does). Computed by ``wildboottest.WildboottestCL`` (bootstrap type
     "11", ``impose_null=True``); checked in tests/test_wild_bootstrap.py against a hand-coded
     enumeration of all sign patterns.
@@ -390,7 +419,7 @@ def wild_cluster_bootstrap(
             f"X is collinear (rank {np.linalg.matrix_rank(Xa)} < {Xa.shape[1]} columns)"
         )
     j = list(X.columns).index(term)
-    p, t, se, used, enumerated = _wcr(Xa, ya, groups, j, null, weights, int(draws), int(seed))
+    p, t, se, used, enumerated, _ = _wcr(Xa, ya, groups, j, null, weights, int(draws), int(seed))
     beta = float(np.linalg.lstsq(Xa, ya, rcond=None)[0][j])
     notes: list[str] = []
     if enumerated and g <= 9:
@@ -402,10 +431,11 @@ def wild_cluster_bootstrap(
     lo = hi = math.nan
     if ci:
 
-        def pvalue(b0: float) -> float:
-            return _wcr(Xa, ya, groups, j, b0, weights, int(draws), int(seed))[0]
+        def boot_at(b0: float) -> tuple[float, np.ndarray]:
+            out = _wcr(Xa, ya, groups, j, b0, weights, int(draws), int(seed))
+            return out[0], out[5]
 
-        lo, hi, more = _invert(pvalue, beta, se, alpha, g)
+        lo, hi, more = _invert(boot_at, beta, se, alpha, g)
         notes.extend(more)
     wname = "Rademacher" if weights == "rademacher" else "Webb six-point"
     how = (
