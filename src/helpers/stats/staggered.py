@@ -39,7 +39,6 @@ from helpers.stats.staggered_results import (
     StaggeredResult,
 )
 from helpers.stats.wild_bootstrap import (
-    BOOTSTRAP_BELOW_CLUSTERS,
     needs_wild_bootstrap,
     wild_bootstrap_fit,
 )
@@ -153,9 +152,30 @@ def _cluster_per_unit(frame: pd.DataFrame, unit: str, cluster: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def _normal_p(est: np.ndarray, se: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return 2 * stats.norm.sf(np.abs(np.asarray(est) / np.asarray(se)))
+@dataclasses.dataclass(frozen=True)
+class _Scale:
+    """How the library's standard errors become intervals and p-values: ``factor`` multiplies
+    the SE (sqrt(G/(G-1)) with few clusters, else 1), ``df`` is the t reference (G - 1, or inf
+    for the normal), ``crit`` its two-sided critical value at ``alpha``."""
+
+    factor: float
+    df: float
+    crit: float
+
+    def se(self, se: Any) -> np.ndarray:
+        return np.asarray(se, dtype=float) * self.factor
+
+    def p(self, est: Any, se: Any) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tstat = np.abs(np.asarray(est, dtype=float) / np.asarray(se, dtype=float))
+        return 2 * (stats.norm.sf(tstat) if math.isinf(self.df) else stats.t.sf(tstat, self.df))
+
+
+def _scale(g: int, alpha: float, small_sample: bool) -> _Scale:
+    if small_sample:
+        df = float(g - 1)
+        return _Scale(math.sqrt(g / (g - 1)), df, float(stats.t.ppf(1 - alpha / 2, df)))
+    return _Scale(1.0, math.inf, float(stats.norm.ppf(1 - alpha / 2)))
 
 
 def _aggregate(
@@ -163,7 +183,7 @@ def _aggregate(
     out: Any,
     kind: str,
     *,
-    z: float,
+    sc: _Scale,
     boot: bool,
     draws: int,
     seed: int,
@@ -176,7 +196,7 @@ def _aggregate(
     with _captured_warnings() as caught:
         agg = md.aggte(out, type=kind, random_state=seed)
     notes.extend(f"moderndid ({kind}): {m}" for m in caught)
-    est, se = float(agg.overall_att), float(agg.overall_se)
+    est, se = float(agg.overall_att), float(sc.se(agg.overall_se))
     p_boot = math.nan
     if boot and np.isfinite(se):
         res = md.mboot(
@@ -189,21 +209,22 @@ def _aggregate(
         p_boot = float(np.mean(dev >= abs(est)))
     cols = ["level", "estimate", "se", "ci_low", "ci_high", "band_low", "band_high", "p_value"]
     table = pd.DataFrame({c: pd.Series(dtype=float) for c in cols})
-    crit = z
+    crit = sc.crit
     if kind != "simple" and agg.event_times is not None:
         lv = np.asarray(agg.event_times, dtype=float)
         if kind in ("group", "calendar"):  # period ranks back to the data's time values
             lv = levels[lv.astype(int) - 1]
-        e, s = np.asarray(agg.att_by_event, float), np.asarray(agg.se_by_event, float)
+        e, s = np.asarray(agg.att_by_event, float), sc.se(agg.se_by_event)
         cv = np.asarray(agg.critical_values, float) if agg.critical_values is not None else None
-        crit = float(cv[0]) if cv is not None and cv.size and np.isfinite(cv[0]) else z
+        crit = float(cv[0]) if boot and cv is not None and cv.size and np.isfinite(cv[0]) else crit
+        z = sc.crit
         table = pd.DataFrame(
             {"level": lv, "estimate": e, "se": s, "ci_low": e - z * s, "ci_high": e + z * s,
-             "band_low": e - crit * s, "band_high": e + crit * s, "p_value": _normal_p(e, s)}
+             "band_low": e - crit * s, "band_high": e + crit * s, "p_value": sc.p(e, s)}
         )  # fmt: skip
     a = Aggregate(
-        type=kind, estimate=est, se=se, ci_low=est - z * se, ci_high=est + z * se,
-        p_value=float(_normal_p(est, se)), p_value_bootstrap=p_boot, table=table,
+        type=kind, estimate=est, se=se, ci_low=est - sc.crit * se, ci_high=est + sc.crit * se,
+        p_value=float(sc.p(est, se)), p_value_bootstrap=p_boot, table=table,
         critical_value=crit, control_group=control, alpha=float(alpha),
     )  # fmt: skip
     return a, agg
@@ -291,6 +312,7 @@ def staggered_did(
     seed: int = 0,
     pretrend_leads: int | None = None,
     wild_bootstrap: bool | None = None,
+    small_sample: bool | None = None,
     alpha: float = 0.05,
 ) -> StaggeredResult:
     """Callaway-Sant'Anna difference in differences for a staggered roll-out.
@@ -350,6 +372,11 @@ def staggered_did(
         freedom; never more than G - 1).
     wild_bootstrap : bool, optional
         Wild cluster bootstrap of the TWFE comparison (default: when clusters are few).
+    small_sample : bool, optional
+        Multiply the standard errors by sqrt(G/(G-1)) and use t(G-1) for intervals and
+        p-values (default: when G < ``BOOTSTRAP_BELOW_CLUSTERS``). R's did uses the normal;
+        with 12 clusters its 95% interval for the simple ATT covered 0.91 in a Jambi-like
+        simulation, 0.95 with this correction (tests/test_staggered.py).
     alpha : float
         Significance level of the intervals.
 
@@ -363,8 +390,9 @@ def staggered_did(
     by the doubly robust 2x2 estimator (Sant'Anna & Zhao 2020); aggregations as ``aggte``
     (Callaway & Sant'Anna 2021, section 3), weights proportional to cohort size. Standard
     errors come from the influence function (analytical) or from R did's multiplier bootstrap
-    of it (Mammen weights, clustered; SE = IQR / 1.349), intervals are estimate +- z * SE,
-    bands in the tables use the bootstrap sup-t critical value. Units first treated in or
+    of it (Mammen weights, clustered; SE = IQR / 1.349), intervals are estimate +- z * SE
+    (with fewer than ``BOOTSTRAP_BELOW_CLUSTERS`` clusters: SE * sqrt(G/(G-1)) and t(G-1),
+    see ``small_sample``), bands in the tables use the bootstrap sup-t critical value. Units first treated in or
     before the first period are excluded and counted. Reproduces the group-time effects and
     aggregations of R's did on its ``mpdta`` example (tests/test_staggered.py).
 
@@ -521,18 +549,19 @@ def staggered_did(
         )
     if len(out.att_gt) == 0:
         raise EstimationError("no group-time effect could be estimated from this panel")
-    z = float(stats.norm.ppf(1 - alpha / 2))
+    few = needs_wild_bootstrap(g) if small_sample is None else bool(small_sample)
+    sc = _scale(g, alpha, few)
     cluster_vec = (
         np.asarray(out.estimation_params.get("cluster"))
         if cluster != unit and out.estimation_params.get("cluster") is not None
         else None
     )
-    gt = _group_time(out, levels, cohort_sizes, anticipation, z, boot)
+    gt = _group_time(out, levels, cohort_sizes, anticipation, sc, boot)
     aggs: dict[str, Aggregate] = {}
     raw: dict[str, Any] = {}
     for kind in AGGREGATIONS:
         aggs[kind], raw[kind] = _aggregate(
-            md, out, kind, z=z, boot=boot, draws=draws, seed=seed, alpha=alpha,
+            md, out, kind, sc=sc, boot=boot, draws=draws, seed=seed, alpha=alpha,
             cluster_vec=cluster_vec, control=control_group, levels=levels, notes=notes,
         )  # fmt: skip
     es = _event_study(aggs["dynamic"], gt, anticipation, base_period)
@@ -545,22 +574,29 @@ def staggered_did(
         work, d_obs, outcome, treatment, first_treated, time, alpha, g, wild_bootstrap, seed,
         notes,
     )  # fmt: skip
+    if few:
+        ref = (
+            f"SEs times sqrt(G/(G-1)) = {sc.factor:.4f} and t({g - 1}) critical values and "
+            f"p-values (few clusters; R did uses the normal)"
+        )
+    else:
+        ref = "normal critical values and p-values, as R did"
     if boot:
         se_note = (
             f"Standard errors from R did's multiplier bootstrap of the influence function, "
             f"clustered by {cluster} ({g} clusters; Mammen weights, B = {draws}, seed {seed}; "
-            "SE = interquartile range / 1.349); intervals estimate +- z * SE; bands in the "
-            "tables from the bootstrap sup-t critical value."
+            f"SE = interquartile range / 1.349); {ref}; bands in the tables from the "
+            "bootstrap sup-t critical value."
         )
     else:
         se_note = (
             f"Analytical standard errors from the estimator's influence function, clustered by "
-            f"{unit} ({g} units); intervals estimate +- z * SE."
+            f"{cluster} ({g} clusters); {ref}."
         )
-    if g < BOOTSTRAP_BELOW_CLUSTERS:
+    if few:
         notes.append(
-            f"Only {g} clusters: inference on the staggered estimator is asymptotic in the "
-            "number of clusters and may be too optimistic; read the intervals with care."
+            f"Only {g} clusters: inference on the staggered estimator rests on few clusters; "
+            "the intervals use a small-sample correction but remain approximate."
         )
     head = aggs[overall]
     cohorts = pd.DataFrame(
@@ -578,7 +614,8 @@ def staggered_did(
         n_always_treated=n_always, n_unbalanced=int(n_unbalanced),
         inference="multiplier bootstrap" if boot else "analytical",
         bootstrap_weights="Mammen" if boot else None, bootstrap_draws=draws if boot else None,
-        seed=seed, alpha=float(alpha), se_note=se_note, notes=tuple(dict.fromkeys(notes)),
+        seed=seed, df=sc.df, small_sample=few, alpha=float(alpha), se_note=se_note,
+        notes=tuple(dict.fromkeys(notes)),
         results=out,
     )  # fmt: skip
 
@@ -588,18 +625,19 @@ def _group_time(
     levels: np.ndarray,
     cohort_sizes: pd.Series,
     anticipation: int,
-    z: float,
+    sc: _Scale,
     boot: bool,
 ) -> pd.DataFrame:
     g = np.asarray(out.groups, dtype=float)
     t = np.asarray(out.times, dtype=float)
-    att, se = np.asarray(out.att_gt, float), np.asarray(out.se_gt, float)
+    att, se = np.asarray(out.att_gt, float), sc.se(out.se_gt)
+    z = sc.crit
     crit = float(out.critical_value) if boot and np.isfinite(out.critical_value) else z
     return pd.DataFrame(
         {"group": levels[g.astype(int) - 1], "time": levels[t.astype(int) - 1],
          "rel_time": (t - g).astype(int), "att": att, "se": se, "ci_low": att - z * se,
          "ci_high": att + z * se, "band_low": att - crit * se, "band_high": att + crit * se,
-         "p_value": _normal_p(att, se), "post": t >= g - anticipation,
+         "p_value": sc.p(att, se), "post": t >= g - anticipation,
          "n_units": cohort_sizes.reindex(g).to_numpy(dtype=int)}
     )  # fmt: skip
 

@@ -79,9 +79,10 @@ class Aggregate:
     estimate, se : float
         The overall effect of this aggregation and its standard error.
     ci_low, ci_high : float
-        Pointwise interval ``estimate +- z(1 - alpha/2) * se``.
+        Pointwise interval ``estimate +- c * se``, c the normal's (or with few clusters
+        t(G-1)'s) critical value at ``alpha``.
     p_value : float
-        Two-sided normal p-value of ``estimate / se`` (as the interval).
+        Two-sided p-value of ``estimate / se`` on the same reference as the interval.
     p_value_bootstrap : float
         Share of multiplier-bootstrap draws with ``|theta* - theta|`` at least ``|theta|``
         (NaN with analytical inference).
@@ -233,6 +234,10 @@ class StaggeredResult:
         B of the multiplier bootstrap.
     seed : int
         Seed of the bootstrap draws.
+    df : float
+        Degrees of freedom of the t reference of intervals and p-values (inf: the normal).
+    small_sample : bool
+        Whether the few-cluster correction (SE * sqrt(G/(G-1)), t(G-1)) was applied.
     alpha : float
         Significance level.
     se_note : str
@@ -274,6 +279,8 @@ class StaggeredResult:
     bootstrap_weights: str | None = None
     bootstrap_draws: int | None = None
     seed: int = 0
+    df: float = math.inf
+    small_sample: bool = False
     alpha: float = 0.05
     se_note: str = ""
     notes: tuple[str, ...] = ()
@@ -355,7 +362,7 @@ class StaggeredResult:
             se_note=self.se_note,
             notes=self.notes,
             alpha=self.alpha,
-            df=math.inf,
+            df=self.df,
             results=self.results,
             details={
                 "estimator": "callaway_santanna",
@@ -423,10 +430,12 @@ class StaggeredResult:
                 "dari nol. "
             )
             if self.twfe is not None:
+                wb = self.twfe_bootstrap
+                boot = f" (bootstrap klaster liar: {_fmt_p(wb.p_value, lang)})" if wb else ""
                 text += (
                     f"Sebagai pembanding, regresi efek tetap dua arah (TWFE) memberi "
-                    f"{_fmt(self.twfe.estimate, lang, digits)}{u}; angka itu bisa bias bila efek "
-                    "berbeda antarkohort atau berubah dari waktu ke waktu. "
+                    f"{_fmt(self.twfe.estimate, lang, digits)}{u}{boot}; angka itu bisa bias bila "
+                    "efek berbeda antarkohort atau berubah dari waktu ke waktu. "
                 )
             text += self.pretrend.summary_text(lang) + " "
             if self.n_always_treated:
@@ -449,10 +458,12 @@ class StaggeredResult:
             else "The interval includes zero, so the data cannot rule out no effect. "
         )
         if self.twfe is not None:
+            wb = self.twfe_bootstrap
+            boot = f" (wild cluster bootstrap {_fmt_p(wb.p_value, lang)})" if wb else ""
             text += (
                 f"For comparison, two-way fixed effects (TWFE) give "
-                f"{_fmt(self.twfe.estimate, lang, digits)}{u}, which can be biased when effects "
-                "differ between cohorts or change over time. "
+                f"{_fmt(self.twfe.estimate, lang, digits)}{u}{boot}, which can be biased when "
+                "effects differ between cohorts or change over time. "
             )
         text += self.pretrend.summary_text(lang) + " "
         if self.n_always_treated:
@@ -466,17 +477,24 @@ class StaggeredResult:
 
     def _inference_text(self, lang: str) -> str:
         g = _fmt(self.n_clusters, lang, 0)
-        if self.inference == "analytical":
-            if lang == "id":
-                return f"Galat baku analitik (fungsi pengaruh), {g} klaster."
-            return f"Analytical (influence-function) standard errors, {g} clusters."
+        df = _fmt(self.df, lang, 0)
         b = _fmt(self.bootstrap_draws or 0, lang, 0)
         if lang == "id":
-            return (
-                f"Galat baku dan interval dari bootstrap pengganda per klaster (bobot Mammen, "
-                f"B = {b}, seed {self.seed}, {g} klaster)."
+            text = (
+                f"Galat baku analitik (fungsi pengaruh), {g} klaster"
+                if self.inference == "analytical"
+                else f"Galat baku dari bootstrap pengganda per klaster (bobot Mammen, B = {b}, "
+                f"seed {self.seed}, {g} klaster)"
             )
-        return (
-            f"Standard errors and intervals from the cluster multiplier bootstrap (Mammen "
-            f"weights, B = {b}, seed {self.seed}, {g} clusters)."
+            if self.small_sample:
+                text += f"; karena klaster sedikit, interval dan p memakai distribusi t({df})"
+            return text + "."
+        text = (
+            f"Analytical (influence-function) standard errors, {g} clusters"
+            if self.inference == "analytical"
+            else f"Standard errors from the cluster multiplier bootstrap (Mammen weights, "
+            f"B = {b}, seed {self.seed}, {g} clusters)"
         )
+        if self.small_sample:
+            text += f"; with few clusters, intervals and p-values use t({df})"
+        return text + "."
