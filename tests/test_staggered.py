@@ -357,6 +357,10 @@ def test_never_control_without_never_treated_units():
     with pytest.raises(EstimationError, match="control_group='never'"):
         staggered_did(panel, "y", unit="unit", time="period", first_treated="first",
                       control_group="never")  # fmt: skip
+    few_never, _ = simulate_rollout(9, n_never=3)
+    with pytest.raises(EstimationError, match="only 3 never-treated units"):
+        staggered_did(few_never, "y", unit="unit", time="period", first_treated="first",
+                      control_group="never")  # fmt: skip
     # not-yet-treated later cohorts are comparisons: this one runs
     r = staggered_did(panel, "y", unit="unit", time="period", first_treated="first")
     assert r.n_never_treated == 0 and np.isfinite(r.estimate)

@@ -538,6 +538,11 @@ def staggered_did(
                 anticipation=anticipation, base_period=base_period, random_state=seed,
             )  # fmt: skip
         except (ValueError, RuntimeError, np.linalg.LinAlgError) as err:
+            if "Never treated group is too small" in str(err):
+                raise EstimationError(
+                    f"only {n_never} never-treated units: R's did needs at least (covariates "
+                    "+ 5) for control_group='never'; use control_group='notyet'"
+                ) from err
             raise EstimationError(f"the group-time estimation failed: {err}") from err
     # the library names cohorts by its internal period codes: say it in the data's terms
     skip = ("anticipation =", "small groups in your dataset")
