@@ -41,12 +41,12 @@ COLUMNS = {
 
 
 @pytest.fixture(scope="module")
-def estimated(registry):
+def estimated(registry, shipped_copy):
     cache = {}
 
     def get(slug):
         if slug not in cache:
-            tables = clean_region(registry[slug], key=KEY).tables
+            tables = clean_region(registry[slug], project=shipped_copy, key=KEY).tables
             with warnings.catch_warnings():
                 warnings.simplefilter("error")  # estimators state their warnings in notes
                 cache[slug] = (tables, estimate_region(registry[slug], tables))
@@ -265,3 +265,22 @@ def test_a_post_treatment_moderator_is_refused(registry, estimated):
     region = dataclasses.replace(registry["kepahiang"], moderators=("training_relevance_post",))
     with pytest.raises(ConfigError, match="measured after the programme"):
         estimate_region(region, tables)
+
+
+def test_jambi_headlines_come_from_the_heterogeneity_robust_estimator(estimated, truth):
+    _, result = estimated("jambi")
+    e = result.effects.set_index(["analysis", "design"])
+    true = truth("jambi")["effects"]
+    for outcome in ("waiting_time", "ikm"):
+        head = e.loc[(outcome, "did")]
+        assert head["headline"] and head["se_type"] == "bootstrap"
+        assert head["ci_low"] <= true[outcome]["att"] <= head["ci_high"]
+        twfe = e.loc[(outcome, "twfe")]  # the comparison row, always beside it
+        assert not twfe["headline"] and twfe["se_type"] == "wild-bootstrap"
+        assert "all 4096 sign patterns" in twfe["se_note"]
+    agg = result.did_aggregations
+    assert set(agg["aggregation"]) >= {"simple", "dynamic", "group", "calendar", "twfe"}
+    pre = result.pretrends.set_index("analysis")
+    assert (pre["estimator"] == "callaway_santanna").all()
+    es = result.event_studies
+    assert es["rel_time"].min() < -4  # no end bins at +-4 mixing cohorts

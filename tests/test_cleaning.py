@@ -16,12 +16,12 @@ REASON = {"length": "length", "non-digit": "non-digit", "gender": r"\(gender\)",
 
 
 @pytest.fixture(scope="module")
-def cleaned(registry):
+def cleaned(registry, shipped_copy):
     cache = {}
 
     def get(slug):
         if slug not in cache:
-            cache[slug] = clean_region(registry[slug], key=KEY)
+            cache[slug] = clean_region(registry[slug], project=shipped_copy, key=KEY)
         return cache[slug]
 
     return get
@@ -141,11 +141,11 @@ def test_processed_tables_hold_no_nip_or_name(tmp_path, registry, cleaned):
             assert not {"nip", "name", "nama"} & set(frame.columns), path.name
 
 
-def test_pseudonyms_are_keyed(registry):
-    a = clean_region(registry["kemuning"], key=KEY).tables["roster"]["pid"]
-    b = clean_region(registry["kemuning"], key=b"another-key-entirely-0123456789ab").tables[
-        "roster"
-    ]["pid"]
+def test_pseudonyms_are_keyed(registry, shipped_copy):
+    a = clean_region(registry["kemuning"], project=shipped_copy, key=KEY).tables["roster"]["pid"]
+    b = clean_region(
+        registry["kemuning"], project=shipped_copy, key=b"another-key-entirely-0123456789ab"
+    ).tables["roster"]["pid"]
     assert a.is_unique and not (set(a) & set(b))
 
 

@@ -108,7 +108,7 @@ def test_treatment_column_gives_the_same_cohorts(mpdta):
 
 def test_twfe_comparison_row_and_effect(mpdta):
     r = _fit(mpdta, "reg")
-    assert r.twfe is not None and r.twfe.design == "did"
+    assert r.twfe is not None and r.twfe.design == "twfe"
     # the plain two-way FE coefficient, checked against OLS with unit and year dummies
     d = ((mpdta["first.treat"] > 0) & (mpdta.year >= mpdta["first.treat"])).astype(float)
     X = pd.concat(

@@ -31,7 +31,7 @@ from helpers.stats._common import (
     _to_float,
     _to_treatment,
 )
-from helpers.stats.did import _did
+from helpers.stats.did import estimate_twfe
 from helpers.stats.staggered_results import (
     AGGREGATIONS,
     Aggregate,
@@ -577,7 +577,7 @@ def staggered_did(
     d_obs = (work["g"] > 0) & (work["t"] >= work["g"])
     twfe, twfe_wb = _twfe(
         work, d_obs, outcome, treatment, first_treated, time, alpha, g, wild_bootstrap, seed,
-        notes,
+        notes, cluster or unit,
     )  # fmt: skip
     if few:
         ref = (
@@ -670,14 +670,17 @@ def _twfe(
     wild_bootstrap: bool | None,
     seed: int,
     notes: list[str],
+    cluster_name: str = "cluster",
 ) -> tuple[Any, Any]:
-    """The plain TWFE coefficient on the same panel, CR1 by cluster; WCR when clusters are few."""
+    """The plain TWFE coefficient on the same panel, CR1 by cluster; WCR when clusters are few
+    (the cluster keeps the caller's name, so the SE note says what it clusters by)."""
+    name = cluster_name if cluster_name not in ("y", "d", "id", "t") else "cluster"
     tw = pd.DataFrame(
         {"y": work["y"], "d": d_obs.astype(float), "id": work["id"], "t": work["t"],
-         "cl": work["cl"]}
+         name: work["cl"]}
     )  # fmt: skip
     try:
-        eff = _did(tw, "y", "d", (), "id", "t", "cl", alpha)
+        eff = estimate_twfe(tw, "y", "d", unit="id", time="t", cluster=name, alpha=alpha)
     except EstimationError as err:
         notes.append(f"No TWFE comparison: {err}.")
         return None, None

@@ -14,7 +14,8 @@ import pandas as pd
 
 from helpers.stats._common import _check_option, _fmt, _fmt_p, _level_text
 from helpers.stats.assumptions import ASSUMPTIONS
-from helpers.stats.effect import Effect
+from helpers.stats.effect import Effect, _mde_note
+from helpers.stats.power import mde_from_se
 from helpers.stats.wild_bootstrap import WildBootstrapResult
 
 __all__ = [
@@ -363,6 +364,8 @@ class StaggeredResult:
             notes=self.notes,
             alpha=self.alpha,
             df=self.df,
+            mde=mde_from_se(self.se, self.df, alpha=self.alpha),
+            mde_note=_mde_note(self.df, self.alpha),
             results=self.results,
             details={
                 "estimator": "callaway_santanna",

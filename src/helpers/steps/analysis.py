@@ -17,6 +17,7 @@ unit for readers), and ``headline_note``.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,7 +35,14 @@ from helpers.stats.estimate import estimate_effect
 from helpers.stats.event_studies import event_study
 from helpers.stats.moderation import moderated_effects
 from helpers.stats.multiplicity import adjust_pvalues
+from helpers.stats.staggered import staggered_did
+from helpers.stats.staggered_results import StaggeredResult
 from helpers.stats.weighting import ipw_weights
+from helpers.stats.wild_bootstrap import (
+    WildBootstrapResult,
+    needs_wild_bootstrap,
+    wild_bootstrap_fit,
+)
 from helpers.steps.frames import (
     DEFAULT_PERSON_COVARIATES,
     GROUPS,
@@ -72,7 +80,14 @@ PREFERRED_DESIGNS = ("did", "ancova", "mixed", "aipw", "ipw", "twfe", "paired", 
 #: What a design that cannot be estimated from these data raises: it becomes a row with the
 #: reason, and the rest of the region is estimated (a bug elsewhere still stops the notebook).
 ESTIMATION_FAILURES = (HelpersError, ValueError, KeyError, ZeroDivisionError, np.linalg.LinAlgError)
-CHECK_TABLES = ("balance", "event_studies", "pretrends", "heterogeneity", "treatment_groups")
+CHECK_TABLES = (
+    "balance",
+    "event_studies",
+    "pretrends",
+    "heterogeneity",
+    "treatment_groups",
+    "did_aggregations",
+)
 
 
 @dataclass(frozen=True)
@@ -85,6 +100,7 @@ class RegionEffects:
     pretrends: pd.DataFrame
     heterogeneity: pd.DataFrame
     treatment_groups: pd.DataFrame
+    did_aggregations: pd.DataFrame
     frames: Mapping[str, pd.DataFrame]
     fits: Mapping[tuple[str, str], Effect]
 
@@ -101,20 +117,79 @@ def _covariates(region: Region, spec: AnalysisSpec, frame: pd.DataFrame) -> list
     ]
 
 
-def _one(spec: AnalysisSpec, design: str, frame: pd.DataFrame, covs: list[str]) -> Effect:
+def _staggered(spec: AnalysisSpec, frame: pd.DataFrame) -> StaggeredResult:
+    """The heterogeneity-robust DiD (Callaway-Sant'Anna, not-yet-treated comparison) of a
+    roll-out panel, with its TWFE comparison and event study (seeded bootstrap)."""
+    return staggered_did(
+        frame,
+        spec.outcome,
+        unit=spec.unit,
+        time="period",
+        first_treated="first_treated",
+        cluster=spec.cluster or spec.unit,
+        control_group="notyet",
+        seed=0,
+    )
+
+
+def _few_clusters(effect: Effect, frame: pd.DataFrame, cluster: str | None) -> Effect:
+    """With fewer clusters than :data:`BOOTSTRAP_BELOW_CLUSTERS`, the p-value and interval come
+    from a wild cluster bootstrap (restricted, Rademacher, every sign pattern when 2^G is at
+    most B): CR1 with t(G-1) alone is unreliable with few clusters."""
+    if cluster is None or effect.results is None or effect.treatment is None:
+        return effect
+    groups = frame[cluster].nunique()
+    if not needs_wild_bootstrap(int(groups)):
+        return effect
+    boot = wild_bootstrap_fit(effect.results, effect.treatment, seed=0, alpha=effect.alpha)
+    return _with_bootstrap(effect, boot)
+
+
+def _with_bootstrap(effect: Effect, boot: WildBootstrapResult | None) -> Effect:
+    """``effect`` with its p-value and interval from the wild cluster bootstrap ``boot``."""
+    if boot is None:
+        return effect
+    return dataclasses.replace(
+        effect,
+        p_value=boot.p_value,
+        ci_low=boot.ci_low,
+        ci_high=boot.ci_high,
+        se_type="wild-bootstrap",
+        se_note=f"{effect.se_note} {boot.method}",
+        notes=(*effect.notes, *boot.notes),
+        details={**effect.details, "wild_bootstrap": boot},
+    )
+
+
+def _one(
+    spec: AnalysisSpec,
+    design: str,
+    frame: pd.DataFrame,
+    covs: list[str],
+    staggered: Mapping[str, StaggeredResult],
+) -> Effect:
+    if design == "did":
+        result = staggered[spec.id]
+        return dataclasses.replace(result.to_effect(), details={"staggered": result})
+    if design == "twfe" and spec.id in staggered:  # the comparison row of a staggered roll-out
+        result = staggered[spec.id]
+        if result.twfe is None:
+            raise EstimationError("no two-way fixed-effects comparison: " + "; ".join(result.notes))
+        return _with_bootstrap(result.twfe, result.twfe_bootstrap)
     if design == "paired":
         data = frame[frame["treated"] == 1] if "treated" in frame else frame
         return estimate_effect(data, spec.outcome, None, design="paired", baseline=spec.baseline)
-    if design in ("did", "twfe"):
-        return estimate_effect(
+    if design == "twfe":
+        fit = estimate_effect(
             frame,
             spec.outcome,
             "treated",
-            design=design,
+            design="twfe",
             unit=spec.unit,
             time=spec.time if spec.time in frame else "period",
             cluster=spec.cluster or spec.unit,
         )
+        return _few_clusters(fit, frame, spec.cluster or spec.unit)
     if design == "mixed":
         return estimate_effect(
             frame,
@@ -132,7 +207,7 @@ def _one(spec: AnalysisSpec, design: str, frame: pd.DataFrame, covs: list[str]) 
             )
         return estimate_effect(frame, spec.outcome, "treated", design="diff")
     if design == "ancova":
-        return estimate_effect(
+        fit = estimate_effect(
             frame,
             spec.outcome,
             "treated",
@@ -142,15 +217,42 @@ def _one(spec: AnalysisSpec, design: str, frame: pd.DataFrame, covs: list[str]) 
             cluster=spec.cluster,
             se="cluster" if spec.cluster else "robust",
         )
+        return _few_clusters(fit, frame, spec.cluster)
     if design in ("ipw", "aipw"):
         ps_covs = covs + ([spec.baseline] if spec.baseline else [])
         return estimate_effect(frame, spec.outcome, "treated", design=design, covariates=ps_covs)
     raise EstimationError(f"analysis {spec.id!r}: unknown design {design!r}")
 
 
+def _designs(spec: AnalysisSpec) -> tuple[str, ...]:
+    """The registry's designs; a heterogeneity-robust ``did`` always brings its two-way
+    fixed-effects comparison row (``twfe``)."""
+    if "did" in spec.designs and "twfe" not in spec.designs:
+        return (*spec.designs, "twfe")
+    return spec.designs
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, HelpersError) else f"{type(exc).__name__}: {exc}"
+
+
+def _event_study_of(spec: AnalysisSpec, result: StaggeredResult) -> tuple[pd.DataFrame, dict]:
+    """The event study and pre-trend test of the staggered estimator itself (no end bins)."""
+    pre = result.pretrend
+    row = {
+        "analysis": spec.id,
+        "pretrend_f": pre.statistic if pre is not None else np.nan,
+        "pretrend_p": pre.p_value if pre is not None else np.nan,
+        "n_units": result.n_units,
+        "n_clusters": result.n_clusters,
+        "estimator": "callaway_santanna",
+    }
+    return result.event_study.assign(analysis=spec.id), row
+
+
 def _headline(spec: AnalysisSpec, estimated: Mapping[str, Effect | str]) -> tuple[str, str]:
     """The headline design and why it is that one (empty when it is the preferred one)."""
-    ordered = [d for d in PREFERRED_DESIGNS if d in spec.designs]
+    ordered = [d for d in PREFERRED_DESIGNS if d in _designs(spec)]
     failed = []
     for design in ordered:
         if isinstance(estimated.get(design), Effect):
@@ -313,7 +415,7 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
     ``headline`` marking the headline design of each outcome; ``p_adj`` is
     Benjamini-Hochberg across the headline estimates of the region (one family of outcomes).
     """
-    rows, balance, events, pretrends, hetero = [], [], [], [], []
+    rows, balance, events, pretrends, hetero, aggregations = [], [], [], [], [], []
     frames: dict[str, pd.DataFrame] = {}
     fits: dict[tuple[str, str], Effect] = {}
     for spec in region.analyses:
@@ -321,28 +423,42 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
         frames[spec.id] = frame
         covs = _covariates(region, spec, frame)
         sd = outcome_sd(tables, region, spec, frame)
+        designs = _designs(spec)
+        staggered: dict[str, StaggeredResult] = {}
         estimated: dict[str, Effect | str] = {}
-        for design in spec.designs:
+        if "did" in designs:
             try:
-                estimated[design] = _one(spec, design, frame, covs)
+                staggered[spec.id] = _staggered(spec, frame)
+            except ESTIMATION_FAILURES as exc:
+                estimated["did"] = _reason(exc)
+                estimated["twfe"] = _reason(exc)
+        for design in designs:
+            if design in estimated:
+                continue
+            try:
+                estimated[design] = _one(spec, design, frame, covs, staggered)
             except ESTIMATION_FAILURES as exc:  # degrade, don't drop: a row with its reason
-                estimated[design] = (
-                    f"{type(exc).__name__}: {exc}"
-                    if not isinstance(exc, HelpersError)
-                    else str(exc)
-                )
+                estimated[design] = _reason(exc)
         headline, why = _headline(spec, estimated)
-        for design in spec.designs:
+        panel = frame.attrs.get("panel")
+        for design in designs:
             fit = estimated[design]
             if isinstance(fit, Effect):
                 fits[(spec.id, design)] = fit
+                if panel is not None and design in ("did", "twfe"):
+                    fit = dataclasses.replace(fit, notes=(*fit.notes, *panel.notes()))
             row = _row(region, spec, design, fit, sd)
             row.update(headline=design == headline, headline_note=why if design == headline else "")
             rows.append(row)
-        if spec.frame == "person" and {"ipw", "aipw"} & set(spec.designs):
+        if spec.frame == "person" and {"ipw", "aipw"} & set(designs):
             with contextlib.suppress(*ESTIMATION_FAILURES):  # the ipw/aipw rows say why
                 balance.append(_balance(spec, frame, covs, region.min_cell_size))
-        if {"did", "twfe"} & set(spec.designs):
+        if spec.id in staggered:
+            coefficients, pre = _event_study_of(spec, staggered[spec.id])
+            events.append(coefficients)
+            pretrends.append(pre)
+            aggregations.append(staggered[spec.id].to_frame().assign(analysis=spec.id))
+        elif "twfe" in designs:
             try:
                 coefficients, pre = _event_study(spec, frame)
             except ESTIMATION_FAILURES:
@@ -369,6 +485,9 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
         pretrends=pd.DataFrame(pretrends),
         heterogeneity=_adjust_interactions(pd.concat(hetero, ignore_index=True))
         if hetero
+        else pd.DataFrame(),
+        did_aggregations=pd.concat(aggregations, ignore_index=True)
+        if aggregations
         else pd.DataFrame(),
         treatment_groups=_groups(tables, region),
         frames=frames,
