@@ -70,6 +70,7 @@ class Level:
     name_id: str
     question_id: str
     examples: str
+    examples_id: str = ""
 
 
 #: The four levels. A level is what an outcome measures about the training, not where it fits
@@ -82,6 +83,8 @@ LEVELS: dict[int, Level] = {
         "Reaksi",
         "Apakah peserta puas dengan pelatihan?",
         "satisfaction with the course, the trainer, the materials; perceived relevance",
+        "survei kepuasan peserta terhadap materi, pengajar dan penyelenggaraan pelatihan, atau "
+        "penilaian peserta tentang relevansi pelatihan dengan pekerjaannya",
     ),
     2: Level(
         2,
@@ -89,6 +92,8 @@ LEVELS: dict[int, Level] = {
         "Pembelajaran",
         "Apakah pengetahuan dan keterampilan peserta bertambah?",
         "pre/post knowledge tests, self-efficacy, skills demonstrated in training",
+        "tes pengetahuan sebelum dan sesudah pelatihan, skala kepercayaan diri (efikasi diri), "
+        "atau praktik keterampilan yang dinilai selama pelatihan",
     ),
     3: Level(
         3,
@@ -96,6 +101,8 @@ LEVELS: dict[int, Level] = {
         "Perilaku",
         "Apakah peserta menerapkannya di tempat kerja?",
         "supervisor observation, SKP performance, motivation and commitment at work",
+        "observasi atasan atas keterampilan di tempat kerja, predikat kinerja SKP, atau "
+        "motivasi dan komitmen kerja beberapa bulan sesudah pelatihan",
     ),
     4: Level(
         4,
@@ -104,6 +111,8 @@ LEVELS: dict[int, Level] = {
         "Apa manfaatnya bagi organisasi dan masyarakat?",
         "service waiting times, IKM, budget realisation, students' scores, career-system "
         "outcomes such as transparency of promotion and access to information",
+        "waktu tunggu layanan, indeks kepuasan masyarakat (IKM), realisasi anggaran, nilai "
+        "siswa, atau hasil sistem karier seperti transparansi promosi dan akses informasi",
     ),
 }
 _LEVEL_NAMES = {lv.name: n for n, lv in LEVELS.items()} | {"behavior": 3}

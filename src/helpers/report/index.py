@@ -44,6 +44,12 @@ def build_index(
     language: Language = "id",
 ) -> Path:
     """Write ``reports/index.html``: every region, its status, headline effects and link."""
+    from helpers.core.labels import column
+
+    def cell(key: str, content: str, css: str = "") -> str:
+        klass = f' class="{css}"' if css else ""
+        return f'<td data-label="{escape(column(key, language))}"{klass}>{content}</td>'
+
     rows = []
     for r in results:
         if r.region not in registry:
@@ -62,10 +68,18 @@ def build_index(
             else (escape(r.failing or r.error or ""))
         )
         rows.append(
-            f"<tr><td>{link}</td><td>{escape(region.province)}</td>"
-            f"<td>{escape(region.programme)}</td>"
-            f'<td class="status-{status}">{word}</td><td>{heads}</td></tr>'
+            "<tr>"
+            + cell("region", link)
+            + cell("province", escape(region.province))
+            + cell("programme", escape(region.programme))
+            + cell("status", word, f"status-{status}")
+            + cell("headlines", heads)
+            + "</tr>"
         )
+    header = "".join(
+        f'<th scope="col">{escape(column(k, language))}</th>'
+        for k in ("region", "province", "programme", "status", "headlines")
+    )
     syn = ""
     if synthesis is not None and getattr(synthesis, "report", None):
         syn = (
@@ -82,8 +96,8 @@ def build_index(
         "dalam kurung siku.</p>"
         f"{syn}"
         '<h2 id="wilayah">Wilayah</h2>'
-        "<table><thead><tr><th>Wilayah</th><th>Provinsi</th><th>Program</th><th>Status</th>"
-        "<th>Efek utama [IK 95%]</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        '<div class="tbl reflow"><div class="table-scroll"><table class="reader index">'
+        f"<thead><tr>{header}</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div></div>"
         f'<p class="small">Dibangun {stamp}.</p>'
     )
     from helpers.steps.provenance import is_synthetic

@@ -64,6 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="send regions to a Dask distributed scheduler (e.g. tcp://10.0.0.5:8786); "
         "its workers must see this project folder",
     )
+    run.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each region's report to reports/<region>.pdf (A4, page numbers) "
+        "with headless Chromium",
+    )
     args = parser.parse_args(argv)
     try:
         registry = load_registry()
@@ -86,6 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             jobs=args.jobs,
             scheduler=args.scheduler,
             progress=lambda m: print(m, flush=True),
+            pdf=args.pdf,
         )
     except (ConfigError, PipelineError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -22,7 +22,7 @@ __all__ = ["run_on_cluster"]
 
 
 def _region_job(
-    slug: str, root: str, timeout: int, kernel_name: str, force: bool, key: bytes
+    slug: str, root: str, timeout: int, kernel_name: str, force: bool, key: bytes, pdf: bool = False
 ) -> RegionResult:
     """One whole region in a Dask worker, with the caller's pseudonym key."""
     project = ProjectPaths(Path(root))
@@ -41,6 +41,7 @@ def _region_job(
             progress=_print_progress,
             key=key,
             env={KEY_ENV_VAR: str(key_file)},
+            pdf=pdf,
         )
 
 
@@ -55,6 +56,7 @@ def run_on_cluster(
     key: bytes,
     say: Callable[[str], None],
     client_factory: Callable[[str], object] | None = None,
+    pdf: bool = False,
 ) -> list[RegionResult]:
     """Send each region to the Dask scheduler at ``scheduler``; results in ``chosen``'s order.
 
@@ -83,7 +85,7 @@ def run_on_cluster(
     """
     if client_factory is None:
         from distributed import Client as client_factory  # noqa: N813
-    args = (str(project.root), timeout, kernel_name, force, key)
+    args = (str(project.root), timeout, kernel_name, force, key, pdf)
     results: list[RegionResult] = []
     with client_factory(scheduler) as client:
         futures = [

@@ -73,6 +73,7 @@ def _step_job(
     kernel_name: str,
     finish: bool,
     fingerprint: str | None = None,
+    pdf: bool = False,
 ) -> tuple[StepResult, Path | None, str | None]:
     """One notebook of one region in a local worker (the parallel executor), in the worker's
     kernel, its tables going to the region's staging folder. After the last notebook
@@ -100,7 +101,7 @@ def _step_job(
         return step, None, None
     done = RegionResult(slug, steps=[step], fingerprint=fingerprint)
     contained(done, "finishing", _print_progress, _finish_region, region, project, done,
-              _print_progress)  # fmt: skip
+              _print_progress, pdf=pdf)  # fmt: skip
     return step, done.report, done.error
 
 
@@ -196,6 +197,7 @@ class _ParallelRun:
     ) -> None:
         self.chosen, self.project, self.force, self.say = list(chosen), project, force, say
         self.args = (str(project.root), timeout, kernel_name)
+        self.pdf = False  # print each published report to PDF (run --pdf)
         self.results: dict[str, RegionResult] = {}
         self.todo: list[str] = []
         for slug in chosen:
@@ -230,7 +232,7 @@ class _ParallelRun:
         return Task(
             (slug, name),
             _step_job,
-            (slug, name, *self.args, finish, fingerprint),
+            (slug, name, *self.args, finish, fingerprint, self.pdf),
             self.rank[slug, name],
         )
 
@@ -309,6 +311,7 @@ def _run_parallel(
     synthesis: bool,
     progress: Callable[[str], None] | None,
     key: bytes | None = None,
+    pdf: bool = False,
 ) -> tuple[list[RegionResult], RegionResult | None]:
     """Notebooks of all regions on ``jobs`` local processes, most urgent first (see
     :class:`_ParallelRun`); the results come back in the registry's order."""
@@ -325,6 +328,7 @@ def _run_parallel(
         say=progress or (lambda _m: None),
         key=key,
     )
+    run.pdf = pdf
     first = run.initial()
     if first:
         run_tasks(first, run.on_result, workers=jobs)

@@ -233,9 +233,11 @@ def _finish_region(
     *,
     export: bool = True,
     key: bytes | None = None,
+    pdf: bool = False,
 ) -> None:
     """After notebook 04: export the report to staging, scan everything the run wrote, check
-    that the inputs did not change, publish, stamp (``result`` is updated in place)."""
+    that the inputs did not change, publish, stamp (``result`` is updated in place); with
+    ``pdf``, print the published report to ``reports/<region>.pdf``."""
     stage = RegionStage(project, region.slug)
     if result.status != "ok":
         stage.discard()
@@ -288,6 +290,11 @@ def _finish_region(
         result.report = project.report_file(region.slug)
         say(f"[{region.slug}] report -> {project.relative(result.report)}")
     contained(result, "stamp", say, _stamp, region, project, result, key)
+    if pdf and export and result.report is not None:
+        from helpers.report.pdf import report_pdf
+
+        if contained(result, "pdf", say, report_pdf, result.report) is not None:
+            say(f"[{region.slug}] pdf -> {project.relative(result.report.with_suffix('.pdf'))}")
 
 
 def _stamp(region: Region, project: ProjectPaths, result: RegionResult, key: bytes | None) -> None:
@@ -322,18 +329,26 @@ def run_region(
     kernel: RegionKernel | None = None,
     key: bytes | None = None,
     env: dict[str, str] | None = None,
+    pdf: bool = False,
 ) -> RegionResult:
     """Run notebooks 01-04 for one region, in order, and publish its outputs and report.
 
     With ``force=False`` a region whose inputs are unchanged since its last successful build
     (see :func:`region_fingerprint`) is skipped. ``key`` is the pseudonym key the caller
     uses (for the fingerprint; the notebooks read the key file, which ``env`` may name), and
-    ``env`` is added to the notebooks' environment. Never raises for a region's failure: the
+    ``env`` is added to the notebooks' environment; ``pdf`` also prints the report to
+    ``reports/<region>.pdf`` (an unchanged region's too, when its PDF is missing or older than
+    its report). Never raises for a region's failure: the
     result says what failed (:func:`contained`).
     """
     say = progress or (lambda _msg: None)
     result, go = _prepare_region(region, project, force, say, key=key)
     if not go:
+        if pdf and result.skipped and project.report_file(region.slug).is_file():
+            from helpers.report.pdf import report_pdf
+
+            contained(result, "pdf", say, report_pdf, project.report_file(region.slug),
+                      stale_only=True)  # fmt: skip
         return result
     with contextlib.ExitStack() as stack:
         if kernel is None:  # one kernel, so one set of imports, per region at least
@@ -358,7 +373,7 @@ def run_region(
             result.steps.append(step)
             if step.status != "ok":
                 break
-    _finish_region(region, project, result, say, export=export, key=key)
+    _finish_region(region, project, result, say, export=export, key=key, pdf=pdf)
     return result
 
 

@@ -56,6 +56,7 @@ def _run_regions(
     progress: Callable[[str], None] | None,
     kernel: RegionKernel | None = None,
     key: bytes | None = None,
+    pdf: bool = False,
 ) -> list[RegionResult]:
     """Whole regions, sequentially (in ``kernel``) or on a Dask distributed scheduler; the
     results come back in the registry's order whatever the executor."""
@@ -72,6 +73,7 @@ def _run_regions(
             force=force,
             key=key if key is not None else load_or_create_key(),
             say=say,
+            pdf=pdf,
         )
     results = []
     for slug in chosen:
@@ -89,6 +91,7 @@ def _run_regions(
             progress=progress,
             kernel=kernel,
             key=key,
+            pdf=pdf,
         )
         results.append(done if done is not None else fallback)
     return results
@@ -124,6 +127,7 @@ def run_pipeline(
     jobs: int = 1,
     scheduler: str | None = None,
     progress: Callable[[str], None] | None = None,
+    pdf: bool = False,
 ) -> list[RegionResult]:
     """Run every region (or those named), then the synthesis and the index.
 
@@ -132,7 +136,8 @@ def run_pipeline(
     ``jobs`` runs notebooks on that many local processes, each keeping one kernel, with
     notebooks of different regions side by side (a region's own notebooks still wait for
     those they need); ``scheduler`` sends each region to a Dask distributed scheduler at that
-    address (its workers must see the same project folder).
+    address (its workers must see the same project folder); ``pdf`` prints each region's
+    report to ``reports/<region>.pdf`` with headless Chromium (checked before anything runs).
     """
     registry = load_registry(project.config_file)
     chosen = list(regions) if regions else list(registry)
@@ -142,6 +147,13 @@ def run_pipeline(
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, got {jobs}")
     say = progress or (lambda _m: None)
+    if pdf:
+        from helpers.report.pdf import ChromiumMissingError, find_chromium
+
+        try:
+            find_chromium()
+        except ChromiumMissingError as exc:
+            raise ConfigError(str(exc)) from None
     key = _run_key()
     if scheduler is None and jobs > 1:
         results, syn_result = _run_parallel(
@@ -155,6 +167,7 @@ def run_pipeline(
             synthesis=synthesis,
             progress=progress,
             key=key,
+            pdf=pdf,
         )
     else:
         with contextlib.ExitStack() as stack:
@@ -171,6 +184,7 @@ def run_pipeline(
                 progress=progress,
                 kernel=shared,
                 key=key,
+                pdf=pdf,
             )
             syn_result = None
             if synthesis:

@@ -1,88 +1,11 @@
-"""Each design's name and identifying assumption, in Indonesian and English: the one home of
-these texts (the estimators' results, the narrative and the figures read them from here). They
-are general: a region's own words (dinas, kelas, proyek) come from its registry entry."""
+"""Each design's identifying assumption, in Indonesian and English: the one home of these texts
+(the estimators' results and the report read them from here; the designs' names are in
+:mod:`helpers.core.labels`). They are general: a region's own words (dinas, kelas, proyek)
+come from its registry entry."""
 
 from __future__ import annotations
 
-__all__ = ["ASSUMPTIONS", "DESIGN_NAMES", "design_name"]
-
-#: Readers' names of the designs: ``long`` for prose and tables, ``short`` for figures.
-DESIGN_NAMES: dict[str, dict[str, dict[str, str]]] = {
-    "diff": {
-        "id": {
-            "long": "selisih rata-rata sederhana (tanpa penyesuaian)",
-            "short": "selisih sederhana",
-        },
-        "en": {"long": "simple difference in means (no adjustment)", "short": "simple difference"},
-    },
-    "ancova": {
-        "id": {
-            "long": "ANCOVA: disesuaikan dengan skor awal dan karakteristik pegawai",
-            "short": "ANCOVA",
-        },
-        "en": {
-            "long": "ANCOVA: adjusted for the baseline and staff characteristics",
-            "short": "ANCOVA",
-        },
-    },
-    "ipw": {
-        "id": {"long": "pembobotan skor kecenderungan (IPW)", "short": "IPW"},
-        "en": {"long": "inverse-probability weighting (IPW)", "short": "IPW"},
-    },
-    "aipw": {
-        "id": {
-            "long": "estimator kekokohan ganda (AIPW): pembobotan dan model hasil sekaligus",
-            "short": "AIPW",
-        },
-        "en": {
-            "long": "doubly robust estimator (AIPW): weighting and an outcome model",
-            "short": "AIPW",
-        },
-    },
-    "did": {
-        "id": {
-            "long": "selisih-dalam-selisih (DiD) untuk program yang dimulai bertahap",
-            "short": "DiD",
-        },
-        "en": {"long": "difference in differences (DiD) for a staggered roll-out", "short": "DiD"},
-    },
-    "twfe": {
-        "id": {
-            "long": "regresi efek tetap dua arah (TWFE), sebagai pembanding",
-            "short": "TWFE",
-        },
-        "en": {"long": "two-way fixed-effects regression (TWFE), for comparison", "short": "TWFE"},
-    },
-    "paired": {
-        "id": {
-            "long": "perbandingan sebelum-sesudah pada orang yang sama (tanpa pembanding)",
-            "short": "sebelum-sesudah",
-        },
-        "en": {
-            "long": "before/after on the same people (no comparison group)",
-            "short": "before/after",
-        },
-    },
-    "mixed": {
-        "id": {"long": "model campuran dengan efek acak per kelompok", "short": "model campuran"},
-        "en": {"long": "mixed model with a random effect per group", "short": "mixed model"},
-    },
-}
-
-
-def design_name(design: str, language: str = "id", *, short: bool = False) -> str:
-    """The readers' name of a design (see :data:`DESIGN_NAMES`); the code itself if unknown.
-
-    Examples
-    --------
-    >>> design_name("aipw", short=True)
-    'AIPW'
-    """
-    names = DESIGN_NAMES.get(design, {}).get(language)
-    if not names:
-        return design
-    return names["short" if short else "long"]
-
+__all__ = ["ASSUMPTIONS"]
 
 ASSUMPTIONS: dict[str, dict[str, str]] = {
     "diff": {

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.core.formatting import Html, escape, fmt_num, fmt_p, fmt_pct
+from helpers.core import labels as _labels
+from helpers.core.formatting import Html, escape, fmt_int, fmt_num, fmt_p, fmt_pct
 from helpers.stats.assumptions import ASSUMPTIONS as _ASSUMPTIONS
-from helpers.stats.assumptions import DESIGN_NAMES
 
 __all__ = [
     "LEVELS",
@@ -42,94 +42,44 @@ LEVELS = {
     4: ("Hasil", "apa yang diperoleh organisasi dan masyarakat"),
 }
 
-#: The designs' names and assumptions for Indonesian readers, from their one home
-#: (:mod:`helpers.stats.assumptions`).
-DESIGNS = {d: n["id"]["long"] for d, n in DESIGN_NAMES.items()}
+#: Reader-facing names, from the one home of labels (:mod:`helpers.core.labels`).
+DESIGNS = {k: v[0] for k, v in _labels.LABELS["design"].items()}
+
 #: Short design names for figures and narrow tables.
-DESIGN_SHORT = {d: n["id"]["short"] for d, n in DESIGN_NAMES.items()}
+DESIGN_SHORT = {k: v[0] for k, v in _labels.LABELS["design_short"].items()}
 
 #: Readers' names of the person-level covariates.
-VARIABLE_LABELS = {
-    "age": "Usia (tahun)",
-    "female": "Perempuan (proporsi)",
-    "tenure_years": "Masa kerja (tahun)",
-    "golongan_rank": "Golongan (peringkat)",
-    "skp_2023": "Predikat SKP 2023 (1–5)",
-    "skp_2024": "Predikat SKP 2024 (1–5)",
-}
+VARIABLE_LABELS = {k: v[0] for k, v in _labels.LABELS["variable"].items()}
 
 #: Readers' names of common survey scales (others fall back to the analyses' labels).
-SCALE_LABELS = {
-    "job_satisfaction": "Kepuasan kerja",
-    "motivation": "Motivasi kerja",
-    "self_efficacy": "Kepercayaan diri",
-    "training_relevance": "Relevansi pelatihan",
-    "resources": "Dukungan sumber daya",
-    "professionalism": "Profesionalisme",
-    "commitment": "Komitmen organisasi",
-    "career_planning": "Kejelasan perencanaan karier",
-    "career_transparency": "Transparansi promosi dan penempatan",
-    "mentoring_access": "Akses informasi dan mentoring",
-    "leadership_support": "Dukungan pimpinan",
-    "workload": "Beban kerja",
-    "training_satisfaction": "Kepuasan terhadap pelatihan",
-    "observed_skills": "Keterampilan teramati",
-    "ikm_elements": "Unsur IKM (U1–U9)",
-}
+SCALE_LABELS = {k: v[0] for k, v in _labels.LABELS["scale"].items()}
 
 #: Table kinds, as readers call them.
-TABLE_KINDS = {
-    "roster": "Daftar pegawai",
-    "training": "Riwayat pelatihan",
-    "skp": "Kinerja SKP",
-    "codes": "Koding wawancara",
-    "person_outcome": "Data hasil per pegawai",
-    "linked_outcome": "Data hasil terkait pegawai",
-    "events": "Catatan kejadian",
-    "rollout": "Jadwal pelatihan",
-}
-WAVES = {"pre": "Survei awal", "post": "Survei akhir", "feedback": "Umpan balik pelatihan"}
+TABLE_KINDS = {k: v[0] for k, v in _labels.LABELS["table_kind"].items()}
+WAVES = {k: v[0] for k, v in _labels.LABELS["wave"].items()}
 
 #: Cleaning-log reasons by category (regex on the English reason -> Indonesian category).
-REASONS = [
-    (r"^invalid NIP: length", "NIP tidak 18 digit"),
-    (r"^invalid NIP: non-digit", "NIP berisi karakter bukan angka"),
-    (r"^invalid NIP: gender", "kode jenis kelamin dalam NIP bukan 1 atau 2"),
-    (r"^invalid NIP: TMT", "TMT CPNS dalam NIP tidak valid"),
-    (r"^invalid NIP: birth", "tanggal lahir dalam NIP tidak valid"),
-    (r"^invalid NIP", "NIP tidak valid"),
-    (r"NIP not in the roster", "NIP tidak ada di daftar pegawai"),
-    (r"NIP missing", "NIP kosong"),
-    (r"matched by spelling", "label Likert salah ketik, dipetakan ke label terdekat"),
-    (r"matched by abbreviation|synonym", "singkatan atau sinonim label, dipetakan"),
-    (r"not in value_labels|not a code of", "jawaban tidak dikenali, dikosongkan"),
-    (r"^missing code", "kode hilang (mis. 99), dikosongkan"),
-    (r"outside the valid range", "di luar rentang sah, dikosongkan"),
-    (r"^reverse-coded", "item dibalik (reverse-coded)"),
-    (r"^duplicate submission", "kiriman ganda, dibuang (yang terbaru disimpan)"),
-    (r"^flag: rows .* identical answers", "jawaban identik (ditandai, tidak dibuang)"),
-    (r"not in codebook", "kolom tidak ada di codebook, tidak dipakai"),
-    (r"correction", "koreksi manual"),
-    (r"date", "tanggal tidak terbaca"),
-    (r"number", "angka tidak terbaca"),
-]
+REASONS = [(pattern, words) for pattern, words, _en in _labels.REASONS]
 
 
-def translate_reason(reason: str) -> str:
-    """The Indonesian category of a cleaning-log reason (the reason itself if none fits)."""
-    for pattern, words in REASONS:
-        if re.search(pattern, str(reason)):
-            return words
-    return str(reason)
+def translate_reason(reason: str, step: str | None = None) -> str:
+    """The Indonesian category of a cleaning-log reason; an unknown reason is summarised by its
+    step, never shown in English (:func:`helpers.core.labels.translate_reason`)."""
+    return _labels.translate_reason(reason, "id", step=step)
 
 
 def table_label(region, name: str) -> str:
-    """'Survei akhir (survei_akhir_2025.xlsx)' for a table name of the region's config."""
+    """'Survei akhir (survei_akhir_2025.xlsx)' for a table name of the region's config; a
+    KoboToolbox repeat sheet (``survey_post_riwayat_mentoring``) is named after its survey."""
     spec = region.tables.get(name)
     if spec is None:
-        return name
+        for parent in sorted(region.tables, key=len, reverse=True):
+            if name.startswith(parent + "_"):
+                sheet = _labels.readable(name[len(parent) + 1 :])
+                return f"{table_label(region, parent)}, lembar {sheet}"
+        return _labels.readable(name)
     kind = WAVES.get(spec.wave) if spec.kind == "survey" else TABLE_KINDS.get(spec.kind)
-    return f"{kind or name} ({spec.file})"
+    return f"{kind or _labels.readable(name)} ({spec.file})"
 
 
 def variable_label(name: str, analyses=()) -> str:
@@ -144,7 +94,7 @@ def variable_label(name: str, analyses=()) -> str:
     for suffix, word in (("_pre", "awal"), ("_post", "akhir")):
         if name.endswith(suffix) and name[: -len(suffix)] in SCALE_LABELS:
             return f"{SCALE_LABELS[name[: -len(suffix)]]} ({word})"
-    return SCALE_LABELS.get(name, name.replace("_", " "))
+    return SCALE_LABELS.get(name, _labels.readable(name))
 
 
 def outcome_unit(label: str) -> str:
@@ -277,11 +227,11 @@ def _counts(design: str, treated: float, control: float, min_cell: int = 5) -> s
     def shown(n: float) -> str:
         if pd.isna(n):
             return "–"
-        return f"<{min_cell}" if 0 < n < min_cell else str(int(n))
+        return f"<{min_cell}" if 0 < n < min_cell else fmt_int(n)
 
     if design == "paired":
         return f"{shown(treated)} orang (sebelum & sesudah)"
-    if design == "did":
+    if design in ("did", "twfe"):
         return f"{shown(treated)} / {shown(control)} sel unit×bulan"
     return f"{shown(treated)} / {shown(control)}"
 

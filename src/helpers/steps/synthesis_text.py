@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from helpers.core.formatting import fmt_num, fmt_p
+from helpers.core.formatting import fmt_num, fmt_pvalue
 from helpers.stats.meta import MetaResult
 
 __all__ = [
@@ -278,8 +278,8 @@ def heterogeneity(meta: MetaResult, summary: Mapping[str, Any]) -> str:
             "antarwilayah nyata, bukan kebetulan sampel; angka gabungan adalah rata-rata dari "
             "efek yang memang tidak sama di setiap wilayah."
         )
-    parts = [words, f"Uji keseragaman: Q = {fmt_num(meta.q, 2)} (db {meta.q_df}), p = "
-                    f"{fmt_p(meta.q_p)}."]  # fmt: skip
+    parts = [words, f"Uji keseragaman: Q = {fmt_num(meta.q, 2)} (db {meta.q_df}), "
+                    f"{fmt_pvalue(meta.q_p)}."]  # fmt: skip
     if meta.tau2 > 0:
         parts.append(
             "Efek sebenarnya di tiap wilayah diperkirakan menyebar sekitar ± "

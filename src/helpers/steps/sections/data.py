@@ -1,0 +1,165 @@
+"""What a region's report is made from: its config, processed tables, estimates and findings,
+read once, with the region-specific analyses computed once and shared by the sections."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from helpers.core.config import ProjectPaths, Region, get_region, load_registry, paths
+from helpers.core.formatting import Language, Numbering
+
+__all__ = ["ReportData", "load_report"]
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """One region's report inputs (see :func:`load_report`).
+
+    The region-specific analyses (feedback bias, moderation, budget, participation, JP
+    compliance) are computed on first use and kept, so that the recommendations can draw on
+    them whichever section showed them first. ``numbering`` counts the report's tables and
+    figures in the order the sections are shown.
+    """
+
+    region: Region
+    tables: Mapping[str, pd.DataFrame]
+    effects: pd.DataFrame
+    findings: pd.DataFrame
+    summary: pd.DataFrame
+    folder: Path
+    raw: Path
+    project: ProjectPaths = paths
+    numbering: Numbering = field(default_factory=Numbering)
+
+    @property
+    def language(self) -> Language:
+        return self.region.language  # type: ignore[return-value]
+
+    def read(self, name: str) -> pd.DataFrame | None:
+        """A processed table of notebook 02 or 03 (``balance``, ``pretrends``, ...), or None."""
+        path = self.folder / name
+        if not path.is_file():
+            return None
+        return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
+
+    @cached_property
+    def person(self) -> pd.DataFrame:
+        from helpers.steps.analysis import person_frame
+
+        return person_frame(self.tables, self.region)
+
+    @cached_property
+    def feedback(self) -> Any:
+        """:class:`helpers.steps.descriptives.FeedbackBias`, or None without a feedback survey."""
+        from helpers.steps import descriptives as desc
+
+        table = self.region.extra.get("feedback_response")
+        if not table:
+            return None
+        return desc.feedback_bias(self.tables, self.region, table=table)
+
+    @cached_property
+    def moderation(self) -> pd.DataFrame | None:
+        """Effects among trained staff with high and low values of the registry's moderator."""
+        from helpers.steps import descriptives as desc
+
+        moderator = self.region.extra.get("moderator")
+        column = f"{moderator}_post"
+        if not moderator or column not in self.person:
+            return None
+        rows = [
+            desc.heterogeneity(
+                self.person, outcome=a.outcome, baseline=a.baseline, moderator=column
+            ).assign(label=a.label)
+            for a in self.region.analyses
+            if a.frame == "person" and "ancova" in a.designs
+        ]
+        return pd.concat(rows, ignore_index=True) if rows else None
+
+    @cached_property
+    def capacity(self) -> Any:
+        """:class:`helpers.steps.descriptives.BudgetCapacity`, or None without a budget."""
+        from helpers.steps import descriptives as desc
+
+        if not self.region.extra.get("budget"):
+            return None
+        return desc.budget_capacity(self.region, len(self.roster))
+
+    @cached_property
+    def participation(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+        """(share trained by tercile of leadership support and workload, reasons for not
+        taking part), or None without a staff survey that asks."""
+        from helpers.steps import descriptives as desc
+
+        survey = self.tables.get("survey_post")
+        if survey is None or "reasons_not_trained" not in survey:
+            return None
+        cell = self.region.min_cell_size
+        part = desc.participation(self.person, survey, min_cell=cell)
+        reasons = desc.reasons_for_skipping(survey, "reasons_not_trained", min_cell=cell)
+        return part, reasons
+
+    @cached_property
+    def jp_share(self) -> float:
+        """Share of ASN with at least 20 JP in 2024."""
+        from helpers.steps import descriptives as desc
+
+        return desc.jp_compliance(self.tables, self.region, year=2024)
+
+    @property
+    def roster(self) -> pd.DataFrame:
+        return self.tables[next(iter(self.region.tables_of_kind("roster")))]
+
+    def level_effects(self, level: int, *, headline: bool = True) -> pd.DataFrame:
+        """The estimates of one Kirkpatrick level (headline rows only by default)."""
+        e = self.effects[(self.effects["level"] == level) & self.effects["estimate"].notna()]
+        return e[e["headline"].astype(bool)] if headline else e
+
+    def level_findings(self, level: int) -> pd.DataFrame:
+        """The coded findings of one level, most widespread first."""
+        f = self.findings
+        if "level" not in f:
+            return f.iloc[0:0]
+        return f[f["level"] == level].sort_values("n_transcripts", ascending=False)
+
+
+def load_report(region: str | Region, *, project: ProjectPaths = paths) -> ReportData:
+    """Read everything one region's report shows (notebook 04's first call).
+
+    Parameters
+    ----------
+    region : str or Region
+        The region's slug (``config/regions.yaml``) or its entry.
+    project : ProjectPaths
+        The project's folders.
+
+    Returns
+    -------
+    ReportData
+        With a fresh :class:`Numbering` in the region's language.
+    """
+    from helpers.steps.analysis import load_processed
+
+    spec = (
+        get_region(region, registry=load_registry(project.config_file))
+        if isinstance(region, str)
+        else region
+    )
+    folder = project.processed_region(spec.slug)
+    return ReportData(
+        region=spec,
+        tables=load_processed(spec, project=project),
+        effects=pd.read_parquet(folder / "effects.parquet"),
+        findings=pd.read_parquet(folder / "qual_findings.parquet"),
+        summary=pd.read_parquet(folder / "cleaning_summary.parquet"),
+        folder=folder,
+        raw=project.raw_region(spec.slug),
+        project=project,
+        numbering=Numbering(spec.language),  # type: ignore[arg-type]
+    )

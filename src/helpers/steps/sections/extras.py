@@ -1,0 +1,245 @@
+"""The report's region-specific sections, each shown only where the region's data call for it:
+feedback bias (a low-response feedback survey), relevance as a moderator, a staggered roll-out,
+the transparency of promotion, the training budget, and why staff skip training; and the
+recommendations these analyses lead to."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.core.formatting import Html, fmt_ci, fmt_int, fmt_num, fmt_pct, fmt_pvalue
+from helpers.core.labels import caption, column, label
+from helpers.steps import narrative as nar
+from helpers.steps.sections.data import ReportData
+from helpers.steps.sections.render import Column, figure, render, table
+
+__all__ = [
+    "feedback_bias",
+    "relevance",
+    "staggered_rollout",
+    "career_transparency",
+    "budget_capacity",
+    "participation",
+    "extra_recommendations",
+]
+
+
+def feedback_bias(r: ReportData) -> Html:
+    """How far the satisfaction of feedback respondents is from all participants'."""
+    fb = r.feedback
+    if fb is None:
+        return Html("")
+    lang = r.language
+    bal = fb.balance.assign(variable=fb.balance["variable"].map(nar.variable_label))
+    cols = [
+        Column("variable", column("characteristic", lang), "text"),
+        Column("mean_treated", column("respondent_group", lang), "num2"),
+        Column("mean_control", column("nonrespondent_group", lang), "num2"),
+        Column("smd", column("smd", lang), "num2"),
+    ]
+    balance = table(r.numbering, caption("feedback_balance", lang), bal, cols)
+    return render("feedback_bias.html.j2", lang, fb=fb, balance=balance)
+
+
+def relevance(r: ReportData) -> Html:
+    """Effects among participants who found the training relevant and those who did not."""
+    het = r.moderation
+    if het is None:
+        return Html("")
+    lang = r.language
+    frame = het.assign(
+        group=het["group"].map(lambda g: label("group", g, lang)),
+        ci=[fmt_ci(a, b, 2, lang) for a, b in zip(het["ci_low"], het["ci_high"], strict=True)],
+    )
+    cols = [
+        Column("label", column("outcome_short", lang), "text"),
+        Column("group", column("relevance", lang), "text"),
+        Column("estimate", column("effect", lang), "num2"),
+        Column("ci", column("ci", lang), "text"),
+        Column("n_treated", column("n_treated", lang), "int"),
+    ]
+    return render(
+        "relevance.html.j2", lang, table=table(r.numbering, caption("relevance", lang), frame, cols)
+    )
+
+
+def staggered_rollout(r: ReportData) -> Html:
+    """For a roll-out by dinas: what the DiD compares, and the event study of each outcome."""
+    if r.read("event_studies.parquet") is None:
+        return Html("")
+    from helpers.stats.event_studies import event_study
+    from helpers.steps import plots
+    from helpers.steps.analysis import analysis_frame
+
+    lang = r.language
+    figures = []
+    for a in r.region.analyses:
+        if "did" not in a.designs:
+            continue
+        frame = analysis_frame(r.tables, r.region, a)
+        es = event_study(
+            frame,
+            a.outcome,
+            unit=a.unit,
+            time="period",
+            first_treated="first_treated",
+            leads=4,
+            lags=4,
+            cluster=a.unit,
+        )
+        ok = es.pretrend_p > 0.05
+        text = caption(
+            "event_study",
+            lang,
+            label=a.label,
+            p=fmt_pvalue(es.pretrend_p, lang),
+            verdict=caption("pretrend_ok" if ok else "pretrend_bad", lang),
+        )
+        figures.append(
+            figure(
+                r.numbering,
+                text,
+                lambda ax, es=es, a=a: plots.event_study_plot(
+                    es, xlabel=caption("event_axis", lang), ylabel=nar.core_label(a.label), ax=ax
+                ),
+                height_in=3.3,
+                value_axis="y",
+            )
+        )
+    return render("rollout.html.j2", lang, figures=figures)
+
+
+def _group_table(r: ReportData, gaps: pd.DataFrame, value: str, kind: str, key: str) -> Html:
+    lang = r.language
+    frame = gaps.assign(
+        by=gaps["by"].map(lambda b: label("by", b, lang)),
+        group=gaps["group"].map(lambda g: label("group", g, lang, default=str(g))),
+    )
+    cols = [
+        Column("by", column("by", lang), "text"),
+        Column("group", column("group", lang), "text"),
+        Column("n", column("n", lang), "int"),
+        Column("mean", column(value, lang), kind),  # type: ignore[arg-type]
+    ]
+    text = caption(key, lang, min_cell=r.region.min_cell_size)
+    return table(r.numbering, text, frame, cols)
+
+
+def career_transparency(r: ReportData) -> Html:
+    """Open selection in promotion and placement by group, and who lacks information and
+    mentoring (groups under the minimum cell size are not shown)."""
+    if "promotions" not in r.tables:
+        return Html("")
+    from helpers.steps import descriptives as desc
+
+    cell = r.region.min_cell_size
+    promo = r.tables["promotions"].merge(r.roster[["pid", "gender", "golongan"]], on="pid")
+    promo["open_selection"] = promo["open_selection"].astype(float)
+    gaps = desc.group_gaps(
+        promo, "open_selection", by=("gender", "golongan_group", "event"), min_cell=cell
+    )
+    tables = [_group_table(r, gaps, "open_selection", "share", "open_selection")]
+    if "mentoring_access_pre" in r.person:
+        acc = desc.group_gaps(
+            r.person, "mentoring_access_pre", by=("gender", "golongan_group", "unit"), min_cell=cell
+        )
+        tables.append(_group_table(r, acc, "access", "num2", "access"))
+    return render("transparency.html.j2", r.language, tables=tables)
+
+
+def budget_capacity(r: ReportData) -> Html:
+    """How many staff the budget trains, and what effect that sample can detect."""
+    if r.capacity is None:
+        return Html("")
+    return render("budget.html.j2", r.language, cap=r.capacity)
+
+
+def participation(r: ReportData) -> Html:
+    """Reasons for not taking part, and the share trained by leadership support and workload."""
+    if r.participation is None:
+        return Html("")
+    lang = r.language
+    part, reasons = r.participation
+    t1 = table(
+        r.numbering,
+        caption("reasons", lang),
+        reasons,
+        [
+            Column("reason", column("reason", lang), "text"),
+            Column("n", column("n", lang), "int"),
+            Column("share_of_answers", column("share_of_answers", lang), "share"),
+        ],
+    )
+    t2 = table(
+        r.numbering,
+        caption("participation", lang),
+        part.assign(
+            scale=part["scale"].map(lambda s: label("scale", s, lang).lower()),
+            tercile=part["tercile"].map(lambda g: label("group", g, lang)),
+        ),
+        [
+            Column("scale", column("scale", lang), "text"),
+            Column("tercile", column("group", lang), "text"),
+            Column("n", column("n", lang), "int"),
+            Column("share_trained", column("share_trained", lang), "share"),
+        ],
+    )
+    return render("participation.html.j2", lang, tables=[t1, t2])
+
+
+def extra_recommendations(r: ReportData) -> list[nar.Recommendation]:
+    """Recommendations from the region-specific analyses: budget, leadership support, feedback
+    response, relevance, and the 20-JP entitlement."""
+    out = []
+    cap = r.capacity
+    if cap is not None:
+        out.append(
+            nar.Recommendation(
+                f"Rencanakan {fmt_int(cap.n_trainable)} peserta per angkatan anggaran dan ukur "
+                "dampak dengan pembanding yang setara; efek yang lebih kecil dari "
+                f"{fmt_num(cap.mde_standardised, 2)} simpangan baku tidak akan terlihat.",
+                f"Anggaran Rp {fmt_int(cap.total_rp)} / Rp {fmt_int(cap.cost_per_participant_rp)} "
+                "per peserta.",
+            )
+        )
+    if r.participation is not None:
+        part = r.participation[0]
+        lead = part[part["scale"] == "leadership_support"].set_index("tercile")["share_trained"]
+        if lead.notna().all() and lead.get("tinggi", 0) - lead.get("rendah", 0) > 0.1:
+            out.append(
+                nar.Recommendation(
+                    "Minta pimpinan unit memberi izin tertulis dan waktu bagi staf untuk pelatihan.",
+                    f"Staf dengan dukungan pimpinan tinggi sudah dilatih {fmt_pct(lead['tinggi'])}, "
+                    f"yang rendah {fmt_pct(lead['rendah'])}.",
+                )
+            )
+    fb = r.feedback
+    if fb is not None and fb.response_rate < 0.5:
+        out.append(
+            nar.Recommendation(
+                "Kumpulkan umpan balik dari semua peserta (misalnya diisi pada sesi penutupan), "
+                "bukan dari yang bersedia saja.",
+                f"Tingkat respons umpan balik hanya {fmt_pct(fb.response_rate)}.",
+            )
+        )
+    het = r.moderation
+    if het is not None:
+        hi = het[het["group"] == "tinggi"]["estimate"].mean()
+        lo = het[het["group"] == "rendah"]["estimate"].mean()
+        if hi > lo:
+            out.append(
+                nar.Recommendation(
+                    "Utamakan kesesuaian materi dengan jabatan peserta saat memilih pelatihan.",
+                    f"Rata-rata efek pada peserta yang menilai pelatihan relevan {fmt_num(hi, 2)}, "
+                    f"pada yang kurang relevan {fmt_num(lo, 2)}.",
+                )
+            )
+    jp = r.jp_share
+    if jp == jp and jp < 0.8:
+        out.append(
+            nar.Recommendation(
+                "Pantau pemenuhan hak pengembangan kompetensi 20 JP per tahun bagi setiap ASN.",
+                f"Pada 2024 hanya {fmt_pct(jp)} ASN tercatat memenuhi 20 JP.",
+            )
+        )
+    return out

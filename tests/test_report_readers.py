@@ -1,0 +1,375 @@
+"""Reports an official can read on a phone and on paper (issue 18).
+
+Fast tests: the notebooks are narrative (few lines of code), numbers and labels have one home,
+a level without numbers says what would measure it, respondents' text is escaped, a missing
+Chromium is a clear error. Slow tests build all five shipped regions (one of them in English)
+with ``run --pdf`` and read the real pages: no snake_case identifier, English sentence or
+number formatted outside the formatter in the visible text of an Indonesian report; no
+horizontal overflow at 390 and 1280 px; figure text readable on a phone; A4 PDFs with page
+numbers and the appendices printed open.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers.core.config import PROJECT_ROOT
+from helpers.core.formatting import fmt_p, fmt_pct, fmt_pvalue, fmt_tick, format_cell
+from helpers.core.labels import LABELS, column, label, translate_reason
+from helpers.core.vocabulary import DESIGNS, LEVELS
+
+NOTEBOOKS = PROJECT_ROOT / "notebooks"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+REGIONS = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
+ENGLISH = "kemuning"  # built with `language: en` to show an English report stays complete
+
+
+def _code_lines(path: Path) -> int:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return sum(
+        len("".join(c["source"]).splitlines()) for c in nb["cells"] if c["cell_type"] == "code"
+    )
+
+
+@pytest.mark.parametrize("name", ["04-region-report", "05-synthesis"])
+def test_report_notebooks_are_narrative_with_under_150_lines_of_code(name):
+    assert _code_lines(NOTEBOOKS / f"{name}.ipynb") < 150
+
+
+def test_report_notebook_calls_one_section_function_per_cell():
+    nb = json.loads((NOTEBOOKS / "04-region-report.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        src = "".join(cell["source"])
+        if cell["cell_type"] != "code" or {"parameters", "remove-cell"} & set(
+            cell["metadata"].get("tags", [])
+        ):
+            continue
+        calls = [ln for ln in src.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+        assert all(re.match(r"^(display\()?sec\.\w+\(", ln) for ln in calls), src
+
+
+def test_one_number_format():
+    assert format_cell(2550, "int") == "2.550"
+    assert format_cell(0.917, "share1") == "91,7%"
+    assert format_cell(1045.0, "auto") == "1.045"
+    assert fmt_pct(0.317) == "32%"
+    assert fmt_pvalue(0.0002) == "p < 0,001" and fmt_pvalue(0.0312) == "p = 0,031"
+    assert fmt_p(0.0002) == "< 0,001"
+    assert fmt_tick(-0.25) == "-0,25" and fmt_tick(2400.0) == "2.400"
+    assert format_cell(-0.0001, "num2") == "0,00", "a value that rounds to zero has no sign"
+
+
+def test_every_design_and_level_has_a_label_in_both_languages():
+    for d in DESIGNS:
+        assert d in LABELS["design"] and d in LABELS["design_short"], d
+        assert label("design", d, "id") != label("design", d, "en") or d in ("ancova",)
+    for n, lv in LEVELS.items():
+        assert lv.examples_id and not re.search(r"\b(the|and|of)\b", lv.examples_id)
+        assert label("level", n, "en") == lv.name.capitalize() or n == 3
+    assert column("outcome", "en") == "Outcome"
+
+
+def test_unknown_identifiers_and_reasons_never_reach_a_reader():
+    assert label("group", "lain_lain") == "lain lain"
+    assert translate_reason("invalid NIP: length 17") == "NIP tidak 18 digit"
+    unknown = translate_reason("some new English message from a reader", step="read")
+    assert unknown == "catatan lain saat membaca berkas"
+    timestamps = "'Cap waktu': 265 timestamps carry no time zone; read as Asia/Jakarta"
+    assert "WIB" in translate_reason(timestamps)
+
+
+def test_a_level_without_numbers_says_what_would_measure_it():
+    from helpers.steps.sections.render import render
+
+    page = render(
+        "level.html.j2",
+        level=4,
+        name="Hasil",
+        what="apa yang diperoleh organisasi dan masyarakat",
+        examples=LEVELS[4].examples_id,
+        blocks=[],
+    )
+    assert "dapat diukur dengan, misalnya, waktu tunggu layanan" in page
+    assert "tidak ada estimasi" not in page and "<table" not in page
+
+
+def test_respondents_text_is_escaped_in_quotes_and_tables():
+    import pandas as pd
+
+    from helpers.core.formatting import Numbering
+    from helpers.steps.sections.body import quote
+    from helpers.steps.sections.render import Column, table
+
+    evil = "<script>alert('x')</script>"
+    assert "<script>" not in quote(evil, "Kepala <b>OPD</b>")
+    assert "&lt;script&gt;" in quote(evil)
+    t = table(Numbering(), "Tabel <i>uji</i>", pd.DataFrame({"a": [evil]}), [Column("a", "A")])
+    assert "<script>" not in t and "&lt;i&gt;uji" in t
+
+
+def test_a_missing_chromium_is_a_clear_error(monkeypatch, tmp_path):
+    from helpers.report.pdf import ChromiumMissingError, find_chromium
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.delenv("CHROMIUM", raising=False)
+    monkeypatch.setattr("helpers.report.pdf._CANDIDATES", ())
+    monkeypatch.setattr("shutil.which", lambda name, *a, **k: None)
+    with pytest.raises(ChromiumMissingError, match="apt-get install chromium"):
+        find_chromium("/nowhere/chromium")
+
+
+# ------------------------------------------------------------------------- the real reports
+class _Visible(HTMLParser):
+    """The text a reader sees: no style, script or image data, and no ``verbatim`` cells
+    (file names, hashes, versions: identifiers a reader may need to find as they are)."""
+
+    SKIP = {"style", "script", "title"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[bool] = []
+        self.chunks: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("br", "img", "meta", "link", "hr", "input"):
+            return
+        classes = (dict(attrs).get("class") or "").split()
+        self.stack.append(tag in self.SKIP or "verbatim" in classes)
+        if tag in ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "div", "summary", "figcaption"):
+            self.chunks.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag not in ("br", "img", "meta", "link", "hr", "input") and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if not any(self.stack):
+            self.chunks.append(data)
+
+
+def visible_text(page: str) -> str:
+    parser = _Visible()
+    parser.feed(page)
+    return "".join(parser.chunks)
+
+
+FILE_NAME = re.compile(r"\b[\w.-]+\.(?:csv|xlsx|md|txt|json|parquet)\b")
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+ENGLISH_WORDS = re.compile(
+    r"\b(the|of|and|is|are|was|were|with|because|rows|from|which|their|than|not|has|have|"
+    r"been|for|above|below|missing|values|dropped|this|that|its)\b",
+    re.I,
+)
+NUMBER = re.compile(r"(?<![\w.,])\d[\d.,]*\d(?![\w])|(?<![\w.,])\d(?![\w.,])")
+GOOD_NUMBER = re.compile(r"^([1-9]\d{0,2}(\.\d{3})+|\d{1,3})(,\d+)?$|^(19|20)\d\d$")
+
+
+def reader_problems(page: str) -> list[str]:
+    """Every snake_case identifier, English sentence and badly written number a reader sees."""
+    text = visible_text(page)
+    text = FILE_NAME.sub(" ", text)
+    text = re.sub(r"\b\d{2}\.\d{2} WIB\b", " ", text)  # the time of day, as Indonesians write it
+    problems = [f"identifier {m}" for m in SNAKE.findall(text)]
+    for sentence in re.split(r"(?<=[.!?:;])\s+|\n", text):
+        english = {w.lower() for w in ENGLISH_WORDS.findall(sentence)}
+        if len(english) >= 2:
+            problems.append(f"English: {sentence.strip()[:120]!r}")
+    for m in NUMBER.finditer(text):
+        if not GOOD_NUMBER.match(m.group(0).rstrip(".,")):
+            problems.append(
+                f"number {m.group(0)!r} in {text[max(0, m.start() - 40) : m.end() + 20]!r}"
+            )
+    problems += [f"p-value {m!r}" for m in re.findall(r"p\s*=\s*<", text)]
+    problems += [f"ISO date {m}" for m in re.findall(r"\b\d{4}-\d\d-\d\d\b", text)]
+    return problems
+
+
+def test_the_reader_check_finds_what_it_should():
+    bad = (
+        "<p>Catatan teknis (bahasa Inggris)</p><table><tr><td>job_satisfaction_post</td>"
+        "<td>238 of 850 rows dropped because of missing values</td><td>2400</td><td>0.917</td>"
+        "<td>p = < 0,001</td></tr></table>"
+    )
+    found = "\n".join(reader_problems(bad))
+    for what in ("identifier job_satisfaction_post", "English", "'2400'", "'0.917'", "p-value"):
+        assert what in found, what
+    good = (
+        "<p>Data mencakup 2.400 ASN (91,7%), p < 0,001, sejak 1 Februari 2024, berkas "
+        "survei_akhir_2025.xlsx.</p><td class='verbatim'>3f9a_c0de 0.1.0</td>"
+    )
+    assert reader_problems(good) == []
+
+
+def _project(tmp: Path) -> Path:
+    root = tmp / "proj"
+    shutil.copytree(NOTEBOOKS, root / "notebooks")
+    (root / "config").mkdir(parents=True)
+    for f in (PROJECT_ROOT / "config").iterdir():
+        if f.is_file():
+            shutil.copy(f, root / "config" / f.name)
+    doc = yaml.safe_load((PROJECT_ROOT / "config" / "regions.yaml").read_text(encoding="utf-8"))
+    for r in doc["regions"]:
+        if r["slug"] == ENGLISH:
+            r["language"] = "en"
+    (root / "config" / "regions.yaml").write_text(
+        yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8"
+    )
+    for slug in REGIONS:
+        shutil.copytree(PROJECT_ROOT / "data" / "raw" / slug, root / "data" / "raw" / slug)
+    return root
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    tmp = tmp_path_factory.mktemp("readers")
+    root = _project(tmp)
+    env = {**os.environ, "ASN_EVAL_ROOT": str(root), "ASN_EVAL_KEY_FILE": str(tmp / "k.key")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "helpers.pipeline", "run", "--pdf"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return root / "reports"
+
+
+PAGES = [*REGIONS, "index", "synthesis"]
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.parametrize("page", [p for p in PAGES if p != ENGLISH])
+def test_visible_text_is_indonesian_with_one_number_format(built, page):
+    text = (built / f"{page}.html").read_text(encoding="utf-8")
+    assert '<html lang="id">' in text
+    assert reader_problems(text) == []
+    assert "tidak ada estimasi" not in text and "tidak ada kode" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_an_english_report_is_complete(built):
+    text = (built / f"{ENGLISH}.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in text
+    for heading in ("Appendix A: Methods", "Appendix B: Data quality", "Appendix C: Provenance"):
+        assert heading in text
+    assert "Outcome" in text and "95% CI" in text and "Traceback" not in text
+    assert re.search(r"<b>Table 1\.</b>", text) and re.search(r"<b>Figure 1\.</b>", text)
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.parametrize("slug", REGIONS)
+def test_appendices_fold_away_from_the_body(built, slug):
+    text = (built / f"{slug}.html").read_text(encoding="utf-8")
+    assert text.count('<details class="appendix"') == 3
+    assert "<details open" not in text
+    body = text.split('<details class="appendix"', 1)[0]
+    assert "SHA-256" not in body and "Versi paket" not in body
+
+
+HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body style="margin:0">
+<iframe id="f" src="{page}" style="border:0;width:{width}px;height:1400px"></iframe>
+<pre id="measure">pending</pre>
+<script>
+document.getElementById('f').addEventListener('load', function () {{
+  var w = this.contentWindow, d = this.contentDocument, wide = [], px = [];
+  d.querySelectorAll('body *').forEach(function (el) {{
+    var r = el.getBoundingClientRect();
+    if (r.right > w.innerWidth + 1 && !el.closest('.table-scroll'))
+      wide.push(el.tagName + '.' + el.className);
+  }});
+  d.querySelectorAll('img[data-text-pt]').forEach(function (im) {{
+    px.push(+im.dataset.textPt * +im.dataset.dpi / 72 * im.clientWidth / im.naturalWidth);
+  }});
+  document.getElementById('measure').textContent = JSON.stringify({{
+    inner: w.innerWidth, client: d.documentElement.clientWidth,
+    scroll: d.documentElement.scrollWidth, wide: wide.slice(0, 5),
+    figpx: px.length ? Math.min.apply(null, px) : null}});
+}});
+</script></body></html>"""
+
+
+def _chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
+    cmd = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=180)
+
+
+def measure(page: Path, width: int, profile: Path) -> dict:
+    """Lay ``page`` out in a ``width``-px frame and measure its overflow and figure text."""
+    harness = page.parent / f"_measure-{width}-{page.stem}.html"
+    harness.write_text(HARNESS.format(page=page.name, width=width), encoding="utf-8")
+    try:
+        proc = _chromium(
+            "--allow-file-access-from-files",
+            "--window-size=1400,1500",
+            "--virtual-time-budget=8000",
+            "--dump-dom",
+            harness.as_uri(),
+            profile=profile,
+        )
+    finally:
+        harness.unlink()
+    found = re.search(r'<pre id="measure">(.*?)</pre>', proc.stdout, re.S)
+    assert found and found.group(1) != "pending", proc.stderr[-2000:]
+    return json.loads(html_lib.unescape(found.group(1)))
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("page", PAGES)
+def test_no_horizontal_overflow_and_readable_figures(built, page, width, tmp_path):
+    m = measure(built / f"{page}.html", width, tmp_path / "profile")
+    assert m["scroll"] <= m["client"], m  # the page body never scrolls sideways
+    assert m["wide"] == [], m  # nothing sticks out, except inside a table's own scroll box
+    if m["figpx"] is not None:
+        assert m["figpx"] >= 9, m  # the smallest figure text, in CSS px at this width
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.browser
+@pytest.mark.parametrize("slug", REGIONS)
+def test_pdf_is_a4_with_page_numbers_and_open_appendices(built, slug):
+    pypdf = pytest.importorskip("pypdf")
+    path = built / f"{slug}.pdf"
+    assert path.is_file() and not list(built.glob(f".{slug}.pdf.*.tmp"))
+    reader = pypdf.PdfReader(str(path))
+    n = len(reader.pages)
+    assert n >= 3
+    for page in reader.pages:
+        w, h = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(w - 595.3) < 2 and abs(h - 841.9) < 2, (w, h)  # A4 in points
+    first, last = reader.pages[0].extract_text(), reader.pages[-1].extract_text()
+    word, of = ("Page", "of") if slug == ENGLISH else ("Halaman", "dari")
+    assert f"{word} 1 {of} {n}" in first and f"{word} {n} {of} {n}" in last
+    everything = "".join(p.extract_text() for p in reader.pages)
+    assert "SHA-256" in everything, "the folded appendices are printed open"
