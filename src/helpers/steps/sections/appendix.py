@@ -269,7 +269,6 @@ def data_quality(r: ReportData) -> Html:
                     Column("variants", column("variants", lang), "text"),
                     Column("n", column("n", lang), "int"),
                     Column("n_transcripts", column("transcripts", lang), "int"),
-                    Column("example_transcripts", column("example_transcripts", lang), "text"),
                 ],
             )
         )
