@@ -248,3 +248,23 @@ def test_a_symbolic_link_out_of_the_project_is_refused(tmp_path):
     (folder / "codebook.csv").symlink_to(outside / "codebook.csv")
     with pytest.raises(ConfigError, match="outside the project"):
         ProjectPaths(root).region_input("kepahiang", "codebook.csv", what="codebook")
+
+
+def test_every_shipped_region_lists_its_questions_and_what_answers_them(registry):
+    from helpers.core.vocabulary import ANSWER_SOURCES
+    from helpers.steps.sections.answers import SOURCES
+
+    assert set(SOURCES) == set(ANSWER_SOURCES)  # one list of descriptive sources
+    for region in registry.values():
+        assert len(region.questions) >= 3, region.slug
+        ids = {a.id for a in region.analyses}
+        for q in region.questions:
+            assert set(q.answered_by) <= ids | set(ANSWER_SOURCES)
+
+
+def test_a_question_answered_by_something_unknown_is_refused(tmp_path):
+    def mutate(d):
+        d["regions"][0]["questions"][0]["answered_by"] = ["kepuasan"]
+
+    with pytest.raises(ConfigError, match=r"questions\[0\].answered_by: \['kepuasan'\]"):
+        load_registry(_write_registry(tmp_path, mutate))

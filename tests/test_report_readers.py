@@ -373,3 +373,33 @@ def test_pdf_is_a4_with_page_numbers_and_open_appendices(built, slug):
     assert f"{word} 1 {of} {n}" in first and f"{word} {n} {of} {n}" in last
     everything = "".join(p.extract_text() for p in reader.pages)
     assert "SHA-256" in everything, "the folded appendices are printed open"
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.parametrize("slug", [s for s in REGIONS if s != ENGLISH])
+def test_every_registry_question_is_answered_first_with_its_number(built, slug):
+    from helpers.core.config import load_registry
+
+    page = (built / f"{slug}.html").read_text(encoding="utf-8")
+    block = page.split('<div class="answers">', 1)[1].split("</div>", 1)[0]
+    summary_at = page.index('<div class="answers">')
+    assert summary_at < page.index("Level 1"), "the answers come before the levels"
+    pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd([^>]*)>(.*?)</dd>", block, re.S)
+    questions = [q.text for q in load_registry()[slug].questions]
+    assert [html_unescape(q) for q, _, _ in pairs] == questions
+    ids = set(re.findall(r'id="([^"]+)"', page))
+    for question, attrs, answer in pairs:
+        text = html_unescape(re.sub(r"<[^>]+>", " ", answer))
+        if "unanswered" in attrs:
+            assert "belum dapat menjawab" in text and "Yang diperlukan" in text
+            continue
+        assert re.search(r"\d", text), f"{question}: no number behind the answer"
+        for target in re.findall(r'href="#([^"]+)"', answer):
+            assert target in ids, f"{question}: the link #{target} goes nowhere"
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text).strip()

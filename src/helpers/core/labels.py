@@ -522,15 +522,17 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         "each compared with non-participants)",
     ),
     "event_study": (
-        "{label}: efek per bulan sebelum dan sesudah pelatihan dimulai di dinas. Uji tren "
-        "sebelum pelatihan: {p} {verdict}",
-        "{label}: effect by month before and after training started in the agency. Pre-trend "
-        "test: {p} {verdict}",
+        "{label}: efek per bulan sebelum dan sesudah pelatihan dimulai, dari estimator yang "
+        "sama dengan estimasi utama. Uji tren sebelum pelatihan: {p} {verdict}",
+        "{label}: effect by month before and after training started, from the same estimator "
+        "as the headline. Pre-trend test: {p} {verdict}",
     ),
     "event_axis": ("Bulan relatif terhadap mulai pelatihan", "Months relative to the start"),
     "pretrend_ok": (
-        "(tidak ada tanda tren berbeda sebelum pelatihan).",
-        "(no sign of different trends before training).",
+        "(uji ini tidak menemukan tren berbeda sebelum pelatihan; uji seperti ini lemah, jadi "
+        "hasil ini bukan bukti bahwa tren pasti sejajar).",
+        "(the test finds no different trend before training; such tests have little power, "
+        "so this is not proof that trends were parallel).",
     ),
     "pretrend_bad": (
         "(ada tanda tren berbeda sebelum pelatihan: tafsirkan dengan hati-hati).",

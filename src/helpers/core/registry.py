@@ -42,7 +42,14 @@ from pydantic import (
 from helpers.core.errors import ConfigError
 from helpers.core.paths import SLUG_PATTERN, ProjectPaths, paths
 from helpers.core.safe_yaml import load_yaml
-from helpers.core.vocabulary import Design, Source, TableKind, Wave, level_number
+from helpers.core.vocabulary import (
+    ANSWER_SOURCES,
+    Design,
+    Source,
+    TableKind,
+    Wave,
+    level_number,
+)
 
 __all__ = [
     "TableSpec",
@@ -50,6 +57,7 @@ __all__ = [
     "AnalysisSpec",
     "Region",
     "Construct",
+    "Question",
     "load_registry",
     "load_constructs",
     "get_region",
@@ -110,6 +118,15 @@ class AnalysisSpec:
 
 
 @dataclass(frozen=True)
+class Question:
+    """One of a region's evaluation questions, and what answers it."""
+
+    text: str
+    answered_by: tuple[str, ...]
+    needs: str | None = None
+
+
+@dataclass(frozen=True)
 class Region:
     """A region's registry entry, validated."""
 
@@ -129,6 +146,7 @@ class Region:
     analyses: tuple[AnalysisSpec, ...]
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     moderators: tuple[str, ...] = ()
+    questions: tuple[Question, ...] = ()
 
     def tables_of_kind(self, kind: str) -> dict[str, TableSpec]:
         """The region's tables of one kind, by name."""
@@ -295,6 +313,17 @@ class AnalysisModel(_Strict):
         return self
 
 
+class QuestionModel(_Strict):
+    """An evaluation question: its ``text`` (as the region asks it), what answers it
+    (``answered_by``: ids of the region's analyses and names of descriptive results, see
+    :data:`helpers.core.vocabulary.ANSWER_SOURCES`), and what data would answer it when the
+    region's data cannot (``needs``)."""
+
+    text: Text
+    answered_by: list[Text] = Field(min_length=1)
+    needs: Text | None = None
+
+
 class BudgetModel(_Strict):
     """The training budget, for how many can be trained."""
 
@@ -321,6 +350,7 @@ class RegionModel(_Strict):
     kemendagri_code: Annotated[Text, Field(pattern=r"^\d{2}(\.\d{2}){0,3}$")]
     programme: Text
     question: StrictStr = ""
+    questions: list[QuestionModel] = Field(default_factory=list)
     language: Literal["id", "en"] | None = None
     min_cell_size: Annotated[StrictInt, Field(ge=1)] | None = None
     reference_date: IsoDate | None = None
@@ -352,6 +382,14 @@ class RegionModel(_Strict):
         ids = [a.id for a in self.analyses]
         if len(ids) != len(set(ids)):
             raise ValueError(f"analyses: ids must be unique, got {ids}")
+        known = set(ids) | set(ANSWER_SOURCES)
+        for i, q in enumerate(self.questions):
+            unknown = [s for s in q.answered_by if s not in known]
+            if unknown:
+                raise ValueError(
+                    f"questions[{i}].answered_by: {unknown} is neither an analysis of this region "
+                    f"({ids}) nor a descriptive result ({sorted(ANSWER_SOURCES)})"
+                )
         for i, a in enumerate(self.analyses):
             if a.frame != "person" and a.frame not in self.tables:
                 raise ValueError(
@@ -549,7 +587,7 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
         province=m.province,
         kemendagri_code=m.kemendagri_code,
         programme=m.programme,
-        question=m.question.strip(),
+        question=(m.question.strip() or " ".join(q.text for q in m.questions)),
         language=m.language or defaults.language,
         min_cell_size=m.min_cell_size if m.min_cell_size is not None else defaults.min_cell_size,
         reference_date=m.reference_date or defaults.reference_date,
@@ -565,6 +603,7 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
         analyses=analyses,
         extra=MappingProxyType(extra),
         moderators=tuple(m.moderators),
+        questions=tuple(Question(q.text, tuple(q.answered_by), q.needs) for q in m.questions),
     )
 
 

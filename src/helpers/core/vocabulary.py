@@ -32,6 +32,7 @@ __all__ = [
     "Level",
     "LEVELS",
     "level_number",
+    "ANSWER_SOURCES",
 ]
 
 TableKind = Literal[
@@ -144,3 +145,19 @@ def level_number(value: int | str) -> int:
         return _LEVEL_NAMES[value.strip().lower()]
     names = ", ".join(f"{n} ({lv.name})" for n, lv in LEVELS.items())
     raise ValueError(f"expected a Kirkpatrick level: one of {names}; got {value!r}")
+
+
+#: The descriptive results a region's evaluation question can be answered by, besides its
+#: analyses (``questions[].answered_by`` in the registry; each is written out by
+#: :mod:`helpers.steps.sections.answers`).
+ANSWER_SOURCES: dict[str, str] = {
+    "relevance": "how relevant participants found the training, and the effect by relevance",
+    "resources": "whether the effect differs by resource support before the training",
+    "feedback_bias": "how far the low-response feedback is from all participants' view",
+    "participation": "why staff skip training, and the share trained by leadership support",
+    "information_gaps": "who lacks career information and mentoring, by group and unit",
+    "open_selection": "the share of promotions and placements by open selection, by gender",
+    "budget_capacity": "how many the budget trains, and the effect that sample can detect",
+    "sample_size": "whether the sample can detect the effects sought (the MDEs)",
+    "reaction": "participants' satisfaction with the training",
+}

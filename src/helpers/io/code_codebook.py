@@ -49,6 +49,9 @@ _KIND_ALIASES: Mapping[str, str] = {
 _LEVELS = (1, 2, 3, 4)
 
 _CODEBOOK_COLUMNS = ("code", "label", "definition", "theme", "kind", "level", "synonyms")
+#: Optional columns: ``constructs`` (``|``-separated construct names of config/constructs.yaml:
+#: the outcomes the code speaks about, for the report's joint display).
+_OPTIONAL_COLUMNS = ("constructs",)
 _CODEBOOK_REQUIRED = ("code", "label", "theme", "kind")
 _SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _PATH_SEPARATORS = re.compile(r"\s*(?:>|/|\\|::|\.)\s*")
@@ -68,7 +71,9 @@ class CodeCodebook:
     table : pandas.DataFrame
         One row per code: ``code`` (snake_case), ``label`` (Indonesian), ``definition``,
         ``theme``, ``kind`` (one of :data:`KINDS`), ``level`` (``Int64``, 1-4 or NA),
-        ``synonyms`` (tuple of str). Treat it as read-only.
+        ``synonyms`` (tuple of str), ``constructs`` (tuple of str: the outcomes' constructs
+        the code speaks about; empty when the file has no such column). Treat it as
+        read-only.
     source : str
         Where it was read from.
     lookup : Mapping[str, tuple[str, str]]
@@ -148,7 +153,7 @@ def _codebook_from_raw(raw: _RawTable) -> CodeCodebook:
     keys = [_header_key(h) for h in raw.header]
     position = {}
     for i, key in enumerate(keys):
-        if key in _CODEBOOK_COLUMNS:
+        if key in _CODEBOOK_COLUMNS or key in _OPTIONAL_COLUMNS:
             if key in position:
                 raise _codebook_error(raw, f"column {key!r} appears twice", column=raw.header[i])
             position[key] = i
@@ -167,7 +172,10 @@ def _codebook_from_raw(raw: _RawTable) -> CodeCodebook:
     lookup: dict[str, tuple[str, str]] = {}
     origin: dict[str, tuple[int, str]] = {}
     for number, row in enumerate(raw.rows, start=1):
-        cells = {name: (_cell(row, position.get(name)) or "").strip() for name in _CODEBOOK_COLUMNS}
+        cells = {
+            name: (_cell(row, position.get(name)) or "").strip()
+            for name in (*_CODEBOOK_COLUMNS, *_OPTIONAL_COLUMNS)
+        }
         if not any(cells.values()):
             continue
         for name in ("code", "label", "theme", "kind"):
@@ -226,15 +234,17 @@ def _codebook_from_raw(raw: _RawTable) -> CodeCodebook:
                 "kind": kind,
                 "level": level,
                 "synonyms": synonyms,
+                "constructs": tuple(c.strip() for c in cells["constructs"].split("|") if c.strip()),
             }
         )
     if not records:
         raise _codebook_error(raw, "the codebook has no codes")
-    table = pd.DataFrame.from_records(records, columns=list(_CODEBOOK_COLUMNS))
+    table = pd.DataFrame.from_records(records, columns=[*_CODEBOOK_COLUMNS, *_OPTIONAL_COLUMNS])
     for name in ("code", "label", "definition", "theme", "kind"):
         table[name] = table[name].astype("str")
     table["level"] = table["level"].astype("Int64")
     table["synonyms"] = table["synonyms"].astype(object)
+    table["constructs"] = table["constructs"].astype(object)
     return CodeCodebook(table=table, source=str(raw.path), lookup=lookup)
 
 

@@ -151,6 +151,7 @@ FINDINGS_COLUMNS: tuple[str, ...] = (
     "example_quote",
     "example_role",
     "suppressed",
+    "constructs",
 )
 
 
@@ -426,6 +427,11 @@ def qualitative_findings(
         theme=counts["code"].map(table["theme"]),
         kind=counts["code"].map(table["kind"]),
         label=counts["code"].map(table["label"]),
+        constructs=counts["code"].map(
+            table["constructs"].map(lambda c: "|".join(c or ()))
+            if "constructs" in table.columns
+            else pd.Series(dtype="str")
+        ),
         roles=counts["code"].map(roles),
         share_of_transcripts=counts["n_transcripts"] / n_all,
     )
@@ -449,7 +455,16 @@ def qualitative_findings(
         kind="stable",
     )
     out = out[list(FINDINGS_COLUMNS)].reset_index(drop=True)
-    for name in ("theme", "kind", "code", "label", "roles", "example_quote", "example_role"):
+    for name in (
+        "theme",
+        "kind",
+        "code",
+        "label",
+        "roles",
+        "example_quote",
+        "example_role",
+        "constructs",
+    ):
         out[name] = out[name].astype("str")
     for name in ("n_segments", "n_transcripts", "n_informants"):
         out[name] = out[name].astype("int64")

@@ -58,7 +58,7 @@ CODES = [
         "Pegawai tidak mendapat informasi peluang karier",
         "Transparansi karier",
         "challenge",
-        1,
+        4,
         "kurang informasi|info tidak sampai",
     ),
     (
@@ -282,9 +282,34 @@ def _codes(
     return df, planted
 
 
+#: The outcomes' constructs (config/constructs.yaml) each code speaks about: the report's joint
+#: display puts a code beside the estimates of these constructs.
+CODE_CONSTRUCTS = {
+    "resource_constraints": "applied_skills|skp_performance|job_satisfaction",
+    "relevance_gap": "job_satisfaction|self_efficacy|training_knowledge",
+    "workload": "service_waiting_time|skp_performance|work_motivation",
+    "leadership_support": "work_motivation|organisational_commitment",
+    "transparency_gap": "career_transparency",
+    "information_gap": "information_access|career_planning_clarity",
+    "skill_gain": "self_efficacy|training_knowledge|professionalism",
+    "applied_at_work": "applied_skills|skp_performance|professionalism|student_achievement",
+    "service_improvement": "service_waiting_time|public_satisfaction|budget_realisation",
+    "training_satisfaction": "training_satisfaction",
+}
+
+
 def _codes_codebook(slug: str, weights: dict[str, float]) -> pd.DataFrame:
     rows = [
-        dict(code=c, label=lab, definition=d, theme=th, kind=k, level=lv, synonyms=syn)
+        dict(
+            code=c,
+            label=lab,
+            definition=d,
+            theme=th,
+            kind=k,
+            level=lv,
+            synonyms=syn,
+            constructs=CODE_CONSTRUCTS.get(c, ""),
+        )
         for c, lab, d, th, k, lv, syn in CODES
         if c in weights
     ]

@@ -264,12 +264,30 @@ def _headline(spec: AnalysisSpec, estimated: Mapping[str, Effect | str]) -> tupl
     return ordered[0], "no design could be estimated"
 
 
+def comparison_mean(spec: AnalysisSpec, design: str, frame: pd.DataFrame) -> float:
+    """The comparison group's level of the outcome, for readers: the mean outcome of the
+    comparison group (untreated staff, or untreated unit-months of a roll-out), and for a
+    before/after design the participants' mean before (the baseline)."""
+    if design == "paired":
+        data = frame[frame["treated"] == 1] if "treated" in frame else frame
+        return float(pd.to_numeric(data[spec.baseline], errors="coerce").mean())
+    if "treated" not in frame or spec.outcome not in frame:
+        return float("nan")
+    controls = frame.loc[frame["treated"] == 0, spec.outcome]
+    return float(pd.to_numeric(controls, errors="coerce").mean())
+
+
 def _unit(spec: AnalysisSpec) -> str:
     return spec.unit_label or outcome_unit(spec.label)
 
 
 def _row(
-    region: Region, spec: AnalysisSpec, design: str, fit: Effect | str, sd: tuple[float, str]
+    region: Region,
+    spec: AnalysisSpec,
+    design: str,
+    fit: Effect | str,
+    sd: tuple[float, str],
+    comparison: float = float("nan"),
 ) -> dict:
     base = {
         "analysis": spec.id,
@@ -280,6 +298,7 @@ def _row(
         "higher_is_better": spec.higher_is_better,
         "outcome_sd": sd[0],
         "outcome_sd_basis": sd[1],
+        "comparison_mean": comparison,
     }
     if isinstance(fit, str):
         return {**base, "outcome": spec.outcome, "design": design, "error": fit}
@@ -447,7 +466,7 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
                 fits[(spec.id, design)] = fit
                 if panel is not None and design in ("did", "twfe"):
                     fit = dataclasses.replace(fit, notes=(*fit.notes, *panel.notes()))
-            row = _row(region, spec, design, fit, sd)
+            row = _row(region, spec, design, fit, sd, comparison_mean(spec, design, frame))
             row.update(headline=design == headline, headline_note=why if design == headline else "")
             rows.append(row)
         if spec.frame == "person" and {"ipw", "aipw"} & set(designs):

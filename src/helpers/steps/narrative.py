@@ -8,6 +8,7 @@ is always escaped.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -330,10 +331,33 @@ def challenges(findings: pd.DataFrame, *, top: int = 5) -> Html:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """An action and the finding it rests on."""
+    """An action, the finding it rests on, how strongly the evidence calls for it (``weight``:
+    recommendations are shown heaviest first) and what it is about (``topic``: two
+    recommendations on one topic are shown as one, the lighter one's basis added)."""
 
     action: str
     basis: str
+    weight: float = 0.0
+    topic: str = ""
+
+
+#: Informants' own recommendation codes and the challenge whose action says the same: shown
+#: once, the informants' count added to the challenge's basis.
+SAME_ACTION = {
+    "rec_scheduling": "workload",
+    "rec_open_selection": "transparency_gap",
+    "rec_practice": "relevance_gap",
+    "rec_mentoring": "information_gap",
+}
+
+
+def _names(rows: list[dict]) -> str:
+    parts = [
+        f"{in_sentence(core_label(r['label']))} ({'+' if r['estimate'] > 0 else '−'}"
+        f"{fmt_num(abs(r['estimate']), 2)})"
+        for r in rows
+    ]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " dan " + parts[-1]
 
 
 def recommendations(
@@ -343,62 +367,100 @@ def recommendations(
     extras: Sequence[Recommendation] = (),
     challenge_share: float = 0.25,
 ) -> list[Recommendation]:
-    """Recommendations that follow from this region's findings (none are boilerplate).
+    """Recommendations that follow from this region's findings, each with its basis, once, and
+    ordered by the strength and size of the evidence (heaviest first).
 
-    Rules: a clear favourable effect -> keep and extend that part; an effect the sample
-    could not detect -> measure longer or with more people before judging; a challenge raised
-    in at least ``challenge_share`` of transcripts -> its action; informants' own
-    recommendations -> carried over with their count; ``extras`` from region-specific analyses
-    (response bias, budget, heterogeneity) appended.
+    Rules (:func:`helpers.steps.meaning.effect_meaning` grades each headline effect): a worse
+    outcome -> find out why, first; effects with evidence of improvement -> one
+    recommendation to keep and extend the programme, naming them; an uncontrolled
+    before/after gain -> add a comparison group; effects the sample could not settle -> one
+    recommendation to measure again before judging; a challenge raised in at least
+    ``challenge_share`` of transcripts -> its action, weighted by how widespread it is, with
+    informants' own matching proposal folded in (:data:`SAME_ACTION`); other informants'
+    proposals; ``extras`` from the region's analyses (gaps between groups, budget, response
+    bias), which carry their own weight.
     """
+    from helpers.steps.meaning import effect_meaning
+
     recs: list[Recommendation] = []
     head = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
+    graded: dict[str, list[dict]] = {}
     for r in head.to_dict("records"):
-        clear = r["ci_low"] > 0 or r["ci_high"] < 0
-        good = (r["estimate"] > 0) == bool(r.get("higher_is_better", True))
-        span = f"{fmt_num(r['ci_low'], 2)} sampai {fmt_num(r['ci_high'], 2)}"
-        if clear and good:
-            recs.append(
-                Recommendation(
-                    f"Pertahankan komponen program yang berkaitan dengan {in_sentence(core_label(r['label']))} dan "
-                    "perluas ke pegawai yang belum ikut.",
-                    f"{r['label']} {_direction(r['estimate'])} {fmt_num(abs(r['estimate']), 2)} "
-                    f"(IK 95% {span}).",
-                )
+        graded.setdefault(effect_meaning(r).strength, []).append(r)
+    for r in graded.get("worse", []):
+        recs.append(
+            Recommendation(
+                f"Telusuri mengapa {in_sentence(core_label(r['label']))} memburuk pada peserta "
+                "sebelum program diperluas.",
+                f"Estimasi {fmt_num(r['estimate'], 2)} (IK 95% {fmt_num(r['ci_low'], 2)} sampai "
+                f"{fmt_num(r['ci_high'], 2)}).",
+                100.0,
             )
-        elif clear and not good:
-            recs.append(
-                Recommendation(
-                    f"Telusuri mengapa {in_sentence(core_label(r['label']))} memburuk pada peserta sebelum "
-                    "program diperluas.",
-                    f"Estimasi {fmt_num(r['estimate'], 2)} (IK 95% {span}).",
-                )
+        )
+    better = graded.get("better_strong", []) + graded.get("better", [])
+    if better:
+        recs.append(
+            Recommendation(
+                "Pertahankan program dan perluas ke pegawai yang belum ikut: dampaknya terlihat "
+                f"pada {_names(better)}.",
+                "Estimasi utama dengan pembanding yang setara; interval kepercayaan 95% tidak "
+                "mencakup nol.",
+                80.0 + 5 * len(graded.get("better_strong", [])),
             )
-        else:
-            recs.append(
-                Recommendation(
-                    f"Jangan menyimpulkan bahwa program tidak berdampak pada {in_sentence(core_label(r['label']))}; "
-                    "ukur lagi dengan waktu lebih panjang atau sampel lebih besar, atau tinjau "
-                    "apakah materi program memang menyasar hasil ini.",
-                    f"Interval {span} mencakup nol; efek terkecil yang dapat terdeteksi sekitar "
-                    f"{fmt_num(r.get('mde'), 2)}.",
-                )
+        )
+    for r in graded.get("uncontrolled", []):
+        recs.append(
+            Recommendation(
+                f"Ukur {in_sentence(core_label(r['label']))} juga pada pegawai yang belum dilatih "
+                "(tes yang sama, waktu yang sama), agar kenaikannya dapat dibedakan dari efek "
+                "mengulang tes.",
+                f"Kenaikan sebelum–sesudah {fmt_num(r['estimate'], 2)} tanpa kelompok pembanding.",
+                45.0,
             )
+        )
+    unsettled = graded.get("inconclusive", [])
+    if unsettled:
+        mdes = ", ".join(
+            f"{in_sentence(core_label(r['label']))} sekitar {fmt_num(r.get('mde'), 2)}"
+            for r in unsettled
+        )
+        recs.append(
+            Recommendation(
+                "Jangan menyimpulkan dulu bahwa program tidak berdampak pada "
+                f"{', '.join(in_sentence(core_label(r['label'])) for r in unsettled)}; ukur lagi "
+                "dengan waktu lebih panjang atau sampel lebih besar, atau tinjau apakah materi "
+                "program memang menyasar hasil ini.",
+                f"Interval mencakup nol; efek terkecil yang dapat terdeteksi: {mdes}.",
+                30.0,
+            )
+        )
     if len(findings):
+        proposals = findings[findings["kind"] == "recommendation"].set_index("code")
+        folded: set[str] = set()
         ch = findings[
             (findings["kind"] == "challenge")
             & (findings["share_of_transcripts"] >= challenge_share)
         ]
         for r in ch.sort_values("n_transcripts", ascending=False).to_dict("records"):
-            if r["code"] in CHALLENGE_ACTIONS:
-                recs.append(
-                    Recommendation(
-                        CHALLENGE_ACTIONS[r["code"]],
-                        f"Tantangan “{r['label']}” disebut dalam "
-                        f"{int(r['n_transcripts'])} transkrip "
-                        f"({fmt_pct(r['share_of_transcripts'])}).",
-                    )
+            if r["code"] not in CHALLENGE_ACTIONS:
+                continue
+            basis = (
+                f"Tantangan “{r['label']}” disebut dalam {fmt_pct(r['share_of_transcripts'])} "
+                "transkrip."
+            )
+            for proposal, challenge in SAME_ACTION.items():
+                if challenge == r["code"] and proposal in proposals.index:
+                    share = proposals.loc[proposal, "share_of_transcripts"]
+                    basis += f" Informan juga mengusulkannya ({fmt_pct(share)} transkrip)."
+                    folded.add(proposal)
+            recs.append(
+                Recommendation(
+                    CHALLENGE_ACTIONS[r["code"]],
+                    basis,
+                    40.0 + 40 * r["share_of_transcripts"],
+                    topic=r["code"],
                 )
+            )
         ctx = findings[
             (findings["code"] == "leadership_support")
             & (findings["share_of_transcripts"] >= challenge_share)
@@ -407,22 +469,41 @@ def recommendations(
             recs.append(
                 Recommendation(
                     CHALLENGE_ACTIONS["leadership_support"],
-                    f"Peran pimpinan dibahas dalam {int(r['n_transcripts'])} transkrip.",
+                    f"Peran pimpinan dibahas dalam {fmt_pct(r['share_of_transcripts'])} transkrip.",
+                    35.0 + 30 * r["share_of_transcripts"],
+                    topic="leadership_support",
                 )
             )
-        rec = findings[findings["kind"] == "recommendation"].sort_values(
-            "n_transcripts", ascending=False
-        )
-        for r in rec.to_dict("records"):
+        for code, r in proposals.iterrows():
+            if code in folded:
+                continue
             label = str(r["label"]).removeprefix("Rekomendasi: ")
             recs.append(
                 Recommendation(
                     f"Informan mengusulkan: {label}.",
-                    f"Diusulkan dalam {int(r['n_transcripts'])} transkrip.",
+                    f"Diusulkan dalam {fmt_pct(r['share_of_transcripts'])} transkrip.",
+                    20.0 + 20 * r["share_of_transcripts"],
                 )
             )
     recs.extend(extras)
-    return recs
+    return _one_per_topic(recs)
+
+
+def _one_per_topic(recs: Sequence[Recommendation]) -> list[Recommendation]:
+    """Heaviest first; a recommendation on a topic already shown adds its basis to it."""
+    out: list[Recommendation] = []
+    by_topic: dict[str, int] = {}
+    for rec in sorted(recs, key=lambda x: -x.weight):
+        if any(rec.action == o.action for o in out):
+            continue
+        if rec.topic and rec.topic in by_topic:
+            i = by_topic[rec.topic]
+            out[i] = dataclasses.replace(out[i], basis=f"{out[i].basis} {rec.basis}")
+            continue
+        if rec.topic:
+            by_topic[rec.topic] = len(out)
+        out.append(rec)
+    return out
 
 
 def recommendations_html(recs: Sequence[Recommendation]) -> Html:

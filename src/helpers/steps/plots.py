@@ -40,6 +40,7 @@ __all__ = [
     "ReportFigure",
     "coefficient_plot",
     "event_study_plot",
+    "event_time_plot",
     "forest_plot",
     "balance_plot",
     "distribution_by_group",
@@ -245,6 +246,63 @@ def event_study_plot(
         p = f"{result.pretrend_p:.3f}".replace(".", ",")
         test = f"Uji tren sebelum pelatihan: p = {p}"
     ax.set_title("\n".join(t for t in (title, test) if t))
+    _value_axis(ax, "y", decimal_comma)
+    return fig
+
+
+def event_time_plot(
+    table: pd.DataFrame,
+    *,
+    xlabel: str = "Periode relatif terhadap awal pelatihan",
+    ylabel: str = "Perkiraan efek (IK 95%)",
+    decimal_comma: bool = True,
+    ax: Axes | None = None,
+) -> Figure:
+    """An event study given as a table (the heterogeneity-robust estimator's): periods before
+    the start hollow, periods after filled, each with its interval.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``rel_time``, ``estimate``, ``ci_low``, ``ci_high`` and ``pre`` (True before the start),
+        as :attr:`helpers.stats.staggered_results.StaggeredResult.event_study`.
+    xlabel, ylabel : str
+        Axis labels.
+    decimal_comma : bool
+        Show decimal commas on the value axis.
+    ax : matplotlib.axes.Axes, optional
+        Draw here instead of on a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The periods before the start (first collection), after it (second), the intervals
+        (third).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"rel_time": [-2, -1, 0, 1], "estimate": [0.1, -0.1, 1.0, 1.2],
+    ...                   "ci_low": [-0.3, -0.5, 0.6, 0.7], "ci_high": [0.5, 0.3, 1.4, 1.7],
+    ...                   "pre": [True, True, False, False]})
+    >>> fig = event_time_plot(t)
+    >>> [len(c.get_offsets()) for c in fig.axes[0].collections[:2]]
+    [2, 2]
+    """
+    _require_columns(table, ["rel_time", "estimate", "ci_low", "ci_high", "pre"], "table")
+    rows = table.loc[table["estimate"].notna()].sort_values("rel_time")
+    fig, ax = _new_axes(ax, (7.0, 4.0))
+    pre = rows.loc[rows["pre"].astype(bool)]
+    post = rows.loc[~rows["pre"].astype(bool)]
+    ax.axhline(0.0, color="0.5", linewidth=1)
+    ax.axvline(-0.5, color="0.6", linestyle=":", linewidth=1)
+    ax.scatter(
+        pre["rel_time"], pre["estimate"], facecolors="white", edgecolors="C0", zorder=3, s=30
+    )
+    ax.scatter(post["rel_time"], post["estimate"], color="C0", zorder=3, s=30)
+    ax.vlines(rows["rel_time"], rows["ci_low"], rows["ci_high"], color="C0", linewidth=1.4)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     _value_axis(ax, "y", decimal_comma)
     return fig
 

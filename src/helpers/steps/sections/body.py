@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.core.formatting import Html, fmt_date, fmt_int
+from helpers.core.formatting import Html, fmt_date, fmt_int, fmt_pct
 from helpers.core.labels import caption, column, label
 from helpers.core.vocabulary import LEVELS
 from helpers.steps import narrative as nar
@@ -30,10 +30,11 @@ __all__ = [
 
 
 def quote(text: object, role: object = None) -> Html:
-    """One de-identified quote, escaped (``role`` is left out when missing)."""
+    """One de-identified quote, escaped (``role`` is left out when missing or recoded: a role
+    too rare to show is never attributed, not even as a placeholder)."""
     if not isinstance(text, str):
         return Html("")
-    who = role if isinstance(role, str) and role else None
+    who = role if isinstance(role, str) and role and not role.startswith("[") else None
     return render("quote.html.j2", text=text, role=who)
 
 
@@ -86,35 +87,69 @@ def _naive_gaps(effects: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _who_text(r: ReportData) -> str:
+    """Who was treated, who is the comparison, and who was left out of it, in counts (a group
+    smaller than the region's minimum is shown as '<5')."""
+    cell = r.region.min_cell_size
+    groups = r.read("treatment_groups.parquet")
+
+    def n(x: float) -> str:
+        return f"<{cell}" if 0 < x < cell else fmt_int(x, r.language)
+
+    n_staff = len(r.roster)
+    treated = int((r.person["treated"] == 1).sum())
+    share = treated / n_staff if n_staff else float("nan")
+    text = (
+        f"Data mencakup {fmt_int(n_staff)} ASN; {n(treated)} di antaranya "
+        f"({fmt_pct(share) if treated >= cell else 'sebagian kecil'}) {_who(r)}."
+    )
+    if groups is not None and len(groups):
+        g = groups.set_index("group")["n"]
+        untrained, partial = int(g.get("untrained", 0)), int(g.get("partial", 0))
+        text += f" Mereka dibandingkan dengan {n(untrained)} ASN yang tidak mengikuti pelatihan"
+        if partial and r.region.treatment.control == "untrained":
+            text += (
+                f"; {n(partial)} ASN yang mengikuti sebagian (kurang dari "
+                f"{fmt_int(r.region.treatment.min_jp)} JP) tidak dimasukkan ke perbandingan"
+            )
+        elif partial:
+            text += f", termasuk {n(partial)} ASN yang mengikuti kurang dari batas JP"
+        text += "."
+    return (
+        text + " Peserta tidak dipilih secara acak, sehingga setiap estimasi memakai desain yang "
+        "menyesuaikan perbedaan awal antara peserta dan bukan peserta; asumsi setiap desain "
+        "dijelaskan di Lampiran A."
+    )
+
+
 def executive_summary(r: ReportData) -> Html:
-    """The region's question, each headline effect in one plain sentence with its interval,
-    who counts as a participant, and where a naive comparison misleads."""
+    """The region's questions answered first (:func:`answer_block`), then each headline effect
+    with its meaning (:func:`helpers.steps.meaning.effect_meaning`: the comparison level, the
+    unit, the change in percent or grade, the strength of the evidence), who was compared
+    with whom, and where a naive comparison misleads."""
+    from helpers.steps.meaning import effect_meaning
+    from helpers.steps.sections.answers import answer_block
+
     e = r.effects
     rows = e[e["headline"].astype(bool) & e["estimate"].notna()].sort_values(["level", "analysis"])
-    items = [
-        {
-            "label": x["label"],
-            "level": int(x["level"]),
-            "level_name": label("level", int(x["level"]), r.language),
-            "direction": _direction(x["estimate"]),
-            "size": abs(x["estimate"]),
-            "unit": nar.outcome_unit(x["label"]),
-            "ci": (x["ci_low"], x["ci_high"]),
-            "verdict": nar.verdict(x),
-        }
-        for x in rows.to_dict("records")
-    ]
-    n_staff = len(r.roster)
-    n_treated = int(r.person["treated"].sum())
+    items = []
+    for x in rows.to_dict("records"):
+        m = effect_meaning(x, language=r.language)
+        items.append(
+            {
+                "label": x["label"],
+                "level": int(x["level"]),
+                "level_name": label("level", int(x["level"]), r.language),
+                "sentence": m.sentence,
+                "strength": m.strength,
+            }
+        )
     return render(
         "summary.html.j2",
         r.language,
-        question=r.region.question,
+        answers=answer_block(r),
         items=items,
-        n_staff=n_staff,
-        n_treated=n_treated,
-        share=n_treated / n_staff if n_staff else float("nan"),
-        who=_who(r),
+        who_text=_who_text(r),
         naive=_naive_gaps(e),
     )
 
@@ -129,7 +164,7 @@ def estimates_table(
         if d == "paired":
             return f"{fmt_int(t, lang)} orang (sebelum & sesudah)"
         if d in ("did", "twfe"):
-            return f"{fmt_int(t, lang)} / {fmt_int(c, lang)} sel dinas×bulan"
+            return f"{fmt_int(t, lang)} / {fmt_int(c, lang)} sel unit×bulan"
         return f"{fmt_int(t, lang)} / {fmt_int(c, lang)}"
 
     from helpers.core.formatting import fmt_ci
@@ -238,39 +273,55 @@ def level(r: ReportData, number: int) -> Html:
     )
 
 
+def _voice(r: ReportData, x: dict) -> dict:
+    counts = None if x.get("suppressed") else x.get("n_transcripts")
+    return {
+        "label": x["label"],
+        "n": counts,
+        "quote": quote(
+            x.get("example_quote"), None if x.get("suppressed") else x.get("example_role")
+        ),
+    }
+
+
 def voices(r: ReportData, number: int, *, top: int = 3) -> Html:
-    """The joint display of a level: its headline numbers beside the most widespread codes
-    (whole de-identified segments); nothing when the level has neither."""
+    """The joint display of a level: each headline estimate beside the codes about its outcome
+    (the code codebook's ``constructs``), then the level's other widespread codes; quotes are
+    whole de-identified segments, and a code below the minimum cell size shows no count."""
+    from helpers.steps.meaning import effect_meaning
+
     e = r.level_effects(number)
-    f = r.level_findings(number).head(top)
+    f = r.level_findings(number)
     if e.empty and f.empty:
         return Html("")
-    numbers = [
-        {
-            "label": x["label"],
-            "direction": _direction(x["estimate"]),
-            "size": abs(x["estimate"]),
-            "low": x["ci_low"],
-            "high": x["ci_high"],
-        }
-        for x in e.to_dict("records")
-    ]
-    said = [
-        {
-            "label": x["label"],
-            "n": x["n_transcripts"],
-            "quote": quote(
-                x.get("example_quote"), None if x.get("suppressed") else x.get("example_role")
-            ),
-        }
-        for x in f.to_dict("records")
-    ]
+    pairs, used = [], set()
+    has_links = "constructs" in f.columns and f["constructs"].fillna("").str.len().gt(0).any()
+    for x in e.to_dict("records"):
+        construct = x.get("construct")
+        if has_links:
+            links = f["constructs"].fillna("").str.split("|")
+            about = f[[construct in c for c in links]]
+        else:
+            about = f.iloc[0:0]
+        about = about[~about["code"].isin(used)].head(2)
+        used |= set(about["code"])
+        m = effect_meaning(x, language=r.language)
+        pairs.append(
+            {
+                "label": x["label"],
+                "change": m.change,
+                "strength": m.strength,
+                "verdict": m.verdict,
+                "voices": [_voice(r, v) for v in about.to_dict("records")],
+            }
+        )
+    rest = f[~f["code"].isin(used)].head(top)
     return render(
         "voices.html.j2",
         r.language,
         name=label("level", number, r.language),
-        numbers=numbers,
-        voices=said,
+        pairs=pairs,
+        voices=[_voice(r, v) for v in rest.to_dict("records")],
     )
 
 

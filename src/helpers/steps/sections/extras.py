@@ -5,6 +5,8 @@ recommendations these analyses lead to."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from helpers.core.formatting import Html, fmt_ci, fmt_int, fmt_num, fmt_pct, fmt_pvalue
@@ -64,43 +66,39 @@ def relevance(r: ReportData) -> Html:
 
 
 def staggered_rollout(r: ReportData) -> Html:
-    """For a roll-out by dinas: what the DiD compares, and the event study of each outcome."""
-    if r.read("event_studies.parquet") is None:
+    """For a roll-out by unit: what the DiD compares, and the event study of each outcome from
+    the heterogeneity-robust estimator itself (no end bins), with its pre-trend test described
+    as what it is: a test with little power."""
+    studies = r.read("event_studies.parquet")
+    tests = r.read("pretrends.parquet")
+    if studies is None or not len(studies):
         return Html("")
-    from helpers.stats.event_studies import event_study
     from helpers.steps import plots
-    from helpers.steps.analysis import analysis_frame
 
     lang = r.language
+    labels = {a.id: a for a in r.region.analyses}
     figures = []
-    for a in r.region.analyses:
-        if "did" not in a.designs:
+    for analysis, table_ in studies.groupby("analysis", sort=False):
+        spec = labels.get(str(analysis))
+        if spec is None or "rel_time" not in table_:
             continue
-        frame = analysis_frame(r.tables, r.region, a)
-        es = event_study(
-            frame,
-            a.outcome,
-            unit=a.unit,
-            time="period",
-            first_treated="first_treated",
-            leads=4,
-            lags=4,
-            cluster=a.unit,
-        )
-        ok = es.pretrend_p > 0.05
+        p = float("nan")
+        if tests is not None and len(tests) and analysis in set(tests["analysis"]):
+            p = float(tests.set_index("analysis").loc[analysis, "pretrend_p"])
+        ok = math.isnan(p) or p > 0.05
         text = caption(
             "event_study",
             lang,
-            label=a.label,
-            p=fmt_pvalue(es.pretrend_p, lang),
+            label=spec.label,
+            p=fmt_pvalue(p, lang),
             verdict=caption("pretrend_ok" if ok else "pretrend_bad", lang),
         )
         figures.append(
             figure(
                 r.numbering,
                 text,
-                lambda ax, es=es, a=a: plots.event_study_plot(
-                    es, xlabel=caption("event_axis", lang), ylabel=nar.core_label(a.label), ax=ax
+                lambda ax, t=table_, a=spec: plots.event_time_plot(
+                    t, xlabel=caption("event_axis", lang), ylabel=nar.core_label(a.label), ax=ax
                 ),
                 height_in=3.3,
                 value_axis="y",
@@ -200,6 +198,7 @@ def extra_recommendations(r: ReportData) -> list[nar.Recommendation]:
                 f"{fmt_num(cap.mde_standardised, 2)} simpangan baku tidak akan terlihat.",
                 f"Anggaran Rp {fmt_int(cap.total_rp)} / Rp {fmt_int(cap.cost_per_participant_rp)} "
                 "per peserta.",
+                55.0,
             )
         )
     if r.participation is not None:
@@ -211,6 +210,8 @@ def extra_recommendations(r: ReportData) -> list[nar.Recommendation]:
                     "Minta pimpinan unit memberi izin tertulis dan waktu bagi staf untuk pelatihan.",
                     f"Staf dengan dukungan pimpinan tinggi sudah dilatih {fmt_pct(lead['tinggi'])}, "
                     f"yang rendah {fmt_pct(lead['rendah'])}.",
+                    50.0 + 100 * (lead["tinggi"] - lead["rendah"]),
+                    topic="leadership_support",
                 )
             )
     fb = r.feedback
@@ -220,6 +221,7 @@ def extra_recommendations(r: ReportData) -> list[nar.Recommendation]:
                 "Kumpulkan umpan balik dari semua peserta (misalnya diisi pada sesi penutupan), "
                 "bukan dari yang bersedia saja.",
                 f"Tingkat respons umpan balik hanya {fmt_pct(fb.response_rate)}.",
+                60.0,
             )
         )
     het = r.moderation
@@ -231,7 +233,10 @@ def extra_recommendations(r: ReportData) -> list[nar.Recommendation]:
                 nar.Recommendation(
                     "Utamakan kesesuaian materi dengan jabatan peserta saat memilih pelatihan.",
                     f"Rata-rata efek pada peserta yang menilai pelatihan relevan {fmt_num(hi, 2)}, "
-                    f"pada yang kurang relevan {fmt_num(lo, 2)}.",
+                    f"pada yang kurang relevan {fmt_num(lo, 2)} (penilaian sesudah pelatihan: "
+                    "gambaran, bukan bukti sebab-akibat).",
+                    45.0,
+                    topic="relevance_gap",
                 )
             )
     jp = r.jp_share
@@ -240,6 +245,50 @@ def extra_recommendations(r: ReportData) -> list[nar.Recommendation]:
             nar.Recommendation(
                 "Pantau pemenuhan hak pengembangan kompetensi 20 JP per tahun bagi setiap ASN.",
                 f"Pada 2024 hanya {fmt_pct(jp)} ASN tercatat memenuhi 20 JP.",
+                50.0 + 30 * (0.8 - jp),
             )
         )
+    out.extend(_gap_recommendations(r))
+    return out
+
+
+def _gap_recommendations(r: ReportData) -> list[nar.Recommendation]:
+    """Who is left out, by group: a gap of ten points or more in open selection between women
+    and men, and the units where access to career information is lowest."""
+    from helpers.steps import descriptives as desc
+
+    out = []
+    cell = r.region.min_cell_size
+    if "promotions" in r.tables:
+        promo = r.tables["promotions"].merge(r.roster[["pid", "gender"]], on="pid")
+        promo["open_selection"] = promo["open_selection"].astype(float)
+        by = desc.group_gaps(promo, "open_selection", by=("gender",), min_cell=cell)
+        by = by.dropna(subset=["mean"]).set_index("group")["mean"]
+        if {"F", "M"} <= set(by.index) and abs(by["F"] - by["M"]) >= 0.10:
+            lower = "perempuan" if by["F"] < by["M"] else "laki-laki"
+            out.append(
+                nar.Recommendation(
+                    f"Pastikan promosi dan mutasi bagi {lower} juga melalui seleksi terbuka, dan "
+                    "pantau bagiannya setiap tahun menurut jenis kelamin.",
+                    f"Seleksi terbuka: {fmt_pct(by['F'])} pada perempuan, {fmt_pct(by['M'])} pada "
+                    "laki-laki.",
+                    70.0 + 100 * abs(by["F"] - by["M"]),
+                )
+            )
+    if "mentoring_access_pre" in r.person:
+        acc = desc.group_gaps(r.person, "mentoring_access_pre", by=("unit",), min_cell=cell)
+        acc = acc.dropna(subset=["mean"]).sort_values("mean")
+        if len(acc) >= 2 and acc["mean"].iloc[-1] - acc["mean"].iloc[0] >= 0.25:
+            low = acc.head(2)
+            names = " dan ".join(str(g) for g in low["group"])
+            out.append(
+                nar.Recommendation(
+                    f"Utamakan {names} saat menyebarkan informasi karier dan menugaskan mentor.",
+                    "Akses informasi dan mentoring terendah di sana (rata-rata "
+                    + " dan ".join(fmt_num(m, 2) for m in low["mean"])
+                    + f" dari 5; tertinggi {fmt_num(acc['mean'].iloc[-1], 2)}).",
+                    55.0,
+                    topic="information_gap",
+                )
+            )
     return out
