@@ -384,7 +384,8 @@ def test_every_registry_question_is_answered_first_with_its_number(built, slug):
     page = (built / f"{slug}.html").read_text(encoding="utf-8")
     block = page.split('<div class="answers">', 1)[1].split("</div>", 1)[0]
     summary_at = page.index('<div class="answers">')
-    assert summary_at < page.index("Level 1"), "the answers come before the levels"
+    first_level = re.search(r"<h2[^>]*>Level 1", page).start()  # not the table of contents
+    assert summary_at < first_level, "the answers come before the levels"
     pairs = re.findall(r"<dt>(.*?)</dt>\s*<dd([^>]*)>(.*?)</dd>", block, re.S)
     questions = [q.text for q in load_registry()[slug].questions]
     assert [html_unescape(q) for q, _, _ in pairs] == questions
@@ -403,3 +404,34 @@ def html_unescape(text: str) -> str:
     import html
 
     return html.unescape(text).strip()
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_synthesis_page_shows_each_pooled_construct_with_its_forest_plot(built):
+    """The page's pooled numbers are the published synthesis table's, each construct has its
+    own section, and a pooled construct carries a forest plot."""
+    import pandas as pd
+
+    from helpers.core.formatting import fmt_num
+
+    page = (built / "synthesis.html").read_text(encoding="utf-8")
+    table = pd.read_parquet(built / "synthesis.parquet")
+    constructs = table[table["row_type"] == "construct"]
+    assert len(constructs) and constructs["construct"].is_unique
+    pooled = constructs[constructs["pooled"].astype(bool)]
+    assert len(pooled), "the shipped regions pool at least one construct (SKP, five regions)"
+    for row in constructs.to_dict("records"):
+        start = page.index(f'id="konstruk-{row["construct"]}"')
+        section = page[start : page.find("<h3", start + 1)]
+        if row["pooled"]:
+            assert row["k"] >= 3
+            for value in (row["estimate"], row["ci_low"], row["ci_high"]):
+                assert fmt_num(value, 2) in section, (row["construct"], value)
+            assert "<img" in section or "<svg" in section, f"{row['construct']}: no forest plot"
+        else:
+            assert "paling sedikit 3" in html_unescape(section), row["construct"]
+    regions = table[(table["row_type"] == "region") & table["in_pool"].fillna(False)]
+    counts = regions.groupby("construct").size()
+    for row in pooled.to_dict("records"):  # k counts the region rows the pool was made of
+        assert counts[row["construct"]] == row["k"], row["construct"]

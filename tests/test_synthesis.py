@@ -265,6 +265,9 @@ def test_tidy_table_round_trips_through_parquet(synthesis, tmp_path) -> None:
     back = pd.read_parquet(path)
     assert len(back) == len(table)
     pd.testing.assert_series_equal(back["estimate"], table["estimate"], check_names=False)
+    for col in ("pooled", "in_pool", "duplicate"):  # flags stay flags, never the text "True"
+        assert str(back[col].dtype) == "boolean", col
+    assert back.loc[back["row_type"] == "construct", "pooled"].notna().all()
 
 
 def test_regions_by_construct_for_the_index_page() -> None:

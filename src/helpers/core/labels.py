@@ -322,6 +322,28 @@ def _pick(pair: tuple[str, str], language: Language) -> str:
     return pair[_EN] if language == "en" else pair[_ID]
 
 
+def in_sentence(text: str, *, drop_unit: bool = False) -> str:
+    """A label as it reads inside a sentence: the first letter lower-cased unless the first
+    word is an acronym; acronyms further on (``SKP``, ``IKM``) are kept as written.
+
+    ``drop_unit`` also removes a trailing ``" (unit)"``, for when the unit goes with a number.
+
+    Examples
+    --------
+    >>> in_sentence("Kinerja pegawai (predikat SKP)")
+    'kinerja pegawai (predikat SKP)'
+    >>> in_sentence("IKM unit layanan")
+    'IKM unit layanan'
+    >>> in_sentence("Waktu tunggu layanan (menit)", drop_unit=True)
+    'waktu tunggu layanan'
+    """
+    core = str(text).split(" (")[0].strip() if drop_unit else str(text).strip()
+    first = core.split(" ")[0]
+    if len(core) < 2 or sum(c.isupper() for c in first) >= 2:
+        return core
+    return core[0].lower() + core[1:]
+
+
 def readable(name: object) -> str:
     """A last resort for an unknown identifier: words, not ``snake_case``
     (``"lain_lain"`` -> ``"lain lain"``)."""

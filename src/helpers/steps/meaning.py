@@ -45,6 +45,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from helpers.core.formatting import fmt_num, fmt_pct
+from helpers.core.labels import in_sentence
 
 __all__ = ["Meaning", "effect_meaning", "STRENGTHS"]
 
@@ -275,14 +276,6 @@ def _verdict(key: str, label: str, row: Mapping[str, Any], unit: str, language: 
     return texts[key]
 
 
-def _in_sentence(label: str) -> str:
-    """'Waktu tunggu layanan (menit)' -> 'waktu tunggu layanan' (the unit goes with the number)."""
-    core = label.split(" (")[0].strip()
-    if core[:1].isupper() and not core[:2].isupper():
-        core = core[0].lower() + core[1:]
-    return core
-
-
 def effect_meaning(row: Mapping[str, Any], *, language: Language = "id") -> Meaning:
     """The reader's account of one effects-table row (see the module doc for the rule).
 
@@ -311,7 +304,7 @@ def effect_meaning(row: Mapping[str, Any], *, language: Language = "id") -> Mean
         change=_change(row, unit, language),
         comparison=_comparison(row, unit, language),
         strength=key,
-        verdict=_verdict(key, _in_sentence(label), row, unit, language),
+        verdict=_verdict(key, in_sentence(label, drop_unit=True), row, unit, language),
         good=good,
         robustness=robustness,
     )

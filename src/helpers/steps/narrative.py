@@ -17,6 +17,7 @@ import pandas as pd
 
 from helpers.core import labels as _labels
 from helpers.core.formatting import Html, escape, fmt_int, fmt_num, fmt_p, fmt_pct
+from helpers.core.labels import in_sentence
 from helpers.stats.assumptions import ASSUMPTIONS as _ASSUMPTIONS
 
 __all__ = [
@@ -132,12 +133,6 @@ CHALLENGE_ACTIONS = {
     "leadership_support": "Libatkan pimpinan unit: izin dan dorongan atasan menentukan siapa "
     "yang ikut pelatihan.",
 }
-
-
-def in_sentence(label: str) -> str:
-    """'Kepuasan kerja' -> 'kepuasan kerja' inside a sentence; 'SKP ...', 'IKM ...' stay."""
-    first = label.split(" ")[0]
-    return label if first.isupper() or len(label) < 2 else label[0].lower() + label[1:]
 
 
 def verdict(row: pd.Series | dict) -> str:

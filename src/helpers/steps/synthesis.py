@@ -447,7 +447,12 @@ class Synthesis:
         cols = [col for col in first if col in out.columns]
         out = out[cols + [col for col in out.columns if col not in cols]].reset_index(drop=True)
         for col in out.columns:
-            if out[col].dtype == object:
+            if out[col].dtype != object:
+                continue
+            present = out[col].dropna()
+            if len(present) and present.map(lambda v: isinstance(v, (bool, np.bool_))).all():
+                out[col] = out[col].astype("boolean")  # True/False/<NA>, not the text "True"
+            else:
                 out[col] = out[col].map(lambda v: v if v is None or isinstance(v, str) else str(v))
         return out
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.core.formatting import fmt_num, fmt_pvalue
+from helpers.core.labels import in_sentence
 from helpers.stats.meta import MetaResult
 
 __all__ = [
@@ -381,7 +382,7 @@ def _list(items: list[str]) -> str:
 def _by_construct(rows: pd.DataFrame) -> list[str]:
     """``['kepuasan kerja di Kepahiang dan Medan', ...]``: one item per construct."""
     return [
-        f"{g['construct_label'].iloc[0].lower()} di {_list(list(pd.unique(g['region_name'])))}"
+        f"{in_sentence(g['construct_label'].iloc[0])} di {_list(list(pd.unique(g['region_name'])))}"
         for _, g in rows.groupby("construct", sort=False)
     ]
 
@@ -389,7 +390,7 @@ def _by_construct(rows: pd.DataFrame) -> list[str]:
 def _by_region(rows: pd.DataFrame) -> list[str]:
     """``['di Kepahiang (kepuasan kerja dan efikasi diri)', ...]``: one item per region."""
     return [
-        f"di {name} ({_list([c.lower() for c in pd.unique(g['construct_label'])])})"
+        f"di {name} ({_list([in_sentence(c) for c in pd.unique(g['construct_label'])])})"
         for name, g in rows.groupby("region_name", sort=False)
     ]
 

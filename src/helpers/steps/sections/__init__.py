@@ -36,11 +36,11 @@ from helpers.steps.sections.extras import (
 )
 from helpers.steps.sections.synthesis import (
     SynthesisData,
-    forest_plots,
+    construct_sections,
     load_synthesis,
-    pooled_table,
     synthesis_summary,
     synthesis_title,
+    write_synthesis_table,
 )
 
 __all__ = [
@@ -65,6 +65,6 @@ __all__ = [
     "load_synthesis",
     "synthesis_title",
     "synthesis_summary",
-    "pooled_table",
-    "forest_plots",
+    "construct_sections",
+    "write_synthesis_table",
 ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import quote as urlquote
 
 from helpers.core.formatting import Html, fmt_int, fmt_num, fmt_pct, fmt_pvalue
-from helpers.core.labels import label
+from helpers.core.labels import in_sentence, label
 from helpers.core.vocabulary import LEVELS
 from helpers.steps.meaning import effect_meaning
 from helpers.steps.sections.data import ReportData
@@ -80,7 +80,7 @@ def _resources(r: ReportData) -> tuple[str, str] | None:
     labels = {a.id: a.label for a in r.region.analyses}
     differ = rows[rows["interaction_p_adj"] < 0.05]
     if len(differ):
-        names = ", ".join(labels.get(a, a).split(" (")[0].lower() for a in differ["analysis"])
+        names = ", ".join(in_sentence(labels.get(a, a), drop_unit=True) for a in differ["analysis"])
         return (
             f"Efek program berbeda menurut dukungan sumber daya sebelum pelatihan untuk {names} "
             f"(uji interaksi, p BH {fmt_pvalue(differ['interaction_p_adj'].min())}): sumber daya "
@@ -187,7 +187,7 @@ def _sample_size(r: ReportData) -> tuple[str, str] | None:
     if e.empty:
         return None
     small = [
-        x["label"].split(" (")[0].lower()
+        in_sentence(x["label"], drop_unit=True)
         for x in e.to_dict("records")
         if x["ci_low"] <= 0 <= x["ci_high"] and abs(x["estimate"]) < x["mde"]
     ]

@@ -52,6 +52,7 @@ __all__ = [
     "render",
     "table",
     "figure",
+    "figure_of",
     "wrap",
 ]
 
@@ -221,6 +222,23 @@ def figure(
     return render(
         "figure.html.j2",
         lang,
+        number=numbering.next_figure(),
+        caption=caption,
+        src="data:image/png;base64," + base64.b64encode(data).decode("ascii"),
+        width=width,
+        height=height,
+        text_pt=min(v for k, v in READER_RC.items() if k.endswith("size")),
+        dpi=FIGURE_DPI,
+    )
+
+
+def figure_of(numbering: Numbering, caption: str, fig: Any) -> Html:
+    """A numbered figure from a figure drawn elsewhere at its own size (e.g. the synthesis's
+    forest plots), embedded as a sharp PNG."""
+    data, width, height = _png(fig)
+    return render(
+        "figure.html.j2",
+        numbering.language,
         number=numbering.next_figure(),
         caption=caption,
         src="data:image/png;base64," + base64.b64encode(data).decode("ascii"),
