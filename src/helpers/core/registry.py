@@ -42,7 +42,7 @@ from pydantic import (
 from helpers.core.errors import ConfigError
 from helpers.core.paths import SLUG_PATTERN, ProjectPaths, paths
 from helpers.core.safe_yaml import load_yaml
-from helpers.core.vocabulary import Design, Source, TableKind, Wave, level_number
+from helpers.core.vocabulary import Design, SegmentColumn, Source, TableKind, Wave, level_number
 
 __all__ = [
     "TableSpec",
@@ -75,6 +75,7 @@ class TableSpec:
     source: Source | None = None
     sheet: str | None = None
     key: str | None = None
+    columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,10 @@ KirkpatrickLevel = Annotated[int, BeforeValidator(_level)]
 class TableModel(_Strict):
     """A raw file: ``file`` (a plain name in ``data/raw/<slug>/``), ``kind``, and for surveys
     the ``wave``; ``source`` names the exporting tool; ``key`` is the NIP column that links a
-    ``linked_outcome`` row to a person."""
+    ``linked_outcome`` row to a person; ``columns`` (interview codes only) maps a clean column
+    of the coded segments to the export's header: a QualCoder file or case variable, a
+    column of a Taguette or project-layout file, e.g. ``columns: {informant_role:
+    "CaseVar_Peran", method: "FileVar_Metode"}``."""
 
     file: PlainFile
     kind: TableKind
@@ -220,6 +224,7 @@ class TableModel(_Strict):
     source: Source | None = None
     sheet: Text | None = None
     key: Text | None = None
+    columns: dict[SegmentColumn, Text] | None = None
 
     @model_validator(mode="after")
     def _kind_needs(self) -> TableModel:
@@ -229,6 +234,16 @@ class TableModel(_Strict):
             raise ValueError(
                 "a linked_outcome table needs 'key' (the NIP column that links a row to a person)"
             )
+        if self.columns is not None and self.kind != "codes":
+            raise ValueError(
+                "'columns' maps the headers of coded interview segments (kind 'codes'); the "
+                "columns of other tables are named in the codebook"
+            )
+        if self.columns is not None:
+            headers = list(self.columns.values())
+            repeated = sorted({h for h in headers if headers.count(h) > 1})
+            if repeated:
+                raise ValueError(f"columns: header(s) {repeated} are mapped to two names")
         return self
 
 
@@ -511,7 +526,16 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
     except ValidationError as exc:
         _raise_validation(source, what, exc, RegionModel)
     tables = {
-        n: TableSpec(n, t.file, t.kind, t.wave, t.source, t.sheet, t.key)
+        n: TableSpec(
+            n,
+            t.file,
+            t.kind,
+            t.wave,
+            t.source,
+            t.sheet,
+            t.key,
+            MappingProxyType(dict(t.columns or {})),
+        )
         for n, t in m.tables.items()
     }
     analyses = tuple(
