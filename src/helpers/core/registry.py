@@ -317,6 +317,17 @@ class BudgetModel(_Strict):
     cost_per_participant_rp: Annotated[Number, Field(gt=0)]
 
 
+class DuplicateAnswersModel(_Strict):
+    """When identical survey answers count as one submission (``helpers.survey.duplicates``'s
+    ``AnswerRule``): rows with at least ``min_answers`` items answered with ``min_distinct``
+    distinct values, in a table where fewer than ``max_collision`` of the respondents answer
+    exactly like a different respondent."""
+
+    min_answers: Annotated[StrictInt, Field(ge=1)] = 5
+    min_distinct: Annotated[StrictInt, Field(ge=1)] = 2
+    max_collision: Annotated[Number, Field(ge=0)] = 0.01
+
+
 class Defaults(_Strict):
     """Keys every region inherits unless it sets its own."""
 
@@ -347,6 +358,7 @@ class RegionModel(_Strict):
     moderator: Text | None = None
     moderators: list[Text] = Field(default_factory=list)
     identifying_roles: list[Text] = Field(default_factory=list)
+    duplicate_answers: DuplicateAnswersModel | None = None
     feedback_response: Text | None = None
     budget: BudgetModel | None = None
 
@@ -567,6 +579,8 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
         extra["budget"] = m.budget.model_dump()
     if m.identifying_roles:
         extra["identifying_roles"] = tuple(m.identifying_roles)
+    if m.duplicate_answers is not None:
+        extra["duplicate_answers"] = m.duplicate_answers.model_dump()
     return Region(
         slug=m.slug,
         name=m.name,

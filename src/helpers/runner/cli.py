@@ -27,6 +27,22 @@ def summary_table(results: Sequence[RegionResult]) -> str:
     return "\n".join(lines)
 
 
+def _check(registry, slugs: Sequence[str] | None) -> int:
+    """``check``: every problem of each region; 1 when any region has an error."""
+    from helpers.steps.check import check_region
+
+    unknown = [s for s in slugs or () if s not in registry]
+    if unknown:
+        print(f"error: unknown region(s) {unknown}; known: {sorted(registry)}", file=sys.stderr)
+        return 2
+    failed = False
+    for slug in slugs or list(registry):
+        report = check_region(registry[slug], project=paths)
+        print(report.text())
+        failed = failed or not report.ok
+    return 1 if failed else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m helpers.pipeline", description=__doc__.split("\n\n")[0]
@@ -64,12 +80,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="send regions to a Dask distributed scheduler (e.g. tcp://10.0.0.5:8786); "
         "its workers must see this project folder",
     )
+    check = sub.add_parser(
+        "check",
+        help="check regions' raw files, codebook and registry entry before a run (changes nothing)",
+    )
+    check.add_argument("--region", action="append", help="only this region (repeatable)")
     args = parser.parse_args(argv)
     try:
         registry = load_registry()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "check":
+        return _check(registry, args.region)
     if args.list or args.command is None:
         for slug, region in registry.items():
             print(f"{slug:<12} {region.name} ({region.province}, {region.kemendagri_code})")
