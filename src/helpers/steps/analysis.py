@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,7 @@ from helpers.stats.event_studies import event_study
 from helpers.stats.moderation import moderated_effects
 from helpers.stats.multiplicity import adjust_pvalues
 from helpers.stats.weighting import ipw_weights
+from helpers.steps.availability import region_availability
 from helpers.steps.frames import (
     DEFAULT_PERSON_COVARIATES,
     GROUPS,
@@ -72,7 +73,16 @@ PREFERRED_DESIGNS = ("did", "ancova", "mixed", "aipw", "ipw", "twfe", "paired", 
 #: What a design that cannot be estimated from these data raises: it becomes a row with the
 #: reason, and the rest of the region is estimated (a bug elsewhere still stops the notebook).
 ESTIMATION_FAILURES = (HelpersError, ValueError, KeyError, ZeroDivisionError, np.linalg.LinAlgError)
-CHECK_TABLES = ("balance", "event_studies", "pretrends", "heterogeneity", "treatment_groups")
+CHECK_TABLES = (
+    "balance",
+    "event_studies",
+    "pretrends",
+    "heterogeneity",
+    "treatment_groups",
+    "availability",
+)
+#: Designs that need the outcome's baseline; without it they become a row saying so.
+BASELINE_DESIGNS = ("ancova", "paired")
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,8 @@ class RegionEffects:
     treatment_groups: pd.DataFrame
     frames: Mapping[str, pd.DataFrame]
     fits: Mapping[tuple[str, str], Effect]
+    availability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """What the data do not hold (:func:`helpers.steps.availability.region_availability`)."""
 
 
 def _covariates(region: Region, spec: AnalysisSpec, frame: pd.DataFrame) -> list[str]:
@@ -99,6 +111,32 @@ def _covariates(region: Region, spec: AnalysisSpec, frame: pd.DataFrame) -> list
     return [
         c for c in wanted if c in frame and c != spec.baseline and frame[c].notna().mean() > 0.5
     ]
+
+
+def _varying(frame: pd.DataFrame, spec: AnalysisSpec, covs: list[str]) -> tuple[list[str], str]:
+    """The default covariates that vary in the analysed rows; a constant one (every ASN of one
+    gender, one golongan) cannot be adjusted for and would make the propensity model singular,
+    so it is left out and said in the notes. Covariates the registry names are kept."""
+    if spec.covariates is not None:
+        return covs, ""
+    rows = frame.dropna(subset=[c for c in ("treated", spec.outcome) if c in frame])
+    constant = [c for c in covs if rows[c].nunique(dropna=True) <= 1]
+    if not constant:
+        return covs, ""
+    kept = [c for c in covs if c not in constant]
+    return kept, f"covariate(s) {', '.join(constant)} left out: the same for everyone analysed"
+
+
+def _with_baseline(spec: AnalysisSpec, frame: pd.DataFrame) -> tuple[AnalysisSpec, str]:
+    """The analysis as it can be run: without its baseline when the data do not have it (a
+    survey with no wave before the programme), with the reason."""
+    if not spec.baseline or (spec.baseline in frame and frame[spec.baseline].notna().any()):
+        return spec, ""
+    why = (
+        f"baseline {spec.baseline!r} is not in the data (no wave or column before the "
+        "programme gives it)"
+    )
+    return replace(spec, baseline=None), why
 
 
 def _one(spec: AnalysisSpec, design: str, frame: pd.DataFrame, covs: list[str]) -> Effect:
@@ -316,13 +354,17 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
     rows, balance, events, pretrends, hetero = [], [], [], [], []
     frames: dict[str, pd.DataFrame] = {}
     fits: dict[tuple[str, str], Effect] = {}
-    for spec in region.analyses:
-        frame = analysis_frame(tables, region, spec)
-        frames[spec.id] = frame
-        covs = _covariates(region, spec, frame)
+    for configured in region.analyses:
+        frame = analysis_frame(tables, region, configured)
+        frames[configured.id] = frame
+        spec, no_baseline = _with_baseline(configured, frame)
+        covs, dropped = _varying(frame, spec, _covariates(region, spec, frame))
         sd = outcome_sd(tables, region, spec, frame)
         estimated: dict[str, Effect | str] = {}
         for design in spec.designs:
+            if no_baseline and design in BASELINE_DESIGNS:
+                estimated[design] = f"not estimated: {no_baseline}"
+                continue
             try:
                 estimated[design] = _one(spec, design, frame, covs)
             except ESTIMATION_FAILURES as exc:  # degrade, don't drop: a row with its reason
@@ -332,11 +374,14 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
                     else str(exc)
                 )
         headline, why = _headline(spec, estimated)
+        extra_notes = [n for n in (dropped, no_baseline and f"no baseline: {no_baseline}") if n]
         for design in spec.designs:
             fit = estimated[design]
             if isinstance(fit, Effect):
                 fits[(spec.id, design)] = fit
-            row = _row(region, spec, design, fit, sd)
+            row = _row(region, configured, design, fit, sd)
+            if isinstance(fit, Effect) and extra_notes:
+                row["notes"] = "; ".join(n for n in (row["notes"], *extra_notes) if n)
             row.update(headline=design == headline, headline_note=why if design == headline else "")
             rows.append(row)
         if spec.frame == "person" and {"ipw", "aipw"} & set(spec.designs):
@@ -373,6 +418,7 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
         treatment_groups=_groups(tables, region),
         frames=frames,
         fits=fits,
+        availability=region_availability(region, tables, frames),
     )
 
 
