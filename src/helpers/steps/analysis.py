@@ -217,8 +217,8 @@ def _row(
         "outcome_sd": sd[0],
         "outcome_sd_basis": sd[1],
     }
-    if isinstance(fit, str):
-        return {**base, "outcome": spec.outcome, "design": design, "error": fit}
+    if isinstance(fit, str):  # not estimated: no rows were used (the schema needs an n)
+        return {**base, "outcome": spec.outcome, "design": design, "n": 0, "error": fit}
     row = fit.to_frame().iloc[0].to_dict()
     row.update(
         base,

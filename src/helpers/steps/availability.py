@@ -68,8 +68,9 @@ def region_availability(
     >>> from helpers.core.config import load_registry
     >>> jambi = load_registry()["jambi"]
     >>> table = region_availability(jambi, {})
-    >>> table.set_index("item").loc["survey_pre", ["available", "detail"]].tolist()
-    [False, 'no survey wave before the programme']
+    >>> row = table.set_index("item").loc["survey_pre"]
+    >>> bool(row["available"]), row["detail"]
+    (False, 'no survey wave before the programme')
     """
     rows: list[dict] = []
 
