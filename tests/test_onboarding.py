@@ -151,6 +151,7 @@ def fingerprints(folder: Path) -> dict[str, str]:
 def agency(tmp_path_factory):
     root = tmp_path_factory.mktemp("agency")
     truth = build_project(root)
+    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")  # the runner wants them
     project = ProjectPaths(root)
     region = load_registry(root / "config" / "regions.yaml")[SLUG]
     raw = project.raw_region(SLUG)
@@ -371,6 +372,85 @@ def test_the_check_finds_a_missing_required_name(agency):
     assert "set name to birth_date" in hit[0]
 
 
+def _golongan_as_rank_names(book):
+    row = book["name"] == "golongan"
+    book.loc[row, ["type", "value_labels"]] = ["category", "III/a=Penata Muda|III/b=Penata"]
+
+
+def _reversed_predikat(book):
+    row = book["name"] == "rating"
+    book.loc[row, "value_labels"] = "1=Sangat Baik|2=Baik|3=Butuh Perbaikan|4=Kurang|5=Sangat Kurang"
+
+
+def _reverse_item_on_another_range(book):
+    row = (book["file"] == PRE) & (book["reverse"] == "true")
+    book.loc[row, ["value_labels", "max"]] = [FIVE_POINT, "5"]
+
+
+def _item_not_named_by_its_scale(book):
+    book.loc[(book["file"] == PRE) & (book["name"] == "engagement_3"), "name"] = "tenggelam"
+
+
+def _scale_renamed_after(book):
+    rows = (book["file"] == POST) & (book["scale"] == "engagement")
+    book.loc[rows, "scale"] = "keterlibatan"
+    book.loc[rows, "name"] = book.loc[rows, "name"].str.replace("engagement", "keterlibatan")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "raw_name", "words"),
+    [
+        (_golongan_as_rank_names, "Gol. Ruang", "match no value label"),
+        (_reversed_predikat, "Predikat Kinerja", "must be coded 1 (Sangat Kurang) to 5"),
+        (_reverse_item_on_another_range, AGENCY.ITEMS[3], "a reverse item's range 1-5 differs"),
+        (_item_not_named_by_its_scale, AGENCY.ITEMS[2], "name it engagement_3"),
+        (_scale_renamed_after, None, "'engagement_post' will not be a column"),
+    ],
+    ids=["golongan", "predikat", "reverse_range", "item_name", "analysis_outcome"],
+)
+def test_the_check_finds_other_contract_mistakes(agency, mutate, raw_name, words):
+    errors = _mistake(agency[0], mutate)
+    hit = [e for e in errors if words in e]
+    assert hit, errors
+    if raw_name is not None:
+        assert f"('{raw_name}')" in hit[0]
+    else:
+        assert "config/regions.yaml, analyses[0] (engagement).outcome" in hit[0]
+
+
+def test_the_check_names_a_registry_column_the_export_lacks(agency, tmp_path):
+    from helpers.steps.check import check_region
+
+    root = agency[0]
+    doc = yaml.safe_load((root / "config" / "regions.yaml").read_text("utf-8"))
+    doc["regions"][0]["tables"]["codes"]["columns"]["informant_role"] = "CaseVar_Jabatan"
+    config = tmp_path / "regions.yaml"
+    config.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    shutil.copy(root / "config" / "constructs.yaml", tmp_path / "constructs.yaml")
+    report = check_region(load_registry(config)[SLUG], project=ProjectPaths(root))
+    errors = [p.sentence() for p in report.errors]
+    assert any(
+        "tables.codes.columns.informant_role" in e and "'CaseVar_Jabatan' is not in" in e
+        for e in errors
+    ), errors
+
+
+def test_the_registry_refuses_columns_on_other_tables_and_unknown_targets(agency, tmp_path):
+    from helpers.core.errors import ConfigError
+
+    root = agency[0]
+    for table, columns, words in (
+        ("roster", {"informant_role": "Peran"}, "maps the headers of coded interview segments"),
+        ("codes", {"peran": "CaseVar_Peran"}, "peran"),
+    ):
+        doc = yaml.safe_load((root / "config" / "regions.yaml").read_text("utf-8"))
+        doc["regions"][0]["tables"][table]["columns"] = columns
+        config = tmp_path / "regions.yaml"
+        config.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+        with pytest.raises(ConfigError, match=words):
+            load_registry(config)
+
+
 def test_cleaning_a_wrong_codebook_names_the_row_not_a_pandas_error(agency):
     """Without the check, the run itself says what to fix (no IndexError, no KeyError)."""
     from helpers.steps.cleaning import clean_region
@@ -393,6 +473,51 @@ def test_cleaning_a_wrong_codebook_names_the_row_not_a_pandas_error(agency):
     assert "codebook row 2 ('NIP Baru')" in message
 
 
+def test_a_region_that_fails_its_check_fails_alone_before_any_notebook(agency):
+    """The runner's first stage: the check, contained like every stage."""
+    from helpers.runner.regions import _prepare_region
+
+    root, project, _, _, _ = agency
+    path = root / "data" / "raw" / SLUG / "codebook.csv"
+    good = path.read_bytes()
+    book = pd.read_csv(path, dtype=str, keep_default_na=False)
+    book.loc[book["name"] == "gender", "value_labels"] = "1=Laki-laki|2=Perempuan"
+    said: list[str] = []
+    try:
+        book.to_csv(path, index=False)
+        region = load_registry(root / "config" / "regions.yaml")[SLUG]
+        result, go = _prepare_region(region, project, True, said.append)
+    finally:
+        path.write_bytes(good)
+    assert not go and result.status == "failed" and not result.steps
+    assert result.error.startswith("data check failed: RegionCheckError")
+    assert "gender is coded 1, 2" in result.error and "codebook row 6" in said[-1]
+
+
+def test_pipeline_check_command_lists_problems_and_exits_non_zero(agency, capsys, monkeypatch):
+    from helpers.runner import cli
+
+    root, _, _, _, _ = agency
+    monkeypatch.setattr(
+        cli, "load_registry", lambda: load_registry(root / "config" / "regions.yaml")
+    )
+    monkeypatch.setattr(cli, "paths", ProjectPaths(root))
+    assert cli.main(["check", "--region", SLUG]) == 0
+    assert capsys.readouterr().out.startswith(f"{SLUG}: ok")
+    path = root / "data" / "raw" / SLUG / "codebook.csv"
+    good = path.read_bytes()
+    book = pd.read_csv(path, dtype=str, keep_default_na=False)
+    book.loc[book["name"] == "tmt_cpns", "type"] = "string"
+    try:
+        book.to_csv(path, index=False)
+        assert cli.main(["check", "--region", SLUG]) == 1
+    finally:
+        path.write_bytes(good)
+    out = capsys.readouterr().out
+    assert "'tmt_cpns' has type 'string'; the roster contract needs date" in out
+    assert cli.main(["check", "--region", "atlantis"]) == 2
+
+
 # --------------------------------------------------------------------------------------------
 # the run, in process
 # --------------------------------------------------------------------------------------------
@@ -400,8 +525,11 @@ def test_cleaning_a_wrong_codebook_names_the_row_not_a_pandas_error(agency):
 
 def test_the_estimates_recover_the_planted_effect(agency, cleaned):
     from helpers.steps.analysis import estimate_region
+    from helpers.steps.frames import treatment_groups
 
     _, _, region, truth, _ = agency
+    groups = treatment_groups(cleaned.tables, region)  # from the XLSX's mixed date formats
+    assert int((groups == "treated").sum()) == truth.n_treated
     effects = estimate_region(region, cleaned.tables).effects.set_index(["analysis", "design"])
     ancova = effects.loc[("engagement", "ancova")]
     assert bool(ancova["headline"])

@@ -23,7 +23,8 @@ def summary_table(results: Sequence[RegionResult]) -> str:
     lines = [f"{'region':<14}{'status':<9}{'seconds':>9}  failing", "-" * 60]
     for r in results:
         fail = r.failing or (r.error or "")
-        lines.append(f"{r.region:<14}{r.status:<9}{r.seconds:>9.1f}  {fail[:80]}")
+        first = fail.splitlines()[0] if fail else ""  # a check's list follows on its own lines
+        lines.append(f"{r.region:<14}{r.status:<9}{r.seconds:>9.1f}  {first[:80]}")
     return "\n".join(lines)
 
 

@@ -32,6 +32,8 @@ MIN_ANSWERS_FOR_GAP = 20
 #: column's answers (a gap in the codebook: a missing label or missing code); rarer stray
 #: answers are notes, since cleaning sets them missing and logs each one.
 UNMAPPED_ERROR_SHARE = 0.02
+#: Category columns the steps need whose every value must be known (no stray values allowed).
+_STRICT_CATEGORIES = ("gender", "rating")
 
 
 @dataclass(frozen=True)
@@ -516,14 +518,20 @@ def _check_labels(
             unmapped[value] += n
     total = sum(answers.values())
     row = int(r["codebook_row"])
-    if unmapped and max(unmapped.values()) / total >= UNMAPPED_ERROR_SHARE:
-        share = max(unmapped.values()) / total
+    share = max(unmapped.values()) / total if unmapped else 0.0
+    required = r["name"] in _STRICT_CATEGORIES
+    if unmapped and (required or share >= UNMAPPED_ERROR_SHARE):
+        why = (
+            f"every value of {r['name']!r} must be known to the steps"
+            if required
+            else f"one value is {share:.0%} of the answers, a gap in the codebook rather than a "
+            "stray answer"
+        )
         c.error(
             c.codebook_file,
             c.row(r),
             f"{sum(unmapped.values())} of {total} answer(s) in {spec.file} match no value "
-            f"label: {_shown(unmapped)}; one value is {share:.0%} of the answers, a gap in the "
-            "codebook rather than a stray answer (they would be set missing)",
+            f"label: {_shown(unmapped)}; {why} (they would be set missing)",
             "add them to value_labels, or to missing_codes when they mean no answer (e.g. "
             f"{unmapped.most_common(1)[0][0]})",
         )
