@@ -379,7 +379,9 @@ def _golongan_as_rank_names(book):
 
 def _reversed_predikat(book):
     row = book["name"] == "rating"
-    book.loc[row, "value_labels"] = "1=Sangat Baik|2=Baik|3=Butuh Perbaikan|4=Kurang|5=Sangat Kurang"
+    book.loc[row, "value_labels"] = (
+        "1=Sangat Baik|2=Baik|3=Butuh Perbaikan|4=Kurang|5=Sangat Kurang"
+    )
 
 
 def _reverse_item_on_another_range(book):
