@@ -241,12 +241,16 @@ def test_a_design_that_cannot_be_estimated_leaves_the_next_as_headline(registry,
     tables, _ = estimated("kemuning")
     region = registry["kemuning"]
     spec = next(a for a in region.analyses if a.id == "observed_skills")
-    broken = dataclasses.replace(spec, baseline="no_such_column")  # ancova and ipw cannot run
+    broken = dataclasses.replace(spec, baseline="no_such_column")  # no baseline: no ANCOVA
     result = estimate_region(dataclasses.replace(region, analyses=(broken,)), tables)
     rows = result.effects.set_index("design")
     assert rows.loc["ancova", "error"] and not rows.loc["ancova", "headline"]
-    assert rows.loc["diff", "headline"]
-    assert "could not be estimated" in rows.loc["diff", "headline_note"]
+    assert "baseline 'no_such_column' is not in the data" in rows.loc["ancova", "error"]
+    assert rows.loc["aipw", "headline"]  # weighting runs without the baseline
+    assert "could not be estimated" in rows.loc["aipw", "headline_note"]
+    assert "no baseline" in rows.loc["aipw", "notes"]
+    item = result.availability.set_index("item").loc["baseline:observed_skills"]
+    assert not item["available"] and "ANCOVA" in item["what"]
 
 
 def test_heterogeneity_by_pre_treatment_moderators_is_adjusted_across_the_region(estimated):

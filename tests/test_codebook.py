@@ -503,6 +503,7 @@ def test_codebook_template_guesses(tmp_path):
     assert list(t.reset_index().columns) == [
         "raw_name",
         *[c for c in CODEBOOK_COLUMNS if c != "raw_name"],
+        "note",
     ]
     types = t["type"].to_dict()
     assert types["Cap waktu"] == "datetime"
@@ -513,8 +514,8 @@ def test_codebook_template_guesses(tmp_path):
     assert types["Tanggal lahir"] == "date"
     assert types["Nilai"] == "number"
     assert types["Jumlah JP"] == "integer"
-    assert types["Unit kerja"] == "category"
-    assert t.loc["Unit kerja", "value_labels"] == "1=Dinas A|2=Dinas B"
+    assert types["Unit kerja"] == "string"  # the contract's `unit`: text, never numbered codes
+    assert t.loc["Unit kerja", ["name", "value_labels"]].tolist() == ["unit", ""]
     assert types["Komentar"] == "string"
     assert types["Ikut pelatihan"] == "boolean"
     names = t["name"].tolist()
@@ -608,7 +609,7 @@ def samples() -> Path:
 def test_template_kobo_blocks_groups_and_names(samples, tmp_path):
     path = samples / MEETING
     t = codebook_template(path)
-    assert list(t.columns) == [*CODEBOOK_COLUMNS, "group", "sheet"]
+    assert list(t.columns) == [*CODEBOOK_COLUMNS, "group", "sheet", "note"]
     assert t.groupby("sheet", sort=False).size().to_dict() == {
         "": 18,
         "topics_discussed": 17,
@@ -650,7 +651,9 @@ def test_template_kobo_blocks_groups_and_names(samples, tmp_path):
     export = read_export(path)
     main_clean = apply_codebook(export.as_table(), book, file_name=path.name)
     assert main_clean.data.shape == (5, 11)  # 18 columns, 7 bookkeeping ones dropped
-    assert main_clean.data.loc[0, "submission_time"] == pd.Timestamp("2024-03-14 16:36:52")
+    assert main_clean.data.loc[0, "submitted"] == pd.Timestamp(
+        "2024-03-14 16:36:52"
+    )  # contract name
     nested = apply_codebook(export.repeats["feedback"], book, file_name=path.name, sheet="feedback")
     assert nested.data.loc[9, ["comments", "parent_row"]].tolist() == [
         "engaging and interactive session",
@@ -677,7 +680,7 @@ def test_template_kobo_dot_groups_and_multiselect(samples):
 
 def test_template_kobo_legacy_csv(samples):
     t = codebook_template(samples / "kobotoolbox/kpi_legacy_transportation.csv")
-    assert list(t.columns) == [*CODEBOOK_COLUMNS, "group"]  # no repeat sheets
+    assert list(t.columns) == [*CODEBOOK_COLUMNS, "group", "note"]  # no repeat sheets
     assert len(t) == 14
     t = t.set_index("raw_name")
     question = t.loc["transport/available_transportation_types_to_referral_facility"]
@@ -688,7 +691,7 @@ def test_template_kobo_legacy_csv(samples):
 
 def test_template_google_forms(samples):
     t = codebook_template(samples / "google_forms/google_forms_responses.csv")
-    assert list(t.columns) == list(CODEBOOK_COLUMNS)
+    assert list(t.columns) == [*CODEBOOK_COLUMNS, "note"]
     assert t["raw_name"].tolist() == [
         "Timestamp",
         "Your fave fruit?",
@@ -713,7 +716,7 @@ def test_template_google_forms(samples):
 def test_template_cli_on_a_kobo_export(samples, tmp_path):
     out = tmp_path / "meeting_codebook.csv"
     assert main(["template", str(samples / MEETING), "-o", str(out)]) == 0
-    assert out.read_text(encoding="utf-8").splitlines()[0] == HEADER + ",group,sheet"
+    assert out.read_text(encoding="utf-8").splitlines()[0] == HEADER + ",group,sheet,note"
     assert len(load_codebook(out).table) == 66
 
 

@@ -19,7 +19,8 @@ from helpers.core.config import PROJECT_ROOT
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
 GOOD = ["kemuning", "kalianda"]
-BROKEN = "rusak"
+BROKEN = "rusak"  # fails inside notebook 01 (a NIP listed twice in the roster)
+BAD_CODEBOOK = "rusak_kode"  # fails the data check before any notebook runs
 SCRIPT = "<script>alert('xss')</script>"
 SECTIONS = [
     "Ringkasan eksekutif",
@@ -36,8 +37,8 @@ SECTIONS = [
 
 
 def _project(tmp: Path) -> Path:
-    """A copy of the project with two real regions and one whose codebook names a column
-    its survey does not have."""
+    """A copy of the project with two real regions, one whose roster lists a NIP twice and one
+    whose codebook names a column its survey does not have."""
     root = tmp / "proj"
     shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
     (root / "config").mkdir(parents=True)
@@ -45,14 +46,20 @@ def _project(tmp: Path) -> Path:
     keep = [r for r in doc["regions"] if r["slug"] in GOOD]
     broken = dict(next(r for r in doc["regions"] if r["slug"] == "kemuning"))
     broken.update(slug=BROKEN, name="Wilayah Rusak (uji)")
-    doc["regions"] = [keep[0], broken, keep[1]]
+    bad_codebook = {**broken, "slug": BAD_CODEBOOK, "name": "Wilayah Rusak Kodebuk (uji)"}
+    doc["regions"] = [keep[0], broken, bad_codebook, keep[1]]
     (root / "config" / "regions.yaml").write_text(
         yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8"
     )
     for slug in GOOD:
         shutil.copytree(PROJECT_ROOT / "data" / "raw" / slug, root / "data" / "raw" / slug)
-    shutil.copytree(PROJECT_ROOT / "data" / "raw" / "kemuning", root / "data" / "raw" / BROKEN)
-    book = root / "data" / "raw" / BROKEN / "codebook.csv"
+    for slug in (BROKEN, BAD_CODEBOOK):
+        shutil.copytree(PROJECT_ROOT / "data" / "raw" / "kemuning", root / "data" / "raw" / slug)
+    roster = root / "data" / "raw" / BROKEN / "roster_pegawai.csv"
+    lines = roster.read_text(encoding="utf-8").split("\n")
+    lines[2] = lines[1].split(",")[0] + lines[2][lines[2].index(",") :]  # row 2 repeats row 1's NIP
+    roster.write_text("\n".join(lines), encoding="utf-8")
+    book = root / "data" / "raw" / BAD_CODEBOOK / "codebook.csv"
     cb = pd.read_csv(book, dtype=str, keep_default_na=False)
     cb.loc[cb["raw_name"] == "Nilai Post-test", "raw_name"] = "Nilai Post-test (tidak ada)"
     cb.to_csv(book, index=False)
@@ -90,7 +97,12 @@ def test_failing_region_does_not_stop_the_others(run):
     assert re.search(rf"{BROKEN}\s+failed\s+[\d.]+\s+01-clean-survey cell \d+", summary), summary
     assert re.search(r"kemuning\s+ok", summary) and re.search(r"kalianda\s+ok", summary)
     kept = root / "reports" / "build" / BROKEN / "01-clean-survey.ipynb"
-    assert kept.is_file() and "Nilai Post-test (tidak ada)" in kept.read_text(encoding="utf-8")
+    assert kept.is_file() and "listed more than once" in kept.read_text(encoding="utf-8")
+    # a codebook that names a missing column fails the data check, before any notebook runs
+    assert re.search(rf"{BAD_CODEBOOK}\s+failed\s+0\.0\s+data check failed", summary), summary
+    assert "Nilai Post-test (tidak ada)" in proc.stdout and "codebook row" in proc.stdout
+    assert not (root / "reports" / "build" / BAD_CODEBOOK / "01-clean-survey.ipynb").exists()
+    assert not (root / "reports" / f"{BAD_CODEBOOK}.html").exists()
     index = (root / "reports" / "index.html").read_text(encoding="utf-8")
     assert "gagal" in index and 'href="kemuning.html"' in index
     assert (root / "reports" / "synthesis.html").is_file()

@@ -105,13 +105,15 @@ def test_rebuild_skips_what_did_not_change(project):
 def test_parallel_run_with_a_failing_region(project):
     """A region whose cleaning fails stops there; the other is built and the synthesis runs
     over it alone."""
-    book = project.raw_region("kemuning_b") / "codebook.csv"
-    original = book.read_bytes()
+    roster = project.raw_region("kemuning_b") / "roster_pegawai.csv"
+    original = roster.read_bytes()
+    lines = original.decode("utf-8").split("\n")
+    lines[2] = lines[1].split(",")[0] + lines[2][lines[2].index(",") :]  # a NIP listed twice
     try:
-        book.write_bytes(original.replace(b"Nilai Post-test", b"Nilai Post-test (tidak ada)"))
+        roster.write_bytes("\n".join(lines).encode("utf-8"))
         results = run_pipeline(REGIONS, project=project, force=True, jobs=2)
     finally:
-        book.write_bytes(original)
+        roster.write_bytes(original)
     ok, failed = results[:2]
     assert ok.status == "ok" and project.report_file("kemuning").is_file()
     assert failed.status == "failed" and failed.failing.startswith("01-clean-survey cell")

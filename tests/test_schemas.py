@@ -104,7 +104,44 @@ def cleaning_log() -> pd.DataFrame:
     )  # fmt: skip
 
 
+def survey() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "pid": ["Pa1", "Pb2"],
+            "submitted": pd.to_datetime(["2024-01-10 08:00", "2024-01-11 09:30"]),
+            "job_satisfaction_1": [4.0, None],
+            "job_satisfaction_2": [3.0, 2.0],
+            "job_satisfaction": [3.5, 2.0],
+        }
+    )
+
+
+def rollout() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"unit": ["Dinas A", "Dinas B"], "start": pd.to_datetime(["2024-03-01", None])}
+    )
+
+
+def events() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"unit": ["Dinas A"], "date": pd.to_datetime(["2024-03-05"]), "u1": [3.0], "u9": [4.0]}
+    )
+
+
+def person_outcome() -> pd.DataFrame:
+    return pd.DataFrame({"pid": ["Pa1", "Pa1"], "wave": ["pre", "post"], "test": [50.0, 70.0]})
+
+
+def linked_outcome() -> pd.DataFrame:
+    return pd.DataFrame({"teacher_pid": ["Pa1"], "score_post": [71.0]})
+
+
 GOOD = {
+    "survey": survey,
+    "rollout": rollout,
+    "events": events,
+    "person_outcome": person_outcome,
+    "linked_outcome": linked_outcome,
     "roster": roster,
     "training": training,
     "skp": skp,
@@ -178,11 +215,27 @@ def test_skp_failures():
     message = failure(bad, "skp")
     assert "repeats a combination that must be unique" in message
     assert "column 'score' fails in_range(0, 100) in 1 row(s), e.g. 140.0 (index 0)" in message
+    assert "has score or rating" in failure(skp().drop(columns=["score", "rating"]), "skp")
     text_rating = skp().assign(rating=["Baik", "Baik", "Cukup"])
     message = failure(text_rating, "skp")
     assert (
         "column 'rating' has dtype str, expected an ordered categorical (Sangat Kurang <" in message
     )
+
+
+def test_skp_with_predikat_only_or_score_only_passes():
+    """e-Kinerja exports since 2023 carry the predikat only; older ones the 0-100 score only."""
+    assert validate(skp().drop(columns="score"), "skp") is not None
+    assert validate(skp().drop(columns="rating"), "skp") is not None
+
+
+def test_new_kinds_check_their_columns():
+    message = failure(rollout().assign(unit=["Dinas A", "Dinas A"]), "rollout")
+    assert "column 'unit' has repeated values" in message
+    message = failure(survey().assign(job_satisfaction_1=["4", "x"]), "survey")
+    assert "column 'job_satisfaction_1' has dtype str, expected numbers" in message
+    message = failure(events().assign(u1=["baik"]), "events")
+    assert "column 'u1' has dtype str, expected numbers" in message
 
 
 def test_wrong_types_are_named():

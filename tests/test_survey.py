@@ -13,6 +13,8 @@ from helpers.io.storage import write_csv_atomic
 from helpers.survey.corrections import CORRECTION_COLUMNS, apply_corrections
 from helpers.survey.duplicates import (
     DUPLICATE_COLUMNS,
+    AnswerRule,
+    answer_collision_rate,
     find_duplicates,
     merge_duplicate_decisions,
     resolve_duplicates,
@@ -114,9 +116,13 @@ def test_resolve_without_time_keeps_last_row():
     assert result.log["reason"].iloc[0] == "duplicate submission (id A); kept row 3, the last row"
 
 
+LOOSE = AnswerRule(min_answers=1, min_distinct=1, max_collision=1)  # compare everything
+
+
 def test_answers_groups_with_different_ids_are_flagged_not_dropped():
     df = pd.DataFrame({"pid": ["A", "B"], "q1": [4.0, 4.0], "q2": [4.0, 4.0]})
-    report = find_duplicates(df, id_column="pid", answer_columns=["q1", "q2"])
+    assert find_duplicates(df, id_column="pid", answer_columns=["q1", "q2"]).empty  # 2 items
+    report = find_duplicates(df, id_column="pid", answer_columns=["q1", "q2"], rule=LOOSE)
     assert report["note"].str.contains("keep all").all()
     result = resolve_duplicates(df, report, id_column="pid")
     assert len(result.data) == 2
@@ -127,6 +133,65 @@ def test_answers_groups_with_different_ids_are_flagged_not_dropped():
             "missing); all kept, review duplicates.csv",
         ]
     ]
+
+
+def test_identical_answers_on_a_short_scale_are_not_duplicates():
+    """4 items on 4 points, 900 different people: hundreds share a pattern by chance; none of
+    them is reported, and the report says how many rows were not compared and why."""
+    rng = np.random.default_rng(3)
+    n = 900
+    answers = rng.choice([1.0, 2.0, 3.0, 4.0], size=(n, 4), p=[0.1, 0.2, 0.45, 0.25])
+    df = pd.DataFrame(answers, columns=["a1", "a2", "a3", "a4"])
+    df.insert(0, "pid", [f"P{i}" for i in range(n)])
+    patterns = df.drop(columns="pid").duplicated(keep=False)
+    assert patterns.sum() > 700  # the matches the old rule reported
+    items = ["a1", "a2", "a3", "a4"]
+    report = find_duplicates(df, id_column="pid", answer_columns=items)
+    assert report.empty
+    assert report.attrs["answers_not_compared"] == n and report.attrs["answers_compared"] == 0
+    assert "at least 5 items" in report.attrs["answer_rule"]
+    # with enough items, but answers that different people share often, still nothing
+    wide = pd.concat([df, df[items].add_prefix("b")], axis=1)
+    rule = AnswerRule(min_answers=4)
+    collision = answer_collision_rate(wide, id_column="pid", answer_columns=items, rule=rule)
+    assert collision > 0.5
+    assert find_duplicates(wide, id_column="pid", answer_columns=items, rule=rule).empty
+
+
+def test_planted_copies_found_where_answers_are_informative():
+    df, _, answer_dups = survey_with_planted_duplicates()
+    rate = answer_collision_rate(df, id_column="pid", answer_columns=ITEMS)
+    assert rate == 0.0  # 10 items of 5 points: no two people alike
+    report = find_duplicates(df, id_column="pid", answer_columns=ITEMS)
+    assert report.attrs["answer_collision"] == 0.0
+    assert len(report[report["kind"] == "answers"]) == 2 * len(answer_dups)
+
+
+def test_a_row_without_an_id_is_never_a_duplicate_of_a_different_person():
+    base = [4.0, 2.0, 3.0, 1.0, 4.0, 2.0]
+    items = [f"q{i}" for i in range(6)]
+    df = pd.DataFrame([base, base, base, base[::-1], base[::-1]], columns=items)
+    df.insert(0, "pid", ["A", "B", None, None, None])
+    report = find_duplicates(df, id_column="pid", answer_columns=items, rule=LOOSE)
+    assert report["row"].tolist() == [1, 2]  # A and B flagged; the id-less row 3 is no one's
+    assert report["note"].str.contains("keep all").all()
+    # with one person only, an id-less copy may be that person's resubmission
+    one = df.assign(pid=["A", None, None, None, None]).iloc[:3]
+    report = find_duplicates(one, id_column="pid", answer_columns=items, rule=LOOSE)
+    assert report["row"].tolist() == [1, 2, 3]
+    assert report["note"].str.contains("may be this person's resubmission").all()
+
+
+def test_answer_rule_checks_its_values():
+    df = pd.DataFrame({"pid": ["a", "b"], "q1": [1, 1]})
+    with pytest.raises(ValueError, match="max_collision"):
+        AnswerRule(max_collision=-1)
+    with pytest.raises(ValueError, match="min_answers"):
+        AnswerRule(min_answers=0)
+    with pytest.raises(TypeError, match="AnswerRule"):
+        find_duplicates(df, id_column="pid", answer_columns=["q1"], rule=0.1)
+    one = AnswerRule(min_answers=1, min_distinct=1)
+    assert answer_collision_rate(df, id_column="pid", answer_columns=["q1"], rule=one) == 1.0
 
 
 def test_reviewer_decisions_obeyed():

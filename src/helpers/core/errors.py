@@ -16,6 +16,7 @@ __all__ = [
     "EstimationError",
     "PipelineError",
     "DisclosureError",
+    "RegionCheckError",
 ]
 
 
@@ -106,3 +107,28 @@ class PipelineError(HelpersError, RuntimeError):
 
 class DisclosureError(HelpersError, RuntimeError):
     """Processed data or a report holds personal data or a cell below the minimum size."""
+
+
+class RegionCheckError(HelpersError, ValueError):
+    """A region's raw files, codebook or registry entry fail the check before a run.
+
+    Parameters
+    ----------
+    region : str
+        The region's slug.
+    problems : sequence of str
+        One sentence per problem, each naming the file, the codebook row or registry key, what
+        was expected and the fix.
+    """
+
+    def __init__(self, region: str, problems: tuple[str, ...] | list[str]) -> None:
+        self.region = region
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(
+            f"region {region!r}: {len(self.problems)} problem(s) to fix before the run "
+            f"(python -m helpers.pipeline check --region {region}):\n{lines}"
+        )
+
+    def __reduce__(self):
+        return (type(self), (self.region, self.problems))

@@ -45,6 +45,7 @@ from helpers.core.safe_yaml import load_yaml
 from helpers.core.vocabulary import (
     ANSWER_SOURCES,
     Design,
+    SegmentColumn,
     Source,
     TableKind,
     Wave,
@@ -83,6 +84,7 @@ class TableSpec:
     source: Source | None = None
     sheet: str | None = None
     key: str | None = None
+    columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,10 @@ KirkpatrickLevel = Annotated[int, BeforeValidator(_level)]
 class TableModel(_Strict):
     """A raw file: ``file`` (a plain name in ``data/raw/<slug>/``), ``kind``, and for surveys
     the ``wave``; ``source`` names the exporting tool; ``key`` is the NIP column that links a
-    ``linked_outcome`` row to a person."""
+    ``linked_outcome`` row to a person; ``columns`` (interview codes only) maps a clean column
+    of the coded segments to the export's header: a QualCoder file or case variable, a
+    column of a Taguette or project-layout file, e.g. ``columns: {informant_role:
+    "CaseVar_Peran", method: "FileVar_Metode"}``."""
 
     file: PlainFile
     kind: TableKind
@@ -238,6 +243,7 @@ class TableModel(_Strict):
     source: Source | None = None
     sheet: Text | None = None
     key: Text | None = None
+    columns: dict[SegmentColumn, Text] | None = None
 
     @model_validator(mode="after")
     def _kind_needs(self) -> TableModel:
@@ -247,6 +253,16 @@ class TableModel(_Strict):
             raise ValueError(
                 "a linked_outcome table needs 'key' (the NIP column that links a row to a person)"
             )
+        if self.columns is not None and self.kind != "codes":
+            raise ValueError(
+                "'columns' maps the headers of coded interview segments (kind 'codes'); the "
+                "columns of other tables are named in the codebook"
+            )
+        if self.columns is not None:
+            headers = list(self.columns.values())
+            repeated = sorted({h for h in headers if headers.count(h) > 1})
+            if repeated:
+                raise ValueError(f"columns: header(s) {repeated} are mapped to two names")
         return self
 
 
@@ -331,6 +347,17 @@ class BudgetModel(_Strict):
     cost_per_participant_rp: Annotated[Number, Field(gt=0)]
 
 
+class DuplicateAnswersModel(_Strict):
+    """When identical survey answers count as one submission (``helpers.survey.duplicates``'s
+    ``AnswerRule``): rows with at least ``min_answers`` items answered with ``min_distinct``
+    distinct values, in a table where fewer than ``max_collision`` of the respondents answer
+    exactly like a different respondent."""
+
+    min_answers: Annotated[StrictInt, Field(ge=1)] = 5
+    min_distinct: Annotated[StrictInt, Field(ge=1)] = 2
+    max_collision: Annotated[Number, Field(ge=0)] = 0.01
+
+
 class Defaults(_Strict):
     """Keys every region inherits unless it sets its own."""
 
@@ -362,6 +389,7 @@ class RegionModel(_Strict):
     moderator: Text | None = None
     moderators: list[Text] = Field(default_factory=list)
     identifying_roles: list[Text] = Field(default_factory=list)
+    duplicate_answers: DuplicateAnswersModel | None = None
     feedback_response: Text | None = None
     budget: BudgetModel | None = None
 
@@ -549,7 +577,16 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
     except ValidationError as exc:
         _raise_validation(source, what, exc, RegionModel)
     tables = {
-        n: TableSpec(n, t.file, t.kind, t.wave, t.source, t.sheet, t.key)
+        n: TableSpec(
+            n,
+            t.file,
+            t.kind,
+            t.wave,
+            t.source,
+            t.sheet,
+            t.key,
+            MappingProxyType(dict(t.columns or {})),
+        )
         for n, t in m.tables.items()
     }
     analyses = tuple(
@@ -581,6 +618,8 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
         extra["budget"] = m.budget.model_dump()
     if m.identifying_roles:
         extra["identifying_roles"] = tuple(m.identifying_roles)
+    if m.duplicate_answers is not None:
+        extra["duplicate_answers"] = m.duplicate_answers.model_dump()
     return Region(
         slug=m.slug,
         name=m.name,

@@ -26,6 +26,8 @@ __all__ = [
     "WAVES",
     "Source",
     "SOURCES",
+    "SegmentColumn",
+    "SEGMENT_COLUMNS",
     "Design",
     "DESIGNS",
     "CONTROLLED_DESIGNS",
@@ -53,6 +55,14 @@ WAVES: tuple[str, ...] = get_args(Wave)
 
 Source = Literal["csv", "xlsx", "google_forms", "kobotoolbox", "qualcoder", "taguette"]
 SOURCES: tuple[str, ...] = get_args(Source)
+
+#: The clean columns of coded interview segments a registry ``columns:`` mapping may target
+#: (``helpers.io.segments`` reads every layout into them).
+SegmentColumn = Literal[
+    "transcript", "segment", "informant_role", "method", "coder", "code", "quote", "category",
+    "informant",
+]  # fmt: skip
+SEGMENT_COLUMNS: tuple[str, ...] = get_args(SegmentColumn)
 
 #: Estimation designs. ``did`` is the heterogeneity-robust difference in differences (the
 #: headline for a roll-out), ``twfe`` the two-way fixed-effects regression (a comparison row);

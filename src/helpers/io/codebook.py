@@ -85,10 +85,11 @@ CODEBOOK_COLUMNS = (
     "missing_codes",
     "required",
 )
-OPTIONAL_CODEBOOK_COLUMNS = ("group", "sheet")
+OPTIONAL_CODEBOOK_COLUMNS = ("group", "sheet", "note")
 """Optional columns: ``group`` (the header's group path in a KoboToolbox export; information
-only, ignored when cleaning) and ``sheet`` (the XLSX sheet the row applies to, for the repeat
-sheets of a KoboToolbox export; empty: the file's main table)."""
+only, ignored when cleaning), ``sheet`` (the XLSX sheet the row applies to, for the repeat
+sheets of a KoboToolbox export; empty: the file's main table) and ``note`` (what
+``codebook template`` could not place or wants checked; information only)."""
 _REQUIRED_CODEBOOK_COLUMNS = ("raw_name", "name", "type")
 _NUMERIC_TYPES = ("integer", "number", "likert")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -312,7 +313,7 @@ def _validate_row(
             labels = parse_value_labels(cells["value_labels"])
         except ValueError as exc:
             bad("value_labels", str(exc))
-        if kind in CODEBOOK_TYPES and kind not in ("likert", "category"):
+        if kind in CODEBOOK_TYPES and kind not in ("likert", "category", "drop"):
             bad("value_labels", f"value_labels are used by likert and category only, not {kind!r}")
     bounds = {}
     for c in ("min", "max"):
@@ -323,7 +324,7 @@ def _validate_row(
                 bad(c, f"{c} {cells[c]!r} is not a number")
             else:
                 bounds[c] = float(values.iloc[0])
-            if kind in CODEBOOK_TYPES and kind not in _NUMERIC_TYPES:
+            if kind in CODEBOOK_TYPES and kind not in (*_NUMERIC_TYPES, "drop"):
                 bad(c, f"min/max apply to {', '.join(_NUMERIC_TYPES)} columns, not {kind!r}")
     if bounds["min"] > bounds["max"]:  # False when either is NaN
         bad("min", f"min {bounds['min']:g} is greater than max {bounds['max']:g}")

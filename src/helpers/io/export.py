@@ -98,6 +98,10 @@ class Export:
         What was interpreted, one sentence each.
     sheet : str or None
         The XLSX sheet read as ``main`` (None for CSV).
+    timezone : str
+        The zone times without one were read in, and the zone :meth:`as_table` gives times
+        in (the zone policy: ``meta`` is UTC; tables are the local clock time of this zone,
+        without a zone, as the processed tables store them).
     """
 
     main: pd.DataFrame
@@ -108,13 +112,14 @@ class Export:
     multiselect: dict[str, list[str]] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     sheet: str | None = None
+    timezone: str = DEFAULT_TIMEZONE
 
-    def as_table(self, *, timezone: str = DEFAULT_TIMEZONE) -> pd.DataFrame:
+    def as_table(self, *, timezone: str | None = None) -> pd.DataFrame:
         """``main`` and ``meta`` side by side, all text, as :func:`read_table` would give.
 
         Submission times become local ISO text with their offset
         (``2024-03-14 16:36:52+07:00``), so that the codebook's ``datetime`` type reads the
-        clock time in ``timezone``. Google Forms' timestamp comes first (as in the file), Kobo
+        clock time in ``timezone`` (default: the export's :attr:`timezone`). Google Forms' timestamp comes first (as in the file), Kobo
         metadata last. The index is ``main``'s.
 
         Examples
@@ -126,7 +131,7 @@ class Export:
         >>> e.as_table().iloc[0].tolist()
         ['a', '2024-03-14 16:36:52+07:00']
         """
-        zone = _zone(timezone)
+        zone = _zone(timezone or self.timezone)
         meta = pd.DataFrame(
             {c: _meta_text(self.meta[c], zone) for c in self.meta.columns}, index=self.main.index
         )

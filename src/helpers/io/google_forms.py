@@ -60,6 +60,7 @@ def _read_google_forms(
         multiselect=multiselect,
         notes=tuple(notes),
         sheet=main_sheet,
+        timezone=timezone,
     )
 
 
@@ -67,14 +68,17 @@ def _timestamp_notes(column: str, parsed: _Parsed, suffix: str, timezone: str) -
     notes = []
     if parsed.zoned:
         zones = ", ".join(sorted(parsed.zones))
-        notes.append(f"{column!r} carries its time zone ({zones}); converted to UTC")
+        notes.append(
+            f"{column!r} carries its time zone ({zones}); stored as {timezone} local time, "
+            "without a zone"
+        )
     if parsed.unzoned:
         why = (
             "an XLSX timestamp has no time zone"
             if suffix in XLSX_EXTENSIONS
             else f"{parsed.unzoned} timestamps carry no time zone"
         )
-        notes.append(f"{column!r}: {why}; read as {timezone} local time and converted to UTC")
+        notes.append(f"{column!r}: {why}; read and stored as {timezone} local time")
     if parsed.order_note:
         notes.append(f"{column!r}: {parsed.order_note}")
     if parsed.failed:

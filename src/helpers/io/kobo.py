@@ -15,6 +15,7 @@ import pandas as pd
 
 from helpers.core.errors import InputFileError
 from helpers.io.export import (
+    DEFAULT_TIMEZONE,
     KOBO_META_COLUMNS,
     MULTISELECT_SEPARATOR,
     Export,
@@ -45,6 +46,7 @@ def _read_kobo(
     main_sheet: str | None,
     shapes: Mapping[str, _SheetShape],
     forced: Sequence[str],
+    timezone: str = DEFAULT_TIMEZONE,
 ) -> Export:
     notes = ["read as a KoboToolbox export"]
     raw = _drop_hxl_row(raw, notes, main_sheet)
@@ -61,7 +63,7 @@ def _read_kobo(
         notes.append(f"group paths in headers are joined with {separator!r}")
     _check_forced(path, forced, raw.columns, *repeat_raw.values())
     meta_columns = [c for c in raw.columns if _is_kobo_meta(c, separator)]
-    meta = _kobo_meta(raw[meta_columns], notes)
+    meta = _kobo_meta(raw[meta_columns], notes, timezone)
     multiselect: dict[str, list[str]] = {}
     main = _kobo_answers(
         raw.drop(columns=meta_columns), separator, forced, multiselect, notes, main_sheet
@@ -83,6 +85,7 @@ def _read_kobo(
         multiselect=multiselect,
         notes=tuple(notes),
         sheet=main_sheet,
+        timezone=timezone,
     )
 
 
@@ -124,14 +127,19 @@ def _is_kobo_meta(name: Any, separator: str | None) -> bool:
     return any(text.startswith(f"meta{s}") for s in ("/", separator or "/"))
 
 
-def _kobo_meta(frame: pd.DataFrame, notes: list[str]) -> pd.DataFrame:
+def _kobo_meta(
+    frame: pd.DataFrame, notes: list[str], timezone: str = DEFAULT_TIMEZONE
+) -> pd.DataFrame:
     meta = frame.copy()
     for column in _KOBO_TIME_COLUMNS:
         if column not in meta:
             continue
         parsed = _parse_timestamps(meta[column], default_zone=dt.UTC)
         meta[column] = parsed.values
-        notes.append(f"{column} read as UTC (KoboToolbox writes it without a zone)")
+        notes.append(
+            f"{column} read as UTC (KoboToolbox writes it without a zone); stored as "
+            f"{timezone} local time, without a zone"
+        )
         if parsed.failed:
             notes.append(_failed_note(column, parsed.failed))
     return meta

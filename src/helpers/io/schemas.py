@@ -13,8 +13,13 @@ schema             columns checked
 ``roster``         ``pid`` (unique text, not a NIP), ``unit``, ``gender`` (M/F), ``birth_date``,
                    ``tmt_cpns`` (dates; TMT after birth), ``golongan``, ``jabatan`` (optional)
 ``training``       ``pid``, ``course``, ``start``, ``end`` (dates, end >= start), ``jp`` >= 0
-``skp``            ``pid``, ``year`` (2000-2100, one row per pid and year), ``score`` 0-100,
-                   ``rating`` (ordered categorical, :data:`SKP_RATING_DTYPE`)
+``skp``            ``pid``, ``year`` (2000-2100, one row per pid and year), ``score`` 0-100
+                   and/or ``rating`` (ordered categorical, :data:`SKP_RATING_DTYPE`): at least one
+``survey``         ``pid`` (pre/post waves), ``submitted``, ``unit``, items ``<scale>_<k>``
+``person_outcome`` ``pid``, ``wave`` (optional: pre/post), numeric outcomes
+``linked_outcome`` the NIP column the registry's ``key`` names, as a pseudonym
+``events``         ``unit``, ``date`` (a roll-out's panel), or ``pid`` and ``date``
+``rollout``        ``unit`` (one row each), ``start`` (missing: not scheduled)
 ``codes``          ``transcript``, ``segment``, ``informant_role``, ``coder``, ``code``,
                    ``quote``, ``method`` (optional: wawancara/fgd)
 ``effects``        the effects table of ARCHITECTURE.md (``ci_low <= ci_high``, p in [0, 1])
@@ -22,6 +27,11 @@ schema             columns checked
                    the values or reasons
 ``processed``      any processed table: no personal column, ``pid`` (if present) not a NIP
 =================  ==============================================================================
+
+Every column also carries what a region's codebook must give for it (``metadata``: the
+codebook ``name`` and ``type``, the values, the export headers it usually comes from), so that
+the data contract of :mod:`helpers.io.contract` is generated from these schemas and the two
+cannot drift.
 
 Examples
 --------
@@ -41,6 +51,29 @@ import pandera.pandas as pa
 
 from helpers.core.config import Design
 from helpers.core.errors import ConfigError, DisclosureError, HelpersError
+from helpers.io.schema_parts import (
+    GOLONGAN_ORDER,
+    SKP_RATING_DTYPE,
+    SKP_RATINGS,
+    _no_nip_in,
+    _numeric,
+    _ordered,
+    _pid,
+    _text,
+)
+from helpers.io.table_schemas import (
+    CODES,
+    EVENTS,
+    ITEM_PATTERN,
+    KIND_SCHEMAS,
+    LINKED_OUTCOME,
+    PERSON_OUTCOME,
+    ROLLOUT,
+    ROSTER,
+    SKP,
+    SURVEY,
+    TRAINING,
+)
 
 __all__ = [
     "validate",
@@ -55,36 +88,17 @@ __all__ = [
     "TRAINING",
     "SKP",
     "CODES",
+    "SURVEY",
+    "PERSON_OUTCOME",
+    "LINKED_OUTCOME",
+    "EVENTS",
+    "ROLLOUT",
+    "KIND_SCHEMAS",
+    "ITEM_PATTERN",
     "EFFECTS",
     "CLEANING_LOG",
     "PROCESSED",
 ]
-
-SKP_RATINGS = ("Sangat Kurang", "Kurang", "Butuh Perbaikan", "Baik", "Sangat Baik")
-"""SKP performance ratings of PermenPANRB 6/2022, lowest first."""
-SKP_RATING_DTYPE = pd.CategoricalDtype(list(SKP_RATINGS), ordered=True)
-"""Ordered dtype for the ``rating`` column of ``skp``: ``Sangat Kurang < ... < Sangat Baik``."""
-
-GOLONGAN_ORDER = [
-    "I/a",
-    "I/b",
-    "I/c",
-    "I/d",
-    "II/a",
-    "II/b",
-    "II/c",
-    "II/d",
-    "III/a",
-    "III/b",
-    "III/c",
-    "III/d",
-    "IV/a",
-    "IV/b",
-    "IV/c",
-    "IV/d",
-    "IV/e",
-]
-"""PNS golongan/ruang, lowest first (rank = position)."""
 
 PERSONAL_COLUMNS = frozenset(
     {
@@ -106,8 +120,6 @@ PERSONAL_COLUMNS = frozenset(
 )
 """Column names that hold personal data and must not reach processed tables."""
 _PERSONAL_TOKENS = frozenset({"nip", "nik"})
-_NIP_LIKE = r"\d{18}"
-_DIGIT_GAP = r"(?<=\d)[\s.\-']+(?=\d)"  # "19900101 201001 1 001" is a NIP too
 
 
 class SchemaValidationError(HelpersError, ValueError):
@@ -129,140 +141,6 @@ class SchemaValidationError(HelpersError, ValueError):
         self.failures = failures
         super().__init__(message)
 
-
-# --------------------------------------------------------------------------------------------
-# building blocks
-# --------------------------------------------------------------------------------------------
-
-
-def _is_numeric(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(
-        series.dtype
-    )
-
-
-def _numeric(*checks: pa.Check, nullable: bool = True, required: bool = True) -> pa.Column:
-    """A numeric column of any width (int64, Int64, float64)."""
-    return pa.Column(
-        None,
-        checks=[
-            pa.Check(_is_numeric, name="numeric dtype"),
-            *checks,
-        ],
-        nullable=nullable,
-        required=required,
-    )
-
-
-def _text(
-    *checks: pa.Check, nullable: bool = False, required: bool = True, unique: bool = False
-) -> pa.Column:
-    return pa.Column(str, checks=list(checks), nullable=nullable, required=required, unique=unique)
-
-
-def _date(*, nullable: bool = True, required: bool = True) -> pa.Column:
-    return pa.Column(pa.DateTime, nullable=nullable, required=required)
-
-
-def _pid(*, unique: bool = False) -> pa.Column:
-    return _text(
-        pa.Check.str_matches(r"^\S+$"),
-        pa.Check(
-            lambda s: ~s.str.fullmatch(_NIP_LIKE),
-            name="pid is not a NIP (pseudonymise it)",
-        ),
-        unique=unique,
-    )
-
-
-def _ordered(low: str, high: str) -> pa.Check:
-    """Row check: ``low <= high`` where both are present."""
-
-    def check(df: pd.DataFrame) -> pd.Series:
-        if low not in df or high not in df:
-            return pd.Series(True, index=df.index)
-        both = df[low].notna() & df[high].notna()
-        return ~both | (df[low] <= df[high]).fillna(True).astype(bool)
-
-    return pa.Check(check, name=f"{low} <= {high}")
-
-
-def _tmt_after_birth(df: pd.DataFrame) -> pd.Series:
-    if "birth_date" not in df or "tmt_cpns" not in df:
-        return pd.Series(True, index=df.index)
-    both = df["birth_date"].notna() & df["tmt_cpns"].notna()
-    return ~both | (df["tmt_cpns"] > df["birth_date"]).fillna(True).astype(bool)
-
-
-def _no_nip_in(*columns: str) -> pa.Check:
-    def check(df: pd.DataFrame) -> pd.Series:
-        ok = pd.Series(True, index=df.index)
-        for c in columns:
-            if c in df:
-                text = df[c].astype("str").str.replace(_DIGIT_GAP, "", regex=True)
-                ok &= ~text.str.contains(_NIP_LIKE, regex=True).fillna(False).astype(bool)
-        return ok
-
-    return pa.Check(check, name="no NIP in the values or reason")
-
-
-# --------------------------------------------------------------------------------------------
-# the schemas
-# --------------------------------------------------------------------------------------------
-
-ROSTER = pa.DataFrameSchema(
-    {
-        "pid": _pid(unique=True),
-        "unit": _text(nullable=True),
-        "gender": _text(pa.Check.isin(["M", "F"]), nullable=True),
-        "birth_date": _date(),
-        "tmt_cpns": _date(),
-        "golongan": _text(nullable=True),
-        "jabatan": _text(nullable=True, required=False),
-    },
-    checks=[pa.Check(_tmt_after_birth, name="tmt_cpns after birth_date")],
-    strict=False,
-    name="roster",
-)
-
-TRAINING = pa.DataFrameSchema(
-    {
-        "pid": _pid(),
-        "course": _text(),
-        "start": _date(nullable=False),
-        "end": _date(required=False),  # optional: treatment rests on start dates and JP
-        "jp": _numeric(pa.Check.ge(0)),
-    },
-    checks=[_ordered("start", "end")],
-    strict=False,
-    name="training",
-)
-
-SKP = pa.DataFrameSchema(
-    {
-        "pid": _pid(),
-        "year": pa.Column(pa.Int, pa.Check.in_range(2000, 2100)),
-        "score": _numeric(pa.Check.in_range(0, 100)),
-        "rating": pa.Column(SKP_RATING_DTYPE, nullable=True, required=False),
-    },
-    unique=["pid", "year"],
-    strict=False,
-    name="skp",
-)
-
-CODES = pa.DataFrameSchema(
-    {
-        "transcript": _text(),
-        "segment": pa.Column(None, nullable=False),
-        "informant_role": _text(nullable=True),
-        "coder": _text(),
-        "code": _text(pa.Check.str_matches(r"^[a-z][a-z0-9_]*$")),
-        "quote": _text(nullable=True),
-        "method": _text(pa.Check.isin(["wawancara", "fgd"]), nullable=True, required=False),
-    },
-    strict=False,
-    name="codes",
-)
 
 EFFECTS = pa.DataFrameSchema(
     {
@@ -312,10 +190,7 @@ PROCESSED = pa.DataFrameSchema(
 )
 
 SCHEMAS: dict[str, pa.DataFrameSchema] = {
-    "roster": ROSTER,
-    "training": TRAINING,
-    "skp": SKP,
-    "codes": CODES,
+    **KIND_SCHEMAS,
     "effects": EFFECTS,
     "cleaning_log": CLEANING_LOG,
     "processed": PROCESSED,
@@ -451,6 +326,8 @@ def _frame_sentence(check: str, group: pd.DataFrame, df: pd.DataFrame, examples:
     labels = _labels(group)
     if not labels:
         problem = str(group["failure_case"].iloc[0])
+        if problem == "False" and check.startswith("has "):  # a column-set check
+            return f"the table fails {check!r}: give at least one of these columns"
         return f"table check {check!r} could not be run ({problem}); fix the types first"
     if check == "multiple_fields_uniqueness":
         what = "repeats a combination that must be unique"

@@ -211,7 +211,7 @@ def read_export(
     raw = read_table(path, sheet=main_sheet)
     kind = _detect(raw.columns, main_sheet, shapes, suffix) if source == "auto" else source
     if kind == "kobotoolbox":
-        return _read_kobo(path, raw, main_sheet, shapes, forced)
+        return _read_kobo(path, raw, main_sheet, shapes, forced, timezone)
     if kind == "google_forms":
         return _read_google_forms(path, raw, main_sheet, suffix, zone, timezone, forced)
     _check_forced(path, forced, raw.columns)

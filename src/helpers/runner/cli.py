@@ -23,8 +23,25 @@ def summary_table(results: Sequence[RegionResult]) -> str:
     lines = [f"{'region':<14}{'status':<9}{'seconds':>9}  failing", "-" * 60]
     for r in results:
         fail = r.failing or (r.error or "")
-        lines.append(f"{r.region:<14}{r.status:<9}{r.seconds:>9.1f}  {fail[:80]}")
+        first = fail.splitlines()[0] if fail else ""  # a check's list follows on its own lines
+        lines.append(f"{r.region:<14}{r.status:<9}{r.seconds:>9.1f}  {first[:80]}")
     return "\n".join(lines)
+
+
+def _check(registry, slugs: Sequence[str] | None) -> int:
+    """``check``: every problem of each region; 1 when any region has an error."""
+    from helpers.steps.check import check_region
+
+    unknown = [s for s in slugs or () if s not in registry]
+    if unknown:
+        print(f"error: unknown region(s) {unknown}; known: {sorted(registry)}", file=sys.stderr)
+        return 2
+    failed = False
+    for slug in slugs or list(registry):
+        report = check_region(registry[slug], project=paths)
+        print(report.text())
+        failed = failed or not report.ok
+    return 1 if failed else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -70,12 +87,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also print each region's report to reports/<region>.pdf (A4, page numbers) "
         "with headless Chromium",
     )
+    check = sub.add_parser(
+        "check",
+        help="check regions' raw files, codebook and registry entry before a run (changes nothing)",
+    )
+    check.add_argument("--region", action="append", help="only this region (repeatable)")
     args = parser.parse_args(argv)
     try:
         registry = load_registry()
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.command == "check":
+        return _check(registry, args.region)
     if args.list or args.command is None:
         for slug, region in registry.items():
             print(f"{slug:<12} {region.name} ({region.province}, {region.kemendagri_code})")

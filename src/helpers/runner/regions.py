@@ -157,6 +157,10 @@ def _prepare_region(
         result.report = project.report_file(region.slug)
         say(f"[{region.slug}] unchanged since the last build: skipped")
         return result, False
+    from helpers.steps.check import require_ready  # the contract check of raw data and codebook
+
+    if contained(result, "data check", say, require_ready, region, project=project) is None:
+        return result, False
     if contained(result, "preparation", say, _clear_for_run, region, project) is None:
         return result, False
     result.fingerprint = inputs

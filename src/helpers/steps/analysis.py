@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,7 @@ from helpers.stats.wild_bootstrap import (
     needs_wild_bootstrap,
     wild_bootstrap_fit,
 )
+from helpers.steps.availability import region_availability
 from helpers.steps.frames import (
     DEFAULT_PERSON_COVARIATES,
     GROUPS,
@@ -87,7 +88,10 @@ CHECK_TABLES = (
     "heterogeneity",
     "treatment_groups",
     "did_aggregations",
+    "availability",
 )
+#: Designs that need the outcome's baseline; without it they become a row saying so.
+BASELINE_DESIGNS = ("ancova", "paired")
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,8 @@ class RegionEffects:
     did_aggregations: pd.DataFrame
     frames: Mapping[str, pd.DataFrame]
     fits: Mapping[tuple[str, str], Effect]
+    availability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """What the data do not hold (:func:`helpers.steps.availability.region_availability`)."""
 
 
 def _covariates(region: Region, spec: AnalysisSpec, frame: pd.DataFrame) -> list[str]:
@@ -115,6 +121,32 @@ def _covariates(region: Region, spec: AnalysisSpec, frame: pd.DataFrame) -> list
     return [
         c for c in wanted if c in frame and c != spec.baseline and frame[c].notna().mean() > 0.5
     ]
+
+
+def _varying(frame: pd.DataFrame, spec: AnalysisSpec, covs: list[str]) -> tuple[list[str], str]:
+    """The default covariates that vary in the analysed rows; a constant one (every ASN of one
+    gender, one golongan) cannot be adjusted for and would make the propensity model singular,
+    so it is left out and said in the notes. Covariates the registry names are kept."""
+    if spec.covariates is not None:
+        return covs, ""
+    rows = frame.dropna(subset=[c for c in ("treated", spec.outcome) if c in frame])
+    constant = [c for c in covs if rows[c].nunique(dropna=True) <= 1]
+    if not constant:
+        return covs, ""
+    kept = [c for c in covs if c not in constant]
+    return kept, f"covariate(s) {', '.join(constant)} left out: the same for everyone analysed"
+
+
+def _with_baseline(spec: AnalysisSpec, frame: pd.DataFrame) -> tuple[AnalysisSpec, str]:
+    """The analysis as it can be run: without its baseline when the data do not have it (a
+    survey with no wave before the programme), with the reason."""
+    if not spec.baseline or (spec.baseline in frame and frame[spec.baseline].notna().any()):
+        return spec, ""
+    why = (
+        f"baseline {spec.baseline!r} is not in the data (no wave or column before the "
+        "programme gives it)"
+    )
+    return replace(spec, baseline=None), why
 
 
 def _staggered(spec: AnalysisSpec, frame: pd.DataFrame) -> StaggeredResult:
@@ -300,8 +332,8 @@ def _row(
         "outcome_sd_basis": sd[1],
         "comparison_mean": comparison,
     }
-    if isinstance(fit, str):
-        return {**base, "outcome": spec.outcome, "design": design, "error": fit}
+    if isinstance(fit, str):  # not estimated: no rows were used (the schema needs an n)
+        return {**base, "outcome": spec.outcome, "design": design, "n": 0, "error": fit}
     row = fit.to_frame().iloc[0].to_dict()
     row.update(
         base,
@@ -437,14 +469,18 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
     rows, balance, events, pretrends, hetero, aggregations = [], [], [], [], [], []
     frames: dict[str, pd.DataFrame] = {}
     fits: dict[tuple[str, str], Effect] = {}
-    for spec in region.analyses:
-        frame = analysis_frame(tables, region, spec)
-        frames[spec.id] = frame
-        covs = _covariates(region, spec, frame)
+    for configured in region.analyses:
+        frame = analysis_frame(tables, region, configured)
+        frames[configured.id] = frame
+        spec, no_baseline = _with_baseline(configured, frame)
+        covs, dropped = _varying(frame, spec, _covariates(region, spec, frame))
         sd = outcome_sd(tables, region, spec, frame)
         designs = _designs(spec)
         staggered: dict[str, StaggeredResult] = {}
         estimated: dict[str, Effect | str] = {}
+        for design in designs:
+            if no_baseline and design in BASELINE_DESIGNS:
+                estimated[design] = f"not estimated: {no_baseline}"
         if "did" in designs:
             try:
                 staggered[spec.id] = _staggered(spec, frame)
@@ -459,6 +495,7 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
             except ESTIMATION_FAILURES as exc:  # degrade, don't drop: a row with its reason
                 estimated[design] = _reason(exc)
         headline, why = _headline(spec, estimated)
+        extra_notes = [n for n in (dropped, no_baseline and f"no baseline: {no_baseline}") if n]
         panel = frame.attrs.get("panel")
         for design in designs:
             fit = estimated[design]
@@ -466,7 +503,9 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
                 fits[(spec.id, design)] = fit
                 if panel is not None and design in ("did", "twfe"):
                     fit = dataclasses.replace(fit, notes=(*fit.notes, *panel.notes()))
-            row = _row(region, spec, design, fit, sd, comparison_mean(spec, design, frame))
+            row = _row(region, configured, design, fit, sd, comparison_mean(spec, design, frame))
+            if isinstance(fit, Effect) and extra_notes:
+                row["notes"] = "; ".join(n for n in (row["notes"], *extra_notes) if n)
             row.update(headline=design == headline, headline_note=why if design == headline else "")
             rows.append(row)
         if spec.frame == "person" and {"ipw", "aipw"} & set(designs):
@@ -511,6 +550,7 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
         treatment_groups=_groups(tables, region),
         frames=frames,
         fits=fits,
+        availability=region_availability(region, tables, frames),
     )
 
 

@@ -22,15 +22,16 @@ its reason).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from helpers.core.config import ProjectPaths, Region, TableSpec, paths
-from helpers.core.errors import InputFileError
+from helpers.core.errors import CodebookError, InputFileError, RegionCheckError
 from helpers.io.codebook import Codebook, load_codebook
+from helpers.io.contract import normalise_golongan
 from helpers.io.labels import parse_boolean
 from helpers.io.log import make_log
 from helpers.io.reading import read_table
@@ -42,7 +43,12 @@ from helpers.privacy.deidentify import mask_series
 from helpers.privacy.nip import validate_nip
 from helpers.privacy.pseudonym import key_fingerprint, load_or_create_key, pseudonymise
 from helpers.survey.corrections import apply_corrections
-from helpers.survey.duplicates import find_duplicates, merge_duplicate_decisions, resolve_duplicates
+from helpers.survey.duplicates import (
+    AnswerRule,
+    find_duplicates,
+    merge_duplicate_decisions,
+    resolve_duplicates,
+)
 from helpers.survey.scales import score_scales
 
 __all__ = [
@@ -63,6 +69,9 @@ __all__ = [
 ]
 
 NIP_TYPES = ("nip",)
+#: Table kinds whose processed table is checked against its kind's schema before writing
+#: (the others against the ``processed`` schema: no personal column, pid not a NIP).
+VALIDATED_KINDS = ("roster", "training", "skp", "survey", "person_outcome", "events", "rollout")
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,8 @@ class RegionCleaning:
     match_rates: pd.DataFrame
     summary: pd.DataFrame
     key_fingerprint: str = ""
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    """Each table's kind in the registry (a Kobo repeat table: ``processed``), for its schema."""
 
 
 #: Codebook types whose cells are free text: masked (roster names, NIPs, phones, e-mails)
@@ -110,7 +121,8 @@ def roster_covariates(roster: pd.DataFrame, reference_date: str) -> pd.DataFrame
     out["tenure_years"] = (ref - out["tmt_cpns"]).dt.days / 365.25
     out["female"] = (out["gender"] == "F").astype(float)
     rank = {g: i for i, g in enumerate(GOLONGAN_ORDER)}
-    out["golongan_rank"] = out["golongan"].map(rank).astype(float)
+    golongan, _ = normalise_golongan(out["golongan"])
+    out["golongan_rank"] = golongan.map(rank).astype(float)
     return out
 
 
@@ -186,6 +198,8 @@ def clean_table(
     data.index = pd.RangeIndex(1, len(data) + 1, name="raw_row")
     data = _mask_free_text(data, rows, names or [])
     extra: list[dict] = []
+    if spec.kind == "roster" and "golongan" in data:
+        data["golongan"] = _golongan(data["golongan"], spec, extra)
     rejected: list[dict] = []
     aside = pd.Series(False, index=data.index)
     nip_cols = [c for c in _nip_columns(rows) if c in data]
@@ -256,8 +270,24 @@ def clean_table(
     ]
     if spec.kind == "survey" and "pid" in data:
         time_col = "submitted" if "submitted" in data else None
+        rule = AnswerRule(**dict(region.extra.get("duplicate_answers") or {}))
         report = find_duplicates(
-            data, id_column="pid", answer_columns=likert, time_column=time_col, table=spec.name
+            data,
+            id_column="pid",
+            answer_columns=likert,
+            time_column=time_col,
+            table=spec.name,
+            rule=rule,
+        )
+        extra.append(
+            _log(
+                "duplicates_rule",
+                spec.name,
+                spec.file,
+                f"identical answers compared in {report.attrs['answers_compared']} row(s), not "
+                f"in {report.attrs['answers_not_compared']}; respondents answering exactly like "
+                f"another: {_share(report.attrs['answer_collision'])}. Rule: {rule.text()}",
+            )
         )
         previous = review.get("duplicates")
         if previous is not None and len(previous) and "table" in previous:
@@ -334,6 +364,43 @@ def clean_table(
     children = {n: _mask_free_text(c, rows, names or []) for n, c in children.items()}
     rej = pd.DataFrame(rejected, columns=["table", "row", "column", "reason"])
     return data, log, rej, dup_report, reliability, children
+
+
+def _share(value: float) -> str:
+    return "unknown (fewer than two)" if pd.isna(value) else f"{value:.1%}"
+
+
+def _golongan(values: pd.Series, spec: TableSpec, extra: list[dict]) -> pd.Series:
+    """Golongan as I/a ... IV/e (:func:`helpers.io.contract.normalise_golongan`); each value
+    rewritten or not readable is logged."""
+    clean, failed = normalise_golongan(values)
+    for raw_row, old, new, bad in zip(values.index, values, clean, failed, strict=True):
+        if bad:
+            extra.append(
+                _log(
+                    "codebook",
+                    spec.name,
+                    spec.file,
+                    "not a golongan I/a ... IV/e -> missing",
+                    row=int(raw_row),
+                    column="golongan",
+                    old=old,
+                )
+            )
+        elif isinstance(old, str) and isinstance(new, str) and old.strip() != new:
+            extra.append(
+                _log(
+                    "codebook",
+                    spec.name,
+                    spec.file,
+                    f"golongan written {old.strip()} -> {new}",
+                    row=int(raw_row),
+                    column="golongan",
+                    old=old,
+                    new=new,
+                )
+            )
+    return clean
 
 
 def _mask_free_text(data: pd.DataFrame, rows: pd.DataFrame, names: list[str]) -> pd.DataFrame:
@@ -481,6 +548,11 @@ def clean_region(
     key = load_or_create_key() if key is None else key
     fingerprint = key_fingerprint(key)
     book = load_codebook(project.raw_region(region.slug) / region.codebook)
+    from helpers.steps.check import codebook_problems  # the contract, before any table is read
+
+    problems = codebook_problems(region, book, project=project)
+    if problems:
+        raise RegionCheckError(region.slug, problems)
     review = _read_review(project, region.slug, fingerprint)
     roster_spec = next(iter(region.tables_of_kind("roster").values()))
     tables: dict[str, pd.DataFrame] = {}
@@ -535,7 +607,14 @@ def clean_region(
 
     # the roster first: it is the master list the other tables link to
     roster_rows = book.for_file(roster_spec.file)
-    nip_header = roster_rows.loc[roster_rows["name"] == "nip", "raw_name"].iloc[0]
+    nip_rows = roster_rows.loc[(roster_rows["name"] == "nip") & (roster_rows["type"] == "nip")]
+    if nip_rows.empty:  # codebook_problems names the row; this is the last guard
+        raise CodebookError(
+            book.source,
+            f"the roster {roster_spec.file} needs a row named 'nip' of type nip",
+            column="name",
+        )
+    nip_header = nip_rows["raw_name"].iloc[0]
     roster_raw = read_table(
         project.raw_region(region.slug) / roster_spec.file,
         sheet=roster_spec.sheet,
@@ -580,6 +659,7 @@ def clean_region(
             for n, s in pid_sets.items()
         ]
     )
+    kinds = {n: region.tables[n].kind if n in region.tables else "processed" for n in tables}
     return RegionCleaning(
         region.slug,
         tables,
@@ -590,6 +670,7 @@ def clean_region(
         match,
         pd.DataFrame(summary),
         fingerprint,
+        kinds,
     )
 
 
@@ -599,7 +680,8 @@ def write_cleaning(result: RegionCleaning, *, project: ProjectPaths = paths) -> 
 
     out = project.processed_region(result.region)
     for name, table in result.tables.items():  # every table checked before any is written
-        validate(table, name if name in ("roster", "training", "skp") else "processed", table=name)
+        kind = result.kinds.get(name) or (name if name in ("roster", "training", "skp") else "")
+        validate(table, kind if kind in VALIDATED_KINDS else "processed", table=name)
     written = [write_parquet_atomic(t, out / f"{n}.parquet") for n, t in result.tables.items()]
     written.append(write_csv_atomic(result.log, out / "cleaning_log.csv"))
     written.append(write_parquet_atomic(result.summary, out / "cleaning_summary.parquet"))

@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.config import ProjectPaths, Region, paths
+from helpers.core.errors import CodebookError
 from helpers.io.code_codebook import CodeCodebook, load_code_codebook
 from helpers.io.reading import read_table
-from helpers.io.segments import read_coded_segments
+from helpers.io.segments import SEGMENT_COLUMNS, read_coded_segments
 from helpers.io.storage import write_csv_atomic, write_parquet_atomic
 from helpers.privacy.deidentify import mask_series
 from helpers.privacy.disclosure import suppress_small_cells
@@ -33,6 +34,7 @@ __all__ = [
     "write_region_codes",
     "protect_roles",
     "RARE_ROLE",
+    "AGREEMENT_COLUMNS",
 ]
 
 
@@ -59,11 +61,23 @@ def roster_names(region: Region, *, project: ProjectPaths = paths) -> list[str]:
 
     book = load_codebook(project.raw_region(region.slug) / region.codebook)
     rows = book.for_file(roster.file)
-    raw_name = rows.loc[rows["type"] == "name", "raw_name"]
-    if raw_name.empty:
+    named = rows[rows["type"] == "name"]
+    if named.empty:
         return []
-    table = read_table(project.raw_region(region.slug) / roster.file)
-    return sorted(set(table[raw_name.iloc[0]].dropna().astype(str)))
+    path = project.raw_region(region.slug) / roster.file
+    table = read_table(path, sheet=roster.sheet)
+    by_key = {" ".join(str(c).casefold().split()): c for c in table.columns}
+    header = named["raw_name"].iloc[0]
+    column = header if header in table else by_key.get(" ".join(header.casefold().split()))
+    if column is None:
+        raise CodebookError(
+            book.source,
+            f"the roster's name column {header!r} (type name) is not in {roster.file}; the "
+            "names are needed to mask quotes: fix raw_name",
+            row=int(named["codebook_row"].iloc[0]),
+            column="raw_name",
+        )
+    return sorted(set(table[column].dropna().astype(str)))
 
 
 #: What a role held by fewer than the minimum number of people becomes in every output.
@@ -99,6 +113,60 @@ def protect_roles(
     return out, positions
 
 
+#: The agreement table's columns (:func:`helpers.qual.agreement.agreement_by_code`), for a
+#: region whose interviews were coded by one coder only, or that has no interviews.
+AGREEMENT_COLUMNS = (
+    "code", "label", "theme", "kind", "n_units", "n_coders", "prevalence", "percent_agreement",
+    "cohen_kappa", "kappa_se", "fleiss_kappa", "krippendorff_alpha", "note", "unit_basis",
+)  # fmt: skip
+
+
+def _empty(columns) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+
+def _agreement(data: pd.DataFrame, book: CodeCodebook) -> pd.DataFrame:
+    """Agreement by code; empty (with its columns) when fewer than two coders coded."""
+    if data["coder"].nunique() < 2:
+        return _empty(AGREEMENT_COLUMNS)
+    return agreement_by_code(data, book)
+
+
+def _no_interviews(region: Region) -> RegionCodes:
+    """A region without a codes table: every output empty, with its columns."""
+    segments = pd.DataFrame({c: pd.Series([], dtype="str") for c in (*SEGMENT_COLUMNS, "category")})
+    segments["row"] = pd.Series([], dtype="int64")
+    book = CodeCodebook(
+        table=pd.DataFrame(
+            {
+                "code": pd.Series([], dtype="str"),
+                "label": pd.Series([], dtype="str"),
+                "definition": pd.Series([], dtype="str"),
+                "theme": pd.Series([], dtype="str"),
+                "kind": pd.Series([], dtype="str"),
+                "level": pd.Series([], dtype="Int64"),
+                "synonyms": pd.Series([], dtype=object),
+            }
+        ),
+        source="(no interviews)",
+    )
+    normalised = normalise_codes(segments, book)
+    data = normalised.data
+    per_code = representative_quotes(data, by="code", per_theme=1, names=[], units={})
+    return RegionCodes(
+        region.slug,
+        data,
+        normalised.unknown,
+        normalised.log,
+        _empty(AGREEMENT_COLUMNS),
+        code_frequencies(data, by=("theme",), min_cell=region.min_cell_size),
+        cooccurrence(data),
+        representative_quotes(data, per_theme=3, names=[], units={}),
+        qualitative_findings(data, book, quotes=per_code, min_cell=region.min_cell_size),
+        book,
+    )
+
+
 def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> RegionCodes:
     """Read, normalise and summarise the region's coded segments (nothing is written).
 
@@ -106,11 +174,23 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
     names and the one-person positions), rare informant roles recoded (:func:`protect_roles`),
     unknown codes listed without transcript names and with small counts suppressed, and the
     log's values masked.
+
+    The table's registry ``columns`` (clean name -> the export's header) name the headers
+    that hold the informant's role, the method or any other segment column: a QualCoder
+    ``FileVar_``/``CaseVar_`` variable, a Taguette or project-layout column. A region without
+    a ``codes`` table gets empty outputs (with their columns), so that its report says no
+    interviews were coded; interviews coded by one coder get an empty agreement table.
     """
-    spec = next(iter(region.tables_of_kind("codes").values()))
+    specs = list(region.tables_of_kind("codes").values())
+    if not specs:
+        return _no_interviews(region)
+    spec = specs[0]
     folder = project.raw_region(region.slug)
     layout = spec.source if spec.source in ("qualcoder", "taguette") else "auto"
-    segments = read_coded_segments(folder / spec.file, layout=layout, sheet=spec.sheet)
+    columns = {header: clean for clean, header in spec.columns.items()} or None
+    segments = read_coded_segments(
+        folder / spec.file, layout=layout, sheet=spec.sheet, columns=columns
+    )
     # outputs name files relative to the project, never by a machine path
     segments.attrs["source"] = project.relative(folder / spec.file)
     book = load_code_codebook(folder / region.code_codebook)
@@ -123,7 +203,7 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
         names=names,
         unique_roles=unique_roles,
     )
-    agreement = agreement_by_code(data, book)
+    agreement = _agreement(data, book)
     frequencies = code_frequencies(data, by=("theme",), min_cell=region.min_cell_size)
     co = cooccurrence(data)
     # one quote per code for the findings, then up to three per theme that none of them uses:

@@ -4,6 +4,8 @@ reviewer's decisions or the latest submission."""
 from __future__ import annotations
 
 import hashlib
+import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,9 @@ from helpers.privacy.nip import canonical_id
 from helpers.survey._common import _require_columns, _text
 
 __all__ = [
+    "AnswerRule",
+    "DEFAULT_ANSWER_RULE",
+    "answer_collision_rate",
     "find_duplicates",
     "resolve_duplicates",
     "merge_duplicate_decisions",
@@ -37,6 +42,116 @@ _MISSING_ANSWER = "\x00missing"
 # --------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AnswerRule:
+    """When identical answers say two rows are one submission (see :func:`find_duplicates`).
+
+    Attributes
+    ----------
+    min_answers : int
+        Least answered items in a row's answers (default 5).
+    min_distinct : int
+        Least distinct values among them (default 2: a straight-lined pattern, every item the
+        same answer, is given by many people alike).
+    max_collision : float
+        Largest share of respondents whose answers equal those of a *different* respondent
+        (:func:`answer_collision_rate`) at which identical answers still mark a duplicate
+        (default 0.01). Above it, the table's own data show that different people often answer
+        alike, and no row is grouped by its answers.
+    """
+
+    min_answers: int = 5
+    min_distinct: int = 2
+    max_collision: float = 0.01
+
+    def __post_init__(self) -> None:
+        for name in ("min_answers", "min_distinct"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+        value = self.max_collision
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise ValueError(f"max_collision must be a share, 0 or more, got {value!r}")
+
+    def text(self) -> str:
+        """The rule in one sentence (for logs and reports)."""
+        return (
+            f"identical answers mark a duplicate only for rows with at least {self.min_answers} "
+            f"items answered and {self.min_distinct} distinct values among them, and only in a "
+            f"table where fewer than {self.max_collision:.0%} of respondents answer exactly "
+            "like a different respondent"
+        )
+
+
+DEFAULT_ANSWER_RULE = AnswerRule()
+
+
+def _eligible(answers: list[tuple[str, ...]], rule: AnswerRule) -> list[bool]:
+    out = []
+    for values in answers:
+        given = [v for v in values if v != _MISSING_ANSWER]
+        out.append(len(given) >= rule.min_answers and len(set(given)) >= rule.min_distinct)
+    return out
+
+
+def answer_collision_rate(
+    df: pd.DataFrame,
+    *,
+    id_column: str,
+    answer_columns: Sequence[str],
+    rule: AnswerRule = DEFAULT_ANSWER_RULE,
+) -> float:
+    """The share of respondents whose answers equal those of a different respondent.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+    id_column : str
+        The respondent id; rows without one are left out.
+    answer_columns : sequence of str
+    rule : AnswerRule
+        Only rows meeting its ``min_answers`` and ``min_distinct`` count.
+
+    Returns
+    -------
+    float
+        Among the respondents (each id once, its first eligible row), the share whose answer
+        pattern another respondent also gave; NaN when fewer than two respondents count.
+
+    Notes
+    -----
+    This is how often identical answers happen by chance *in these data*: it accounts for
+    what a formula treating the items as independent would miss (the answers to a scale's
+    items are correlated, and some patterns are popular). On 4 items of a 4-point scale it is
+    typically well above a third; on 15 items of 5 points, close to zero.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"pid": ["a", "b", "c", "d"], "q1": [1, 1, 2, 3], "q2": [2, 2, 1, 3]})
+    >>> loose = AnswerRule(min_answers=2, min_distinct=1)
+    >>> answer_collision_rate(df, id_column="pid", answer_columns=["q1", "q2"], rule=loose)
+    0.5
+    """
+    _require_columns(df, [id_column, *answer_columns], "answer_collision_rate")
+    ids = canonical_id(df[id_column]).astype(object).tolist()
+    answers = [
+        tuple(_text(v) or _MISSING_ANSWER for v in values)
+        for values in df[list(answer_columns)].astype(object).itertuples(index=False, name=None)
+    ]
+    return _collision(ids, answers, _eligible(answers, rule))
+
+
+def _collision(ids: list[Any], answers: list[tuple[str, ...]], eligible: list[bool]) -> float:
+    first: dict[str, tuple[str, ...]] = {}
+    for key, values, ok in zip(ids, answers, eligible, strict=True):
+        if ok and isinstance(key, str) and key not in first:
+            first[key] = values
+    if len(first) < 2:
+        return math.nan
+    counts = Counter(first.values())
+    return sum(1 for values in first.values() if counts[values] > 1) / len(first)
+
+
 def find_duplicates(
     df: pd.DataFrame,
     *,
@@ -44,8 +159,10 @@ def find_duplicates(
     answer_columns: Sequence[str],
     time_column: str | None = None,
     table: str = "",
+    rule: AnswerRule = DEFAULT_ANSWER_RULE,
 ) -> pd.DataFrame:
-    """Report duplicate submissions: the same id twice, or the same answers twice.
+    """Report duplicate submissions: the same id twice, or the same answers twice where that
+    cannot be chance.
 
     Parameters
     ----------
@@ -61,6 +178,8 @@ def find_duplicates(
         Submission time, reported in ``submitted`` and used by the default rule.
     table : str
         Written into the ``table`` column (the review file holds all tables of a region).
+    rule : AnswerRule
+        When identical answers are informative (default :data:`DEFAULT_ANSWER_RULE`).
 
     Returns
     -------
@@ -69,20 +188,42 @@ def find_duplicates(
 
         * ``kind="id"``: rows sharing an id; ``key`` is the id;
         * ``kind="answers"``: rows with identical answers in every ``answer_columns``
-          and not all the same id (missing ids included); rows with every answer missing are
-          ignored; ``key`` is a short hash of the answers (stable across runs);
+          and not all the same id, when the answers are informative under ``rule``; rows
+          with every answer missing are ignored; ``key`` is a short hash of the answers
+          (stable across runs). A row without an id joins such a group only when the
+          group's other rows are one person (one id): it may be that person's resubmission.
+          With two or more people in the group the id-less rows are left out of it (they
+          would be attributed to one of them at random), and identical answers of id-less
+          rows alone make no group (there is no one to link them to);
         * ``group``: 1, 2, ... in order of each group's first row; ``row``: the 1-based raw
           row; ``submitted``: the time as text; ``decision``: empty, for a reviewer to write
           ``keep`` or ``drop``; ``note``: what differs, and the default the next step applies.
+
+        ``attrs`` holds ``answers_compared`` and ``answers_not_compared`` (rows whose answers
+        were and were not compared), ``answer_collision`` (:func:`answer_collision_rate`) and
+        ``answer_rule`` (the rule in words).
+
+    Notes
+    -----
+    On a short scale (4 items of 4 points) many different people give identical answers, so
+    such a match says nothing. The rule (:class:`AnswerRule`) therefore asks the data: when
+    more than ``max_collision`` of the respondents answer exactly like a different
+    respondent, identical answers are not compared at all; otherwise a row is compared when it
+    has at least ``min_answers`` answered items with ``min_distinct`` distinct values.
 
     Examples
     --------
     >>> df = pd.DataFrame({"nip": ["1", "2", "1", None], "q1": [4, 5, 3, 5],
     ...                    "q2": [4, 2, 4, 2]})
-    >>> rep = find_duplicates(df, id_column="nip", answer_columns=["q1", "q2"])
+    >>> loose = AnswerRule(min_answers=2, max_collision=1)  # two items: for the example only
+    >>> rep = find_duplicates(df, id_column="nip", answer_columns=["q1", "q2"], rule=loose)
     >>> rep[["group", "kind", "row"]].values.tolist()
     [[1, 'id', 1], [1, 'id', 3], [2, 'answers', 2], [2, 'answers', 4]]
+    >>> find_duplicates(df, id_column="nip", answer_columns=["q1", "q2"])["kind"].tolist()
+    ['id', 'id']
     """
+    if not isinstance(rule, AnswerRule):
+        raise TypeError(f"rule must be an AnswerRule, got {type(rule).__name__}")
     answer_columns = list(answer_columns)
     if not answer_columns:
         raise ValueError("answer_columns is empty; name the answer columns to compare")
@@ -106,11 +247,21 @@ def find_duplicates(
     for key, members in by_id.items():
         if len(members) > 1:
             groups.append((members[0], "id", key, members, _id_note(answers, members)))
+    answered = [any(v != _MISSING_ANSWER for v in values) for values in answers]
+    eligible = _eligible(answers, rule)
+    collision = _collision(ids, answers, eligible)
+    compare = not collision > rule.max_collision  # NaN (too few respondents): compare
+    informative = [e and compare for e in eligible]
     by_answers: dict[tuple[str, ...], list[int]] = {}
     for position, values in enumerate(answers):
-        if any(v != _MISSING_ANSWER for v in values):
+        if answered[position] and informative[position]:
             by_answers.setdefault(values, []).append(position)
     for values, members in by_answers.items():
+        people = {ids[m] for m in members} - {None}
+        if len(people) > 1:  # several people: id-less rows are no one's in particular
+            members = [m for m in members if ids[m] is not None]
+        elif not people:  # id-less rows only: nothing to link them to
+            continue
         member_ids = {ids[m] for m in members}
         if len(members) > 1 and (len(member_ids) > 1 or None in member_ids):
             key = hashlib.sha1("\x1f".join(values).encode("utf-8")).hexdigest()[:12]
@@ -132,7 +283,13 @@ def find_duplicates(
                     "note": note,
                 }
             )
-    return _report_frame(records)
+    report = _report_frame(records)
+    n_answered = int(sum(answered))
+    report.attrs["answers_compared"] = int(sum(informative))
+    report.attrs["answers_not_compared"] = n_answered - int(sum(informative))
+    report.attrs["answer_collision"] = collision
+    report.attrs["answer_rule"] = rule.text()
+    return report
 
 
 def _times(df: pd.DataFrame, time_column: str | None) -> list[Any] | None:
@@ -164,7 +321,10 @@ def _answers_note(ids: list[str | None], members: list[int]) -> str:
     parts = [p for p in (shown, f"{missing} missing" if missing else "") if p]
     with_id = len(members) - missing
     if with_id and missing:
-        default = "default: drop the rows without an id, keep the others"
+        default = (
+            "the rows without an id may be this person's resubmission; default: drop the rows "
+            "without an id, keep the others"
+        )
     else:
         default = "default: keep all (identical answers can be chance, e.g. straight-lining)"
     return f"{len(members)} rows, ids: {'; '.join(parts)}; {default}"
