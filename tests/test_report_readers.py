@@ -435,3 +435,37 @@ def test_synthesis_page_shows_each_pooled_construct_with_its_forest_plot(built):
     counts = regions.groupby("construct").size()
     for row in pooled.to_dict("records"):  # k counts the region rows the pool was made of
         assert counts[row["construct"]] == row["k"], row["construct"]
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_index_shows_which_regions_measured_each_construct(built):
+    """The index's 'what is measured where' table: one row per construct with the regions that
+    measured it (linked), SKP in all five and linked to its synthesis section, and level 1 from
+    the regions that asked participants about their satisfaction."""
+    import pandas as pd
+
+    from helpers.core.formatting import fmt_int
+
+    page = (built / "index.html").read_text(encoding="utf-8")
+    block = page.split('id="diukur"', 1)[1]
+    rows = re.findall(r"<tr>(.*?)</tr>", block, re.S)
+    by_construct = {}
+    for r in rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)
+        if not cells:  # the header row
+            continue
+        by_construct[html_unescape(re.sub(r"<[^>]+>", "", cells[1]))] = cells
+    skp = by_construct["Kinerja pegawai (predikat SKP)"]
+    assert 'href="synthesis.html#konstruk-skp_performance"' in skp[1]
+    assert sorted(re.findall(r'href="(\w+)\.html"', skp[2])) == sorted(REGIONS)
+    root = built.parent / "data" / "processed"
+    asked = sorted(p.parent.name for p in root.glob("*/reaction.parquet"))
+    assert asked, "the shipped surveys hold a satisfaction scale in some regions"
+    level1 = by_construct["Kepuasan terhadap pelatihan"]
+    assert sorted(re.findall(r'href="(\w+)\.html"', level1[2])) == asked
+    synthesis = (built / "synthesis.html").read_text(encoding="utf-8")
+    section = synthesis.split('id="Level-1', 1)[1]
+    for slug in asked:
+        n = pd.read_parquet(root / slug / "reaction.parquet")["n"].max()
+        assert f">{fmt_int(n)}</td>" in section, slug

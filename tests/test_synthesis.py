@@ -14,9 +14,7 @@ from helpers.stats.meta import random_effects_meta
 from helpers.steps import forest
 from helpers.steps.synthesis import (
     CONTRACT,
-    comparable_effects,
     design_class,
-    pool_by_level,
     region_effects,
     regions_by_construct,
     synthesise,
@@ -94,13 +92,15 @@ def synthesis():
     return synthesise(tempting_effects(), names=NAMES)
 
 
-def test_the_frame_tempts_the_old_per_level_pooling() -> None:
-    """The superseded code pools level 2's paired knowledge gain with an ANCOVA on
-    self-efficacy, and divides Jambi by the SD of cell means: the frame is a fair trap."""
-    old = pool_by_level(comparable_effects(tempting_effects()))
-    assert set(old[2].studies["label"]) == {"kemuning", "kepahiang"}
-    d_old = comparable_effects(tempting_effects()).set_index(["region", "level"])["d"]
-    assert d_old[("jambi", 4)] == pytest.approx(5.64 / 4.51)
+def test_the_frame_is_a_fair_trap() -> None:
+    """Pooling by level would mix level 2's paired knowledge gain with an ANCOVA on
+    self-efficacy, and ``effect_size`` would divide Jambi by the SD of cell means."""
+    e = tempting_effects()
+    level2 = e[(e["level"] == 2) & e["headline"]]
+    assert level2["construct"].nunique() == 2 and set(level2["design"]) == {"paired", "ancova"}
+    jambi = e[(e["region"] == "jambi") & (e["analysis"] == "waiting_time")].iloc[0]
+    assert jambi["estimate"] / jambi["effect_size"] == pytest.approx(4.51)
+    assert jambi["outcome_sd"] == pytest.approx(9.74)
 
 
 def test_no_pooled_row_mixes_constructs_or_designs(synthesis) -> None:

@@ -44,6 +44,7 @@ from helpers.stats.wild_bootstrap import (
     wild_bootstrap_fit,
 )
 from helpers.steps.availability import region_availability
+from helpers.steps.descriptives import reaction_scores
 from helpers.steps.frames import (
     DEFAULT_PERSON_COVARIATES,
     GROUPS,
@@ -89,6 +90,7 @@ CHECK_TABLES = (
     "treatment_groups",
     "did_aggregations",
     "availability",
+    "reaction",
 )
 #: Designs that need the outcome's baseline; without it they become a row saying so.
 BASELINE_DESIGNS = ("ancova", "paired")
@@ -109,6 +111,9 @@ class RegionEffects:
     fits: Mapping[tuple[str, str], Effect]
     availability: pd.DataFrame = field(default_factory=pd.DataFrame)
     """What the data do not hold (:func:`helpers.steps.availability.region_availability`)."""
+    reaction: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Level 1: satisfaction with the training per survey
+    (:func:`helpers.steps.descriptives.reaction_scores`), read by the synthesis."""
 
 
 def _covariates(region: Region, spec: AnalysisSpec, frame: pd.DataFrame) -> list[str]:
@@ -551,6 +556,7 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
         frames=frames,
         fits=fits,
         availability=region_availability(region, tables, frames),
+        reaction=reaction_scores(tables, region),
     )
 
 

@@ -71,8 +71,6 @@ __all__ = [
     "synthesise",
     "regions_by_construct",
     "load_effects",
-    "comparable_effects",
-    "pool_by_level",
 ]
 
 #: The columns the synthesis reads, and what each must hold.
@@ -682,7 +680,7 @@ def _example_effects() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------
-# loading, and the per-level pooling that notebook 05 still calls (superseded)
+# loading
 # --------------------------------------------------------------------------------------------
 
 
@@ -706,63 +704,3 @@ def load_effects(regions: Sequence[str], *, project: ProjectPaths = paths) -> pd
         if path.is_file():
             frames.append(pd.read_parquet(path))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-
-def comparable_effects(effects: pd.DataFrame) -> pd.DataFrame:
-    """One standardised, improvement-oriented effect per region and level (superseded).
-
-    Superseded by :func:`synthesise` (issue 17): this takes each region's first headline
-    outcome at a level whatever it measures, mixes designs and uses ``effect_size``, which for
-    aggregated designs divides by the SD of cell means. Kept only until notebook 05 switches.
-
-    Parameters
-    ----------
-    effects : pandas.DataFrame
-        Stacked effects tables.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``region, level, analysis, label, design, d, se_d``, where
-        ``d = effect_size`` (sign flipped when lower is better) and
-        ``se_d = se * |effect_size / estimate|``.
-    """
-    e = effects[
-        effects["headline"].astype(bool)
-        & effects["estimate"].notna()
-        & effects["effect_size"].notna()
-    ].copy()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = (e["effect_size"] / e["estimate"]).abs()
-    e["se_d"] = e["se"] * scale
-    sign = np.where(e["higher_is_better"].astype("boolean").fillna(True).astype(bool), 1.0, -1.0)
-    e["d"] = e["effect_size"].abs() * np.sign(e["estimate"]) * sign
-    e = e[np.isfinite(e["se_d"]) & (e["se_d"] > 0)]
-    e = e.groupby(["region", "level"], sort=False).head(1)
-    return e[["region", "level", "analysis", "label", "design", "d", "se_d"]].reset_index(drop=True)
-
-
-def pool_by_level(comparable: pd.DataFrame, *, method: str = "dl") -> dict[int, MetaResult]:
-    """Random-effects pooling of each level with at least two regions (superseded).
-
-    Superseded by :func:`synthesise`, which pools by construct (issue 17). Kept, with its old
-    DerSimonian-Laird z intervals, only until notebook 05 switches.
-
-    Parameters
-    ----------
-    comparable : pandas.DataFrame
-        From :func:`comparable_effects`.
-    method : str
-        tau^2 estimator.
-
-    Returns
-    -------
-    dict of int to MetaResult
-    """
-    out = {}
-    for level, g in comparable.groupby("level"):
-        if len(g) >= 2:
-            out[int(level)] = random_effects_meta(
-                g, estimate="d", se="se_d", label="region", method=method, ci_method="z"
-            )
-    return out

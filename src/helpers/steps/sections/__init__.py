@@ -38,6 +38,7 @@ from helpers.steps.sections.synthesis import (
     SynthesisData,
     construct_sections,
     load_synthesis,
+    reaction_section,
     synthesis_summary,
     synthesis_title,
     write_synthesis_table,
@@ -66,5 +67,6 @@ __all__ = [
     "synthesis_title",
     "synthesis_summary",
     "construct_sections",
+    "reaction_section",
     "write_synthesis_table",
 ]

@@ -18,10 +18,10 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.config import ProjectPaths, Region, load_constructs, load_registry, paths
-from helpers.core.formatting import Html, Numbering
+from helpers.core.formatting import Html, Numbering, fmt_num, fmt_pct
 from helpers.core.labels import label
 from helpers.io.storage import write_parquet_atomic
-from helpers.steps.sections.render import figure_of, render
+from helpers.steps.sections.render import Column, figure_of, render, table
 
 __all__ = [
     "SynthesisData",
@@ -29,6 +29,7 @@ __all__ = [
     "synthesis_title",
     "synthesis_summary",
     "construct_sections",
+    "reaction_section",
     "write_synthesis_table",
 ]
 
@@ -42,6 +43,8 @@ class SynthesisData:
     effects: pd.DataFrame
     synthesis: object  # helpers.steps.synthesis.Synthesis
     project: ProjectPaths = paths
+    reactions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Level 1 per region (:func:`helpers.steps.reactions.reaction_overview`)."""
     numbering: Numbering = field(default_factory=Numbering)
 
 
@@ -53,6 +56,7 @@ def load_synthesis(regions: str = "all", *, project: ProjectPaths = paths) -> Sy
     ValueError
         A slug the registry does not know.
     """
+    from helpers.steps.reactions import load_reactions, reaction_overview
     from helpers.steps.synthesis import load_effects, synthesise
 
     registry = load_registry(project.config_file)
@@ -71,7 +75,8 @@ def load_synthesis(regions: str = "all", *, project: ProjectPaths = paths) -> Sy
     )
     names = {s: registry[s].name for s in slugs}
     synthesis = synthesise(effects, names=names, construct_labels=labels)
-    return SynthesisData(registry, slugs, effects, synthesis, project)
+    reactions = reaction_overview(load_reactions(slugs, project=project), names=names)
+    return SynthesisData(registry, slugs, effects, synthesis, project, reactions=reactions)
 
 
 def synthesis_title(s: SynthesisData) -> Html:
@@ -134,6 +139,50 @@ def construct_sections(s: SynthesisData) -> Html:
             }
         )
     return render("synthesis_constructs.html.j2", blocks=blocks)
+
+
+def reaction_section(s: SynthesisData) -> Html:
+    """Level 1 (reaction) region by region: where participants' satisfaction with the training
+    was measured and what they said. A description, never pooled: only participants answer, so
+    there is no comparison group, and satisfaction is not learning."""
+    r = s.reactions
+    measured = r.dropna(subset=["mean"]) if len(r) else r
+    names = list(r["region_name"]) if len(r) else []
+    missing = [s.registry[x].name for x in s.slugs if x not in set(r["region"] if len(r) else [])]
+    if len(measured):
+        lead = (
+            f"Kepuasan peserta terhadap pelatihan diukur di {len(names)} dari {len(s.slugs)} "
+            f"wilayah; rata-ratanya {fmt_num(measured['mean'].min(), 2)} sampai "
+            f"{fmt_num(measured['mean'].max(), 2)} dari 5, dan {fmt_pct(measured['share_4plus'].min())}"
+            f" sampai {fmt_pct(measured['share_4plus'].max())} peserta menyatakan puas atau sangat "
+            "puas."
+        )
+    elif names:
+        lead = "Kepuasan peserta diukur, tetapi jumlah jawabannya terlalu kecil untuk ditampilkan."
+    else:
+        lead = "Tidak ada wilayah yang mengukur kepuasan peserta terhadap pelatihan."
+    grid = (
+        table(
+            s.numbering,
+            "Kepuasan peserta terhadap pelatihan (Level 1) per wilayah; bukan efek program.",
+            r,
+            [
+                Column("region_name", "Wilayah", "text"),
+                Column("n", "Responden", "int"),
+                Column("mean", "Rata-rata (1–5)", "num2"),
+                Column("share_4plus", "Puas atau sangat puas", "share"),
+            ],
+            reflow=False,
+        )
+        if len(r)
+        else None
+    )
+    return render(
+        "synthesis_reaction.html.j2",
+        lead=lead,
+        grid=grid,
+        missing=", ".join(missing),
+    )
 
 
 def write_synthesis_table(s: SynthesisData, *, project: ProjectPaths | None = None) -> Path:
