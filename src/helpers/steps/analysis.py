@@ -92,6 +92,9 @@ CHECK_TABLES = (
     "availability",
     "reaction",
 )
+#: Periods before and after the start kept apart in a TWFE-only event study; further ones are
+#: binned into the end points (Schmidheiny and Siegloch 2023).
+TWFE_EVENT_WINDOW = 4
 #: Designs that need the outcome's baseline; without it they become a row saying so.
 BASELINE_DESIGNS = ("ancova", "paired")
 
@@ -363,14 +366,16 @@ def _balance(
 
 
 def _event_study(spec: AnalysisSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The binned TWFE event study of a panel analysed by ``twfe`` alone (a roll-out analysed
+    by ``did`` gets the staggered estimator's own event study instead)."""
     es = event_study(
         frame,
         spec.outcome,
         unit=spec.unit,
         time="period",
         first_treated="first_treated",
-        leads=4,
-        lags=4,
+        leads=TWFE_EVENT_WINDOW,
+        lags=TWFE_EVENT_WINDOW,
         cluster=spec.unit,
     )
     pre = {
@@ -379,7 +384,7 @@ def _event_study(spec: AnalysisSpec, frame: pd.DataFrame) -> tuple[pd.DataFrame,
         "pretrend_p": es.pretrend_p,
         "n_units": es.n_units,
     }
-    return es.coefficients.assign(analysis=spec.id), pre
+    return es.coefficients.assign(analysis=spec.id, pre=lambda d: d["rel_time"] < 0), pre
 
 
 def _heterogeneity(
