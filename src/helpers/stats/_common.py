@@ -15,9 +15,11 @@ import statsmodels.api as sm
 from helpers.core.checks import check_option as _check_option  # noqa: F401 (re-exported)
 from helpers.core.errors import ConfigError, EstimationError
 
-#: Below this number of clusters, cluster-robust inference is unreliable: a note recommends the
-#: wild-cluster bootstrap (Cameron, Gelbach & Miller 2008; Roodman et al. 2019).
-FEW_CLUSTERS = 10
+#: Below this number of clusters, CR1 with t(G-1) can over-reject and a note recommends the
+#: wild cluster bootstrap (:data:`helpers.stats.wild_bootstrap.BOOTSTRAP_BELOW_CLUSTERS`, the
+#: same number, says why 50: Cameron, Gelbach & Miller 2008; Cameron & Miller 2015; MacKinnon &
+#: Webb 2017).
+FEW_CLUSTERS = 50
 
 _SE_SENTENCES = {
     "classical": "Classical OLS standard errors assuming one error variance for all "
@@ -273,9 +275,10 @@ def _cluster_notes(g: int, cluster: str, notes: list[str]) -> None:
         )
     if g < FEW_CLUSTERS:
         notes.append(
-            f"Only {g} clusters in {cluster!r}: cluster-robust standard errors and t(G-1) "
-            "inference can be unreliable with fewer than about 10 clusters; check with a "
-            "wild-cluster bootstrap (e.g. the wildboottest package or Stata's boottest)."
+            f"Only {g} clusters in {cluster!r}: cluster-robust standard errors with t(G-1) "
+            f"can over-reject with fewer than about {FEW_CLUSTERS} clusters; use the "
+            "wild-cluster bootstrap (helpers.stats.wild_bootstrap.wild_bootstrap_fit, or "
+            "Stata's boottest)."
         )
 
 

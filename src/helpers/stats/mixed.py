@@ -12,7 +12,6 @@ import statsmodels.api as sm
 
 from helpers.core.errors import EstimationError
 from helpers.stats._common import (
-    FEW_CLUSTERS,
     _as_names,
     _captured_warnings,
     _check_alpha,
@@ -23,6 +22,11 @@ from helpers.stats._common import (
 )
 from helpers.stats.effect import Effect, _build_effect
 from helpers.stats.regression import _check_roles, _linear_design
+
+#: Below this number of groups the random-intercept variance is poorly estimated (and with it
+#: the standard errors); a note says so (Maas & Hox 2005 find level-2 variance SEs biased
+#: below about 30 groups and badly so below 10).
+FEW_GROUPS = 10
 
 __all__ = [
     "estimate_mixed",
@@ -94,7 +98,7 @@ def estimate_mixed(
         raise EstimationError(
             f"cluster column {cluster!r} has {g} cluster; a random intercept needs at least 2"
         )
-    if g < FEW_CLUSTERS:
+    if g < FEW_GROUPS:
         notes.append(
             f"Only {g} clusters in {cluster!r}: the random-intercept variance, and so the "
             "standard errors, are imprecise with fewer than about 10 clusters."

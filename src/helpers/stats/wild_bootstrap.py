@@ -19,7 +19,14 @@ import numpy as np
 import pandas as pd
 
 from helpers.core.errors import ConfigError, EstimationError
-from helpers.stats._common import _check_alpha, _check_option, _fmt, _fmt_p, _level_text
+from helpers.stats._common import (
+    FEW_CLUSTERS,
+    _check_alpha,
+    _check_option,
+    _fmt,
+    _fmt_p,
+    _level_text,
+)
 
 __all__ = [
     "BOOTSTRAP_BELOW_CLUSTERS",
@@ -37,7 +44,7 @@ __all__ = [
 #: roughly 20-50 clusters, and MacKinnon & Webb (2017, J. Applied Econometrics 32(2)) show
 #: over-rejection persists at 50 clusters when their sizes differ. 50 is the upper end of that
 #: range, so every region with 5-30 dinas is covered.
-BOOTSTRAP_BELOW_CLUSTERS = 50
+BOOTSTRAP_BELOW_CLUSTERS = FEW_CLUSTERS  # 50, the estimators' own "few clusters" note
 
 #: The bootstrap weights offered: Rademacher (+1/-1 with probability 1/2; all 2^G patterns are
 #: enumerated when 2^G <= draws) and Webb's six-point distribution (Webb 2023, recommended when
