@@ -54,19 +54,25 @@ def copy_project(
     *,
     notebooks: bool = True,
     rename: dict[str, str] | None = None,
+    entries: dict[str, dict] | None = None,
 ) -> ProjectPaths:
     """A copy of the project under ``root``: the registry (only ``regions``, in that order),
     the construct vocabulary, the regions' raw data and, with ``notebooks``, the notebooks.
-    ``rename`` gives copies of a region under new slugs (``{"kemuning_b": "kemuning"}``)."""
+    ``rename`` gives copies of a region under new slugs (``{"kemuning_b": "kemuning"}``, named
+    "<slug> (uji)" unless ``entries`` says otherwise); ``entries`` changes keys of a region's
+    registry entry (``{"kemuning": {"language": "en"}}``)."""
     rename = dict(rename or {})
     doc = yaml.safe_load((PROJECT_ROOT / "config" / "regions.yaml").read_text(encoding="utf-8"))
     by_slug = {r["slug"]: r for r in doc["regions"]}
-    entries = []
+    chosen = []
     for slug in regions:
         source = rename.get(slug, slug)
-        entries.append({**by_slug[source], "slug": slug})
+        entry = {**by_slug[source], "slug": slug}
+        if source != slug:
+            entry["name"] = f"{slug} (uji)"
+        chosen.append({**entry, **(entries or {}).get(slug, {})})
         shutil.copytree(PROJECT_ROOT / "data" / "raw" / source, root / "data" / "raw" / slug)
-    doc["regions"] = entries
+    doc["regions"] = chosen
     (root / "config").mkdir(parents=True, exist_ok=True)
     (root / "config" / "regions.yaml").write_text(
         yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
@@ -83,6 +89,17 @@ def temp_project(tmp_path) -> Callable[..., ProjectPaths]:
 
     def make(regions: Sequence[str] = FIVE, **kwargs) -> ProjectPaths:
         return copy_project(tmp_path / "proj", regions, **kwargs)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def make_project(tmp_path_factory) -> Callable[..., ProjectPaths]:
+    """For module-scoped fixtures: ``make_project(name, regions, **kwargs)`` copies the project
+    into a fresh temporary folder named after ``name`` (see :func:`copy_project`)."""
+
+    def make(name: str, regions: Sequence[str] = FIVE, **kwargs) -> ProjectPaths:
+        return copy_project(tmp_path_factory.mktemp(name) / "proj", regions, **kwargs)
 
     return make
 

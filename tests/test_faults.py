@@ -27,9 +27,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+from conftest import copy_project
 
-from helpers.core.config import PROJECT_ROOT, ProjectPaths
+from helpers.core.config import ProjectPaths
 from helpers.io.storage import atomic_path, remove_stale_temporaries, write_bytes_atomic
 
 FIRST, SECOND = "kemuning", "kalianda"
@@ -120,19 +120,6 @@ def test_sigkill_during_an_atomic_write_keeps_the_old_file(tmp_path):
 # --------------------------------------------------------------------------------------------
 # the pipeline, killed and run again (slow)
 # --------------------------------------------------------------------------------------------
-
-
-def _project(root: Path) -> ProjectPaths:
-    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
-    (root / "config").mkdir(parents=True)
-    doc = yaml.safe_load((PROJECT_ROOT / "config" / "regions.yaml").read_text(encoding="utf-8"))
-    doc["regions"] = [r for s in (FIRST, SECOND) for r in doc["regions"] if r["slug"] == s]
-    (root / "config" / "regions.yaml").write_text(
-        yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
-    for slug in (FIRST, SECOND):
-        shutil.copytree(PROJECT_ROOT / "data" / "raw" / slug, root / "data" / "raw" / slug)
-    return ProjectPaths(root)
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -231,7 +218,7 @@ def killed(tmp_path_factory):
     """Build both regions, then SIGKILL a forced rebuild while the second region writes its
     tables into staging."""
     tmp = tmp_path_factory.mktemp("faults")
-    project = _project(tmp / "proj")
+    project = copy_project(tmp / "proj", (FIRST, SECOND))
     raw_before = _hashes(project.raw)
     first_build = subprocess.run(
         [sys.executable, "-m", "helpers.pipeline", "run", "--timeout", "600"],

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+from conftest import FIVE, copy_project
 
 from helpers.core.config import PROJECT_ROOT
 
@@ -39,22 +39,17 @@ SECTIONS = [
 def _project(tmp: Path) -> Path:
     """A copy of the project with two real regions, one whose roster lists a NIP twice and one
     whose codebook names a column its survey does not have."""
-    root = tmp / "proj"
-    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
-    (root / "config").mkdir(parents=True)
-    doc = yaml.safe_load((PROJECT_ROOT / "config" / "regions.yaml").read_text(encoding="utf-8"))
-    keep = [r for r in doc["regions"] if r["slug"] in GOOD]
-    broken = dict(next(r for r in doc["regions"] if r["slug"] == "kemuning"))
-    broken.update(slug=BROKEN, name="Wilayah Rusak (uji)")
-    bad_codebook = {**broken, "slug": BAD_CODEBOOK, "name": "Wilayah Rusak Kodebuk (uji)"}
-    doc["regions"] = [keep[0], broken, bad_codebook, keep[1]]
-    (root / "config" / "regions.yaml").write_text(
-        yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8"
-    )
-    for slug in GOOD:
-        shutil.copytree(PROJECT_ROOT / "data" / "raw" / slug, root / "data" / "raw" / slug)
-    for slug in (BROKEN, BAD_CODEBOOK):
-        shutil.copytree(PROJECT_ROOT / "data" / "raw" / "kemuning", root / "data" / "raw" / slug)
+    first, last = [s for s in FIVE if s in GOOD]  # in the registry's order
+    regions = [first, BROKEN, BAD_CODEBOOK, last]
+    root = copy_project(
+        tmp / "proj",
+        regions,
+        rename={BROKEN: "kemuning", BAD_CODEBOOK: "kemuning"},
+        entries={
+            BROKEN: {"name": "Wilayah Rusak (uji)"},
+            BAD_CODEBOOK: {"name": "Wilayah Rusak Kodebuk (uji)"},
+        },
+    ).root
     roster = root / "data" / "raw" / BROKEN / "roster_pegawai.csv"
     lines = roster.read_text(encoding="utf-8").split("\n")
     lines[2] = lines[1].split(",")[0] + lines[2][lines[2].index(",") :]  # row 2 repeats row 1's NIP

@@ -4,13 +4,11 @@ the sequential run, on a temporary project with two small regions."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from helpers.core.config import PROJECT_ROOT, ProjectPaths
+from helpers.core.config import ProjectPaths
 from helpers.runner.notebooks import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK
 from helpers.runner.run import run_pipeline
 
@@ -20,22 +18,14 @@ REGIONS = ["kemuning", "kemuning_b"]
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("executors")
-    root = tmp / "proj"
-    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
-    doc = yaml.safe_load((PROJECT_ROOT / "config" / "regions.yaml").read_text(encoding="utf-8"))
-    base = next(r for r in doc["regions"] if r["slug"] == "kemuning")
-    doc["regions"] = [base, {**base, "slug": "kemuning_b", "name": "Kemuning B (uji)"}]
-    (root / "config").mkdir(parents=True)
-    (root / "config" / "regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
-    for slug in REGIONS:
-        shutil.copytree(PROJECT_ROOT / "data" / "raw" / "kemuning", root / "data" / "raw" / slug)
+def project(make_project):
+    project = make_project("executors", REGIONS, rename={"kemuning_b": "kemuning"})
+    root, tmp = project.root, project.root.parent
     mp = pytest.MonkeyPatch()
     # kernels and workers read the project root and key from the environment
     mp.setenv("ASN_EVAL_ROOT", str(root))
     mp.setenv("ASN_EVAL_KEY_FILE", str(tmp / "k.key"))
-    yield ProjectPaths(root)
+    yield project
     mp.undo()
 
 

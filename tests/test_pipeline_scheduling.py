@@ -7,13 +7,11 @@ sequential one in test_pipeline_executors.py (slow)."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
-from helpers.core.config import PROJECT_ROOT, ProjectPaths, load_registry
+from helpers.core.config import ProjectPaths, load_registry
 from helpers.runner.notebooks import (
     NOTEBOOK_NEEDS,
     REGION_NOTEBOOKS,
@@ -28,19 +26,13 @@ SLUGS = ["big", "small"]
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> ProjectPaths:
-    doc = yaml.safe_load((PROJECT_ROOT / "config" / "regions.yaml").read_text(encoding="utf-8"))
-    base = next(r for r in doc["regions"] if r["slug"] == "kemuning")
-    doc["regions"] = [{**base, "slug": s, "name": f"Uji {s}"} for s in SLUGS]
-    (tmp_path / "config").mkdir()
-    (tmp_path / "config" / "regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
-    shutil.copytree(PROJECT_ROOT / "notebooks", tmp_path / "notebooks")
-    for slug in SLUGS:
-        shutil.copytree(PROJECT_ROOT / "data" / "raw" / "kemuning", tmp_path / "data/raw" / slug)
+def project(temp_project) -> ProjectPaths:
+    project = temp_project(SLUGS, rename={s: "kemuning" for s in SLUGS})
+    tmp_path = project.root
     # "big" has more raw data, so it is expected to take longer
     extra = tmp_path / "data/raw/big/padding.csv"
     extra.write_text("x\n" + "1\n" * 200_000)
-    return ProjectPaths(tmp_path)
+    return project
 
 
 def _run(project: ProjectPaths, **kw) -> _ParallelRun:

@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
 
 from helpers.core.config import PROJECT_ROOT, ProjectPaths
 from helpers.runner.run import run_pipeline
@@ -54,22 +52,12 @@ def _append_cell(notebook: Path, code: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("isolation")
-    root = tmp / "proj"
-    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
-    doc = yaml.safe_load((PROJECT_ROOT / "config" / "regions.yaml").read_text(encoding="utf-8"))
-    base = next(r for r in doc["regions"] if r["slug"] == GOOD)
-    doc["regions"] = [{**base, "slug": s, "name": f"{s} (uji)"} for s in REGIONS]
-    (root / "config").mkdir(parents=True)
-    (root / "config" / "regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True))
-    shutil.copy(PROJECT_ROOT / "config" / "constructs.yaml", root / "config" / "constructs.yaml")
-    for slug in REGIONS:
-        shutil.copytree(PROJECT_ROOT / "data" / "raw" / GOOD, root / "data" / "raw" / slug)
+def project(make_project):
+    project = make_project("isolation", REGIONS, rename={s: GOOD for s in REGIONS})
+    root, tmp = project.root, project.root.parent
     mp = pytest.MonkeyPatch()
     mp.setenv("ASN_EVAL_ROOT", str(root))
     mp.setenv("ASN_EVAL_KEY_FILE", str(tmp / "k.key"))
-    project = ProjectPaths(root)
     first = run_pipeline(REGIONS, project=project, force=True, synthesis=False)
     assert [r.status for r in first] == ["ok"] * 4, [r.error or r.failing for r in first]
     built = {s: _published(project, s) for s in REGIONS}
