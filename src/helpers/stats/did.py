@@ -153,8 +153,9 @@ def estimate_twfe(
     columns and the period dummies when each unit lies within one cluster (the unit effects are
     then not counted), and every coefficient including the unit dummies otherwise; ``se_note``
     states the K used. With staggered adoption and effects that change over time or differ
-    between cohorts TWFE can be biased, even of the wrong sign (Goodman-Bacon 2021): check
-    with :func:`~helpers.stats.event_studies.event_study`.
+    between cohorts TWFE can be biased, even of the wrong sign (Goodman-Bacon 2021): use
+    :func:`~helpers.stats.staggered.staggered_did` (Callaway-Sant'Anna), which keeps this
+    estimate as its comparison row.
 
     Examples
     --------
