@@ -71,18 +71,20 @@ def test_coefficient_plot_missing_column() -> None:
         plots.coefficient_plot(pd.DataFrame({"outcome": ["a"], "estimate": [1.0]}))
 
 
-def test_event_study_plot() -> None:
+def test_event_time_plot_draws_periods_before_hollow_and_after_filled() -> None:
     rng = np.random.default_rng(1)
     p = pd.DataFrame([(u, t) for u in range(40) for t in range(2015, 2023)], columns=["u", "t"])
     p["f"] = np.where(p["u"] < 20, 2019.0, np.nan)
     p["y"] = rng.normal(size=len(p)) + (p["t"] >= p["f"])
     res = event_study(p, "y", unit="u", time="t", first_treated="f", leads=3, lags=2)
-    fig = plots.event_study_plot(res)
+    table = res.coefficients.assign(pre=lambda d: d["rel_time"] < 0)  # as notebook 03 does
+    fig = plots.event_time_plot(table)
     ax = fig.axes[0]
-    assert scatter_points(ax) == [5, 1]  # estimated periods, then the reference
-    assert segments(ax) == [5]
+    assert scatter_points(ax) == [3, 3]  # leads -3, -2 and the reference -1; then 0, 1, 2
+    assert segments(ax) == [6]
     assert "IK 95%" in ax.get_ylabel()
-    assert "Uji tren" in ax.get_title()
+    with pytest.raises(ValueError, match="pre"):
+        plots.event_time_plot(res.coefficients)
 
 
 def test_forest_plot() -> None:

@@ -32,14 +32,12 @@ from matplotlib.ticker import FuncFormatter
 from helpers.core.errors import ConfigError
 from helpers.io.code_codebook import CodeCodebook
 from helpers.io.segments import _check_frame
-from helpers.stats.event_studies import EventStudyResult
 from helpers.stats.meta import MetaResult
 
 __all__ = [
     "cooccurrence_heatmap",
     "ReportFigure",
     "coefficient_plot",
-    "event_study_plot",
     "event_time_plot",
     "forest_plot",
     "balance_plot",
@@ -177,76 +175,6 @@ def coefficient_plot(
     if title:
         ax.set_title(title)
     _value_axis(ax, "x", decimal_comma)
-    return fig
-
-
-def event_study_plot(
-    result: EventStudyResult,
-    *,
-    xlabel: str = "Periode relatif terhadap awal pelatihan",
-    ylabel: str | None = None,
-    title: str | None = None,
-    decimal_comma: bool = True,
-    ax: Axes | None = None,
-) -> Figure:
-    """Event-study coefficients with intervals; the reference period is drawn hollow at zero.
-
-    Parameters
-    ----------
-    result : EventStudyResult
-        From :func:`helpers.stats.event_studies.event_study`.
-    xlabel : str
-        X-axis label.
-    ylabel : str, optional
-        Y-axis label (default "Perkiraan efek (IK 95%)" with the result's level).
-    title : str, optional
-        Title; the pre-trend test is added to it.
-    decimal_comma : bool
-        Show decimal commas on the value axis.
-    ax : matplotlib.axes.Axes, optional
-        Draw here instead of on a new figure.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One point per estimated period (first collection), the reference point (second), one
-        interval segment per estimated period (third).
-
-    Examples
-    --------
-    >>> import numpy as np, pandas as pd
-    >>> from helpers.stats import event_study
-    >>> rng = np.random.default_rng(0)
-    >>> p = pd.DataFrame([(u, t) for u in range(30) for t in range(7)], columns=["u", "t"])
-    >>> p["f"] = np.where(p["u"] < 15, 3.0, np.nan)
-    >>> p["y"] = rng.normal(size=len(p))
-    >>> fig = event_study_plot(event_study(p, "y", unit="u", time="t", first_treated="f"))
-    >>> len(fig.axes[0].collections[0].get_offsets())
-    6
-    """
-    if not isinstance(result, EventStudyResult):
-        raise TypeError(f"result must be an EventStudyResult, got {type(result).__name__}")
-    coefs = result.coefficients
-    fig, ax = _new_axes(ax, (7.0, 4.0))
-    est = coefs.loc[~coefs["reference"] & coefs["estimate"].notna()]
-    ref = coefs.loc[coefs["reference"]]
-    ax.axhline(0.0, color="0.5", linewidth=1)
-    ax.axvline(result.reference + 0.5, color="0.6", linestyle=":", linewidth=1)
-    ax.scatter(est["rel_time"], est["estimate"], color="C0", zorder=3, s=40)
-    ax.scatter(
-        ref["rel_time"], ref["estimate"], facecolors="white", edgecolors="C0", zorder=3, s=40
-    )
-    ax.vlines(est["rel_time"], est["ci_low"], est["ci_high"], color="C0", linewidth=1.8)
-    ax.set_xticks(coefs["rel_time"].tolist(), coefs["label"].str.replace(" (ref)", "").tolist())
-    level = f"{100 * (1 - result.alpha):.2f}".rstrip("0").rstrip(".").replace(".", ",")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel if ylabel is not None else f"Perkiraan efek (IK {level}%)")
-    test = ""
-    if np.isfinite(result.pretrend_p):
-        p = f"{result.pretrend_p:.3f}".replace(".", ",")
-        test = f"Uji tren sebelum pelatihan: p = {p}"
-    ax.set_title("\n".join(t for t in (title, test) if t))
-    _value_axis(ax, "y", decimal_comma)
     return fig
 
 
