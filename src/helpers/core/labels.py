@@ -105,7 +105,10 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
             "perbandingan sebelum-sesudah pada orang yang sama (tanpa kelompok pembanding)",
             "before/after comparison of the same people (no comparison group)",
         ),
-        "mixed": ("model campuran (siswa dalam kelas)", "mixed model (students in classes)"),
+        "mixed": (
+            "model campuran (intersep acak per kelompok)",
+            "mixed model (random intercept per group)",
+        ),
     },
     "design_short": {
         "diff": ("selisih sederhana", "simple difference"),
@@ -270,7 +273,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "scale": ("Skala", "Scale"),
     "share_trained": ("Sudah dilatih", "Trained"),
     "f": ("Statistik F", "F statistic"),
-    "n_units": ("Jumlah dinas", "Number of agencies"),
+    "n_units": ("Jumlah unit panel", "Panel units"),
     "n_items": ("Jumlah butir", "Items"),
     "alpha": ("Alfa", "Alpha"),
     "ci_low": ("IK 95% bawah", "95% CI low"),
