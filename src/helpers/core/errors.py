@@ -14,7 +14,6 @@ __all__ = [
     "InputFileError",
     "CodebookError",
     "EstimationError",
-    "PipelineError",
     "DisclosureError",
     "RegionCheckError",
 ]
@@ -86,23 +85,6 @@ class CodebookError(InputFileError):
 class EstimationError(HelpersError, ValueError):
     """An estimate cannot be computed honestly from the data given (one group only, a constant
     outcome, too few clusters, ...)."""
-
-
-class PipelineError(HelpersError, RuntimeError):
-    """A notebook run failed; keeps the region, notebook and failing cell."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        region: str | None = None,
-        notebook: str | None = None,
-        cell: int | None = None,
-    ) -> None:
-        self.region = region
-        self.notebook = notebook
-        self.cell = cell
-        super().__init__(message)
 
 
 class DisclosureError(HelpersError, RuntimeError):

@@ -8,7 +8,7 @@ import time
 from collections.abc import Sequence
 
 from helpers.core.config import load_registry, paths
-from helpers.core.errors import ConfigError, PipelineError
+from helpers.core.errors import ConfigError
 from helpers.runner.notebooks import DEFAULT_TIMEOUT, REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK
 from helpers.runner.regions import RegionResult
 from helpers.runner.run import run_pipeline
@@ -118,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress=lambda m: print(m, flush=True),
             pdf=args.pdf,
         )
-    except (ConfigError, PipelineError) as exc:
+    except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print()
