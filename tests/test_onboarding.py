@@ -12,6 +12,7 @@ each planted codebook mistake, naming its row.
 from __future__ import annotations
 
 import hashlib
+import html
 import importlib.util
 import shutil
 import sys
@@ -608,6 +609,26 @@ def lean(tmp_path_factory):
     return project, load_registry(root / "config" / "regions.yaml")[SLUG]
 
 
+def test_the_summary_lists_what_the_data_do_not_hold_once_each(tmp_path):
+    from types import SimpleNamespace
+
+    from helpers.steps.sections.body import data_limits
+
+    rows = [
+        ("interviews", True, "Wawancara tersedia.", "coded interviews available"),
+        ("survey_pre", False, "Tidak ada survei.", "no survey wave before the programme"),
+        ("survey_post", False, "Tidak ada survei.", "no survey wave after the programme"),
+        ("skp_score", False, "Nilai SKP tidak tersedia.", "no SKP 0-100 score"),
+    ]
+    table = pd.DataFrame(rows, columns=["item", "available", "what", "detail"])
+    report = SimpleNamespace(language="id", read=lambda name: table)
+    assert data_limits(report) == ["Tidak ada survei.", "Nilai SKP tidak tersedia."]
+    report = SimpleNamespace(language="en", read=lambda name: table)
+    assert data_limits(report)[0] == "No survey wave before the programme."
+    assert len(data_limits(report)) == 3
+    assert data_limits(SimpleNamespace(language="id", read=lambda name: None)) == []
+
+
 def test_a_region_without_baseline_or_interviews_runs_and_says_what_is_missing(lean):
     from helpers.steps.analysis import estimate_region
     from helpers.steps.check import check_region
@@ -673,5 +694,8 @@ def test_a_new_region_goes_from_template_to_report_with_no_code_change(tmp_path)
     lean_out = root / "data" / "processed" / "tanjung_ringkas"
     available = pd.read_parquet(lean_out / "availability.parquet").set_index("item")
     assert not available.loc["interviews", "available"]
-    assert (root / "reports" / "tanjung_ringkas.html").is_file()
+    lean_report = (root / "reports" / "tanjung_ringkas.html").read_text("utf-8")
+    limits = lean_report[lean_report.index('<ul class="limits">') :].split("</ul>")[0]
+    for item in ("interviews", "survey_pre", "baseline:engagement", "skp_score"):
+        assert html.escape(available.loc[item, "what"], quote=False) in limits, item
     assert fingerprints(root / "data" / "raw" / SLUG) == before

@@ -40,6 +40,22 @@ def _span(years: list[int]) -> str:
     return str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
 
 
+def _no_survey(wave: str, waves: set[str]) -> str:
+    """The reader's sentence for a missing survey wave, and what it means for the estimates."""
+    if not {"pre", "post"} & waves:  # the same sentence for both waves: the report shows it once
+        return (
+            "Tidak ada survei sebelum maupun sesudah program"
+            + (" (hanya survei umpan balik peserta)" if "feedback" in waves else "")
+            + ": hasil program diukur dari data lain (administrasi, tes, pengamatan atau layanan)."
+        )
+    if wave == "pre":
+        return (
+            "Tidak ada survei sebelum program: jawaban survei hanya ada sesudah program, sehingga "
+            "perubahan dari sebelum ke sesudah tidak dapat diukur dengan survei."
+        )
+    return "Tidak ada survei sesudah program: hasil sesudah program diukur dari data lain."
+
+
 def region_availability(
     region: Region,
     tables: Mapping[str, pd.DataFrame],
@@ -96,9 +112,7 @@ def region_availability(
         add(
             f"survey_{wave}",
             present,
-            f"Survei {word_id} program tersedia."
-            if present
-            else f"Tidak ada survei {word_id} program.",
+            f"Survei {word_id} program tersedia." if present else _no_survey(wave, waves),
             f"survey wave {word_en} the programme"
             if present
             else f"no survey wave {word_en} the programme",

@@ -20,6 +20,7 @@ from helpers.steps.sections.render import Column, figure, render, table, wrap
 __all__ = [
     "title",
     "executive_summary",
+    "data_limits",
     "level",
     "voices",
     "challenges",
@@ -122,11 +123,26 @@ def _who_text(r: ReportData) -> str:
     )
 
 
+def data_limits(r: ReportData) -> list[str]:
+    """What the region's data do not hold, one sentence each for the reader (from notebook 03's
+    ``availability.parquet``, :func:`helpers.steps.availability.region_availability`)."""
+    table = r.read("availability.parquet")
+    if table is None or not len(table):
+        return []
+    missing = table[~table["available"].astype(bool)]
+    if r.language == "id":
+        sentences = list(missing["what"])
+    else:
+        sentences = [d[:1].upper() + d[1:] + "." for d in missing["detail"]]
+    return list(dict.fromkeys(sentences))  # one sentence can stand for two items
+
+
 def executive_summary(r: ReportData) -> Html:
     """The region's questions answered first (:func:`answer_block`), then each headline effect
     with its meaning (:func:`helpers.steps.meaning.effect_meaning`: the comparison level, the
     unit, the change in percent or grade, the strength of the evidence), who was compared
-    with whom, and where a naive comparison misleads."""
+    with whom, where a naive comparison misleads, and what the data do not hold
+    (:func:`data_limits`)."""
     from helpers.steps.meaning import effect_meaning
     from helpers.steps.sections.answers import answer_block
 
@@ -151,6 +167,7 @@ def executive_summary(r: ReportData) -> Html:
         items=items,
         who_text=_who_text(r),
         naive=_naive_gaps(e),
+        limits=data_limits(r),
     )
 
 
