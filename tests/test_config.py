@@ -28,7 +28,7 @@ def test_registry_has_the_five_regions_in_order(registry):
 @pytest.mark.parametrize("slug", FIVE)
 def test_every_region_entry_is_complete(registry, slug):
     r = registry[slug]
-    assert r.name and r.province and r.programme and r.question
+    assert r.name and r.province and r.programme and r.questions
     assert r.kemendagri_code.replace(".", "").isdigit()
     assert r.language == "id"
     assert r.min_cell_size == 5
@@ -206,9 +206,9 @@ def test_yaml_anchors_for_shared_settings_still_work(tmp_path):
     text = paths.config_file.read_text(encoding="utf-8")
     text = text.replace(
         '    treatment: {table: training, window: ["2024-02-01", "2024-11-30"], min_jp: 20}\n'
-        "    moderator: training_relevance",
+        "    relevance_scale: training_relevance",
         '    treatment: &usual {table: training, window: ["2024-02-01", "2024-11-30"], '
-        "min_jp: 20}\n    moderator: training_relevance",
+        "min_jp: 20}\n    relevance_scale: training_relevance",
         1,
     ).replace(
         '    treatment: {table: training, window: ["2024-02-01", "2024-11-30"], min_jp: 20}\n'
@@ -268,3 +268,27 @@ def test_a_question_answered_by_something_unknown_is_refused(tmp_path):
 
     with pytest.raises(ConfigError, match=r"questions\[0\].answered_by: \['kepuasan'\]"):
         load_registry(_write_registry(tmp_path, mutate))
+
+
+@pytest.mark.parametrize(
+    ("old", "value", "new"),
+    [("moderator", "training_relevance", "relevance_scale"), ("question", "Apa?", "questions")],
+)
+def test_a_renamed_key_names_its_new_form(tmp_path, old, value, new):
+    def mutate(d):
+        d["regions"][0][old] = value
+
+    with pytest.raises(ConfigError, match=rf"{old}: (renamed to|replaced by) '{new}'"):
+        load_registry(_write_registry(tmp_path, mutate))
+
+
+def test_moderators_take_a_name_or_a_column_with_its_label(registry):
+    from helpers.core.labels import moderator_label
+
+    kepahiang = registry["kepahiang"]
+    assert kepahiang.moderators == ("resources_pre", "female")
+    assert kepahiang.extra["relevance_scale"] == "training_relevance"
+    assert moderator_label(kepahiang, "resources_pre") == "dukungan sumber daya sebelum pelatihan"
+    assert moderator_label(kepahiang, "female") == "jenis kelamin"
+    assert moderator_label(kepahiang, "motivation_pre") == "motivation sebelum pelatihan"
+    assert moderator_label(kepahiang, "female", "en") == "gender"

@@ -75,7 +75,16 @@ def registry_entry(slug: str = SLUG, *, baseline: bool = True, interviews: bool 
         "province": "Contoh",
         "kemendagri_code": "99.02",
         "programme": "Program Penguatan Keterlibatan Kerja ASN",
-        "question": "Apakah pelatihan menaikkan keterlibatan kerja dan predikat SKP?",
+        "questions": [
+            {
+                "text": "Apakah pelatihan menaikkan keterlibatan kerja dan predikat SKP?",
+                "answered_by": ["engagement", "skp"],
+            },
+            {
+                "text": "Apakah dampaknya berbeda antara perempuan dan laki-laki?",
+                "answered_by": ["moderation"],
+            },
+        ],
         "tables": tables,
         "treatment": {"table": "training", "window": list(AGENCY.WINDOW), "min_jp": AGENCY.MIN_JP},
         "moderators": ["female"],

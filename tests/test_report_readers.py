@@ -469,3 +469,30 @@ def test_index_shows_which_regions_measured_each_construct(built):
     for slug in asked:
         n = pd.read_parquet(root / slug / "reaction.parquet")["n"].max()
         assert f">{fmt_int(n)}</td>" in section, slug
+
+
+def test_the_moderation_answer_names_the_moderator_and_the_way_the_effect_differs():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from helpers.core.config import load_registry
+    from helpers.steps.sections.answers import SOURCES
+
+    region = load_registry()["kepahiang"]
+    het = pd.DataFrame(
+        {
+            "analysis": ["skp", "skp", "skp", "skp"],
+            "moderator": ["resources_pre", "resources_pre", "female", "female"],
+            "kind": ["continuous", "continuous", "categorical", "categorical"],
+            "level": ["at mean", "per unit", "0.0", "1.0"],
+            "estimate": [0.2, -0.04, 0.29, 0.08],
+            "interaction_p_adj": [0.45, 0.45, 0.019, 0.019],
+        }
+    )
+    text, anchor = SOURCES["moderation"](SimpleNamespace(read=lambda name: het, region=region))
+    assert "dukungan sumber daya sebelum pelatihan" in text and "resources_pre" not in text
+    assert "lebih besar pada laki-laki (0,29) daripada perempuan (0,08)" in text
+    assert "p = 0,019" in text and "eksploratif" in text
+    assert reader_problems(f"<p>{text}</p>") == []
+    assert SOURCES["moderation"](SimpleNamespace(read=lambda name: None, region=region)) is None

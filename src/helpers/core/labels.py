@@ -25,7 +25,7 @@ Examples
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
     "Language",
@@ -33,6 +33,8 @@ __all__ = [
     "LABELS",
     "label",
     "column",
+    "moderator_label",
+    "MODERATOR_LABELS",
     "REASONS",
     "translate_reason",
     "se_type_label",
@@ -642,3 +644,27 @@ CAPTIONS: dict[str, tuple[str, str]] = {
 def caption(key: str, language: Language = "id", **fields: object) -> str:
     """A table's or figure's caption (:data:`CAPTIONS`) with its fields filled in."""
     return _pick(CAPTIONS[key], language).format(**fields)
+
+
+#: Reader's words for moderators common to every region (roster attributes); a region's own
+#: moderators are labelled in the registry (``moderators: [{column: ..., label: ...}]``).
+MODERATOR_LABELS: dict[str, tuple[str, str]] = {
+    "female": ("jenis kelamin", "gender"),
+    "age": ("usia", "age"),
+    "tenure_years": ("masa kerja", "years of service"),
+}
+
+
+def moderator_label(region: Any, column_name: str, language: Language = "id") -> str:
+    """The reader's words for a moderator: the registry's label, a common one, or the column's
+    name with spaces (a ``_pre`` suffix read as "sebelum pelatihan")."""
+    given = getattr(region, "moderator_labels", {}).get(column_name)
+    if given:
+        return given
+    if column_name in MODERATOR_LABELS:
+        return _pick(MODERATOR_LABELS[column_name], language)
+    stem, pre = (column_name[:-4], True) if column_name.endswith("_pre") else (column_name, False)
+    words = stem.replace("_", " ")
+    if pre:
+        words += " sebelum pelatihan" if language == "id" else " before the training"
+    return words

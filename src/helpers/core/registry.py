@@ -137,7 +137,6 @@ class Region:
     province: str
     kemendagri_code: str
     programme: str
-    question: str
     language: str
     min_cell_size: int
     reference_date: str
@@ -149,6 +148,8 @@ class Region:
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     moderators: tuple[str, ...] = ()
     questions: tuple[Question, ...] = ()
+    moderator_labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """The reader's words for moderators that the registry labels (``{column, label}``)."""
 
     def tables_of_kind(self, kind: str) -> dict[str, TableSpec]:
         """The region's tables of one kind, by name."""
@@ -329,6 +330,28 @@ class AnalysisModel(_Strict):
         return self
 
 
+class ModeratorModel(_Strict):
+    """A pre-treatment moderator with the words a reader sees for it: ``column`` (of the person
+    frame) and ``label`` (e.g. "dukungan sumber daya sebelum pelatihan")."""
+
+    column: Text
+    label: Text
+
+
+#: Registry keys that were renamed: the old key gets an error that names the new one.
+RENAMED_KEYS: dict[str, str] = {
+    "moderator": (
+        "renamed to 'relevance_scale' (the scale participants answer after the training, e.g. "
+        "training_relevance; its split of the effect is descriptive). Moderators tested with an "
+        "interaction go in 'moderators' and must be measured before the training."
+    ),
+    "question": (
+        "replaced by 'questions', a list of {text: ..., answered_by: [...]} (README, "
+        "'Adding a region')."
+    ),
+}
+
+
 class QuestionModel(_Strict):
     """An evaluation question: its ``text`` (as the region asks it), what answers it
     (``answered_by``: ids of the region's analyses and names of descriptive results, see
@@ -376,7 +399,6 @@ class RegionModel(_Strict):
     province: Text
     kemendagri_code: Annotated[Text, Field(pattern=r"^\d{2}(\.\d{2}){0,3}$")]
     programme: Text
-    question: StrictStr = ""
     questions: list[QuestionModel] = Field(default_factory=list)
     language: Literal["id", "en"] | None = None
     min_cell_size: Annotated[StrictInt, Field(ge=1)] | None = None
@@ -386,12 +408,21 @@ class RegionModel(_Strict):
     tables: dict[Text, TableModel] = Field(min_length=1)
     treatment: TreatmentModel
     analyses: list[AnalysisModel] = Field(default_factory=list)
-    moderator: Text | None = None
-    moderators: list[Text] = Field(default_factory=list)
+    relevance_scale: Text | None = None
+    moderators: list[Text | ModeratorModel] = Field(default_factory=list)
     identifying_roles: list[Text] = Field(default_factory=list)
     duplicate_answers: DuplicateAnswersModel | None = None
     feedback_response: Text | None = None
     budget: BudgetModel | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for old, why in RENAMED_KEYS.items():
+                if old in data:
+                    raise ValueError(f"{old}: {why}")
+        return data
 
     @model_validator(mode="after")
     def _references(self) -> RegionModel:
@@ -610,8 +641,8 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
         for a in m.analyses
     )
     extra: dict[str, Any] = {}
-    if m.moderator is not None:
-        extra["moderator"] = m.moderator
+    if m.relevance_scale is not None:
+        extra["relevance_scale"] = m.relevance_scale
     if m.feedback_response is not None:
         extra["feedback_response"] = m.feedback_response
     if m.budget is not None:
@@ -626,7 +657,6 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
         province=m.province,
         kemendagri_code=m.kemendagri_code,
         programme=m.programme,
-        question=(m.question.strip() or " ".join(q.text for q in m.questions)),
         language=m.language or defaults.language,
         min_cell_size=m.min_cell_size if m.min_cell_size is not None else defaults.min_cell_size,
         reference_date=m.reference_date or defaults.reference_date,
@@ -641,7 +671,10 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
         ),
         analyses=analyses,
         extra=MappingProxyType(extra),
-        moderators=tuple(m.moderators),
+        moderators=tuple(x if isinstance(x, str) else x.column for x in m.moderators),
+        moderator_labels=MappingProxyType(
+            {x.column: x.label for x in m.moderators if not isinstance(x, str)}
+        ),
         questions=tuple(Question(q.text, tuple(q.answered_by), q.needs) for q in m.questions),
     )
 

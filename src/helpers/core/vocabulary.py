@@ -162,7 +162,8 @@ def level_number(value: int | str) -> int:
 #: :mod:`helpers.steps.sections.answers`).
 ANSWER_SOURCES: dict[str, str] = {
     "relevance": "how relevant participants found the training, and the effect by relevance",
-    "resources": "whether the effect differs by resource support before the training",
+    "moderation": "whether the effect differs by the region's pre-treatment moderators "
+    "(interaction tests, BH-adjusted)",
     "feedback_bias": "how far the low-response feedback is from all participants' view",
     "participation": "why staff skip training, and the share trained by leadership support",
     "information_gaps": "who lacks career information and mentoring, by group and unit",

@@ -1,4 +1,4 @@
-"""Kepahiang's shape: surveys as Google Forms XLSX, training relevance as a moderator."""
+"""Kepahiang's shape: surveys as Google Forms XLSX, relevance rated after the training."""
 
 from __future__ import annotations
 

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote as urlquote
 
+import pandas as pd
+
 from helpers.core.formatting import Html, fmt_int, fmt_num, fmt_pct, fmt_pvalue
-from helpers.core.labels import in_sentence, label
+from helpers.core.labels import in_sentence, label, moderator_label
 from helpers.core.vocabulary import LEVELS
 from helpers.steps.meaning import effect_meaning
 from helpers.steps.sections.data import ReportData
@@ -46,17 +48,19 @@ def level_anchor(number: int, language: str = "id") -> str:
 
 
 def _relevance(r: ReportData) -> tuple[str, str] | None:
-    moderator = r.region.extra.get("moderator")
-    column = f"{moderator}_post" if moderator else None
+    scale = r.region.extra.get("relevance_scale")
+    column = f"{scale}_post" if scale else None
     if column is None or column not in r.person:
         return None
     trained = r.person.loc[r.person["treated"] == 1, column].dropna()
     if len(trained) < r.region.min_cell_size:
         return None
-    share = float((trained >= 4).mean())
+    low, high = r.scale_range(scale)
+    top = f"skor {fmt_int(high - 1)} atau {fmt_int(high)} dari {fmt_int(high)}"
+    share = float((trained >= high - 1).mean())
     text = (
-        f"{fmt_pct(share)} peserta menilai pelatihan relevan dengan pekerjaannya (skor 4 atau 5 "
-        f"dari 5; rata-rata {fmt_num(trained.mean(), 2)})."
+        f"{fmt_pct(share)} peserta menilai pelatihan relevan dengan pekerjaannya ({top}; "
+        f"rata-rata {fmt_num(trained.mean(), 2)})."
     )
     het = r.moderation
     if het is not None and len(het):
@@ -72,29 +76,74 @@ def _relevance(r: ReportData) -> tuple[str, str] | None:
     return text, "relevansi"
 
 
-def _resources(r: ReportData) -> tuple[str, str] | None:
-    het = r.read("heterogeneity.parquet")
-    if het is None or not len(het) or "resources_pre" not in set(het["moderator"]):
-        return None
-    rows = het[(het["moderator"] == "resources_pre")].drop_duplicates("analysis")
-    labels = {a.id: a.label for a in r.region.analyses}
-    differ = rows[rows["interaction_p_adj"] < 0.05]
-    if len(differ):
-        names = ", ".join(in_sentence(labels.get(a, a), drop_unit=True) for a in differ["analysis"])
-        return (
-            f"Efek program berbeda menurut dukungan sumber daya sebelum pelatihan untuk {names} "
-            f"(uji interaksi, p BH {fmt_pvalue(differ['interaction_p_adj'].min())}): sumber daya "
-            "ikut menentukan seberapa besar manfaatnya.",
-            level_anchor(3),
-        )
-    low = rows["interaction_p_adj"].min()
+#: Reader's words for the groups of a 0/1 moderator common to every region.
+_GROUP_WORDS = {"female": {0: "laki-laki", 1: "perempuan"}}
+
+
+def _how_it_differs(rows: pd.DataFrame, moderator: str) -> str:
+    """Which way an effect differs: the larger group, or the direction of a continuous slope."""
+    slope = rows[rows["level"].astype(str) == "per unit"]
+    if rows["kind"].iloc[0] == "continuous" and len(slope):
+        word = "makin besar" if float(slope["estimate"].iloc[0]) > 0 else "makin kecil"
+        return f"efeknya {word} bila nilainya makin tinggi"
+    groups = rows.dropna(subset=["estimate"]).sort_values("estimate", ascending=False)
+    if len(groups) < 2:
+        return ""
+    words = _GROUP_WORDS.get(moderator, {})
+
+    def name(level: object) -> str:
+        try:
+            return words.get(int(float(level)), f"kelompok {level}")
+        except (TypeError, ValueError):
+            return f"kelompok {level}"
+
+    top, low = groups.iloc[0], groups.iloc[-1]
     return (
-        "Tidak ada bukti bahwa efek program berbeda menurut dukungan sumber daya sebelum "
-        f"pelatihan (uji interaksi untuk {fmt_int(len(rows))} hasil, p BH terkecil "
-        f"{fmt_num(low, 2)}); keterbatasan sumber daya yang disebut informan dijelaskan di "
-        "bagian Tantangan.",
-        "Tantangan",
+        f"lebih besar pada {name(top['level'])} ({fmt_num(top['estimate'], 2)}) daripada "
+        f"{name(low['level'])} ({fmt_num(low['estimate'], 2)})"
     )
+
+
+def _moderation(r: ReportData) -> tuple[str, str] | None:
+    het = r.read("heterogeneity.parquet")
+    if het is None or not len(het) or "interaction_p_adj" not in het:
+        return None
+    het = het.dropna(subset=["interaction_p_adj"])
+    if not len(het):
+        return None
+    labels = {a.id: a.label for a in r.region.analyses}
+    order = [m for m in r.region.moderators if m in set(het["moderator"])]
+    order += sorted(set(het["moderator"]) - set(order))
+    sentences = []
+    for moderator in order:
+        rows = het[het["moderator"] == moderator]
+        tests = rows.drop_duplicates("analysis")
+        differ = tests[tests["interaction_p_adj"] < 0.05]
+        name = moderator_label(r.region, moderator)
+        for analysis, p_adj in zip(differ["analysis"], differ["interaction_p_adj"], strict=True):
+            how = _how_it_differs(rows[rows["analysis"] == analysis], moderator)
+            sentences.append(
+                f"Efek program pada {in_sentence(labels.get(analysis, analysis), drop_unit=True)} "
+                f"berbeda menurut {name}"
+                + (f": {how}" if how else "")
+                + f" (uji interaksi, {fmt_pvalue(p_adj)} setelah koreksi uji berganda)."
+            )
+        calm = tests[tests["interaction_p_adj"] >= 0.05]
+        if len(calm):
+            sentences.append(
+                "Tidak ada bukti bahwa efek program"
+                + (" pada hasil lain" if len(differ) else "")
+                + f" berbeda menurut {name} (uji interaksi untuk {fmt_int(len(calm))} hasil, "
+                f"p terkecil setelah koreksi {fmt_num(float(calm['interaction_p_adj'].min()), 2)})."
+            )
+    sentences.append(
+        "Perbedaan antarkelompok ini bersifat eksploratif: uji interaksi memerlukan sampel "
+        "besar, dan satu hasil yang berbeda perlu dikonfirmasi dengan data berikutnya."
+    )
+    if r.region.tables_of_kind("codes"):
+        sentences.append("Hambatan yang disebut informan dijelaskan di bagian Tantangan.")
+        return " ".join(sentences), "Tantangan"
+    return " ".join(sentences), level_anchor(3)
 
 
 def _feedback(r: ReportData) -> tuple[str, str] | None:
@@ -225,7 +274,7 @@ def _reaction(r: ReportData) -> tuple[str, str] | None:
 #: their names are :data:`helpers.core.vocabulary.ANSWER_SOURCES`).
 SOURCES: dict[str, Callable[[ReportData], tuple[str, str] | None]] = {
     "relevance": _relevance,
-    "resources": _resources,
+    "moderation": _moderation,
     "feedback_bias": _feedback,
     "participation": _participation,
     "information_gaps": _information,

@@ -3,6 +3,7 @@ read once, with the region-specific analyses computed once and shared by the sec
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from helpers.core.config import ProjectPaths, Region, get_region, load_registry, paths
+from helpers.core.errors import CodebookError
 from helpers.core.formatting import Language, Numbering
 
 __all__ = ["ReportData", "load_report"]
@@ -66,12 +68,13 @@ class ReportData:
 
     @cached_property
     def moderation(self) -> pd.DataFrame | None:
-        """Effects among trained staff with high and low values of the registry's moderator."""
+        """Effects among trained staff with high and low values of the registry's
+        ``relevance_scale`` (answered after the training: a description, not a moderator)."""
         from helpers.steps import descriptives as desc
 
-        moderator = self.region.extra.get("moderator")
-        column = f"{moderator}_post"
-        if not moderator or column not in self.person:
+        scale = self.region.extra.get("relevance_scale")
+        column = f"{scale}_post"
+        if not scale or column not in self.person:
             return None
         rows = [
             desc.heterogeneity(
@@ -81,6 +84,25 @@ class ReportData:
             if a.frame == "person" and "ancova" in a.designs
         ]
         return pd.concat(rows, ignore_index=True) if rows else None
+
+    @cached_property
+    def scale_ranges(self) -> dict[str, tuple[float, float]]:
+        """Each scale's (min, max) answer value, from the region's codebook."""
+        from helpers.io.codebook import load_codebook
+
+        book = load_codebook(self.raw / self.region.codebook).table
+        rows = book[book["scale"].astype(str).str.strip() != ""]
+        grouped = rows.groupby("scale").agg(low=("min", "min"), high=("max", "max"))
+        return {k: (float(v.low), float(v.high)) for k, v in grouped.iterrows()}
+
+    def scale_range(self, scale: str) -> tuple[float, float]:
+        """The (min, max) answer value of one scale; a clear error when the codebook lacks it."""
+        if scale not in self.scale_ranges or any(map(math.isnan, self.scale_ranges[scale])):
+            raise CodebookError(
+                f"{self.raw / self.region.codebook}: scale {scale!r} (named by the registry) has "
+                "no rows with min and max in the codebook"
+            )
+        return self.scale_ranges[scale]
 
     @cached_property
     def capacity(self) -> Any:

@@ -1,7 +1,7 @@
 """The report's region-specific sections, each shown only where the region's data call for it:
-feedback bias (a low-response feedback survey), relevance as a moderator, a staggered roll-out,
-the transparency of promotion, the training budget, and why staff skip training; and the
-recommendations these analyses lead to."""
+feedback bias (a low-response feedback survey), relevance as rated after the training (a
+description, not a moderator), a staggered roll-out, the transparency of promotion, the
+training budget, and why staff skip training; and the recommendations these analyses lead to."""
 
 from __future__ import annotations
 
