@@ -173,7 +173,12 @@ MIDPOINT_LABELS = frozenset(
 
 
 def normalise_label(text: Any) -> str:
-    """Casefold, drop apostrophes, turn other punctuation into spaces, collapse whitespace.
+    """Normalise a label for matching, the one rule for answer labels and interview codes alike.
+
+    Compatibility forms are unified (full-width letters, ligatures), accents removed, case
+    folded and apostrophes dropped; underscores, hyphens, dots and every other punctuation mark
+    become a space; runs of whitespace collapse to one space and the ends are stripped. A
+    missing value gives ``""``.
 
     Examples
     --------
@@ -181,10 +186,16 @@ def normalise_label(text: Any) -> str:
     'sangat setuju'
     >>> normalise_label("Ragu-ragu")
     'ragu ragu'
+    >>> normalise_label("Sumber_Daya"), normalise_label("Kéterbatasan   Anggaran!")
+    ('sumber daya', 'keterbatasan anggaran')
+    >>> normalise_label("Jum'at")
+    'jumat'
     """
     if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
-    s = unicodedata.normalize("NFKC", str(text)).casefold()
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    s = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    s = unicodedata.normalize("NFKC", s).casefold()
     s = _APOSTROPHES.sub("", s)
     s = _PUNCTUATION.sub(" ", s)
     return " ".join(s.split())

@@ -5,15 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from helpers.core.checks import check_option
 from helpers.core.errors import InputFileError
+from helpers.io.labels import normalise_label
 from helpers.io.reading import check_xlsx_limits, read_table
 
 if TYPE_CHECKING:
@@ -95,15 +96,6 @@ _METHODS: Mapping[str, str] = {
 _SEP = "\x1f"  # joins parts of an internal key (transcript + segment)
 
 
-def _check_option(name: str, value: object, options: Any) -> None:
-    """Raise unless ``value`` is one of the values of the ``Literal`` ``options``."""
-    allowed = get_args(options)
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be one of {list(allowed)}, got {type(value).__name__}")
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {list(allowed)}, got {value!r}")
-
-
 def _check_frame(data: object, name: str, required: Iterable[str] = ()) -> None:
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"{name} must be a pandas DataFrame, got {type(data).__name__}")
@@ -117,28 +109,8 @@ def _is_missing(value: object) -> bool:
 
 
 # ----------------------------------------------------------------------------------------------
-# Label normalisation
+# Label normalisation (the rule is helpers.io.labels.normalise_label, also exported here)
 # ----------------------------------------------------------------------------------------------
-
-
-def normalise_label(text: str) -> str:
-    """Normalise a code label for matching: accents removed, case folded, punctuation unified.
-
-    Underscores, hyphens, dots and every other punctuation mark become a space; runs of
-    whitespace collapse to one space; the ends are stripped.
-
-    Examples
-    --------
-    >>> normalise_label(" SUMBER-DAYA ")
-    'sumber daya'
-    >>> normalise_label("Sumber_Daya")
-    'sumber daya'
-    >>> normalise_label("Kéterbatasan   Anggaran!")
-    'keterbatasan anggaran'
-    """
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
 
 
 def _slug(text: str) -> str:
@@ -555,7 +527,7 @@ def read_coded_segments(
     ``method`` values are unified to ``wawancara`` / ``fgd`` where recognised (``Interview``,
     ``FGD``, ``Diskusi Kelompok Terarah``, ...), else lower-cased.
     """
-    _check_option("layout", layout, Layout)
+    check_option("layout", layout, Layout)
     mapping = _check_mapping(columns)
     if coder is not None and not isinstance(coder, str):
         raise TypeError(f"coder must be a string, got {type(coder).__name__}")

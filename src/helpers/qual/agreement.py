@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from helpers.core.checks import check_option
 from helpers.core.errors import EstimationError
 from helpers.io.code_codebook import CodeCodebook
-from helpers.io.segments import _QUALCODER_ID, _SEP, _check_frame, _check_option, _is_missing
+from helpers.io.segments import _QUALCODER_ID, _SEP, _check_frame, _is_missing
 from helpers.qual.codes import UnitBasis, normalise_codes
 from helpers.stats._ratings import OVERALL, _check_columns, _sorted_values
 from helpers.stats.kappa import cohen_kappa, fleiss_kappa
@@ -99,7 +100,7 @@ def agreement_by_code(
     overlap-based unitising is not possible.
     """
 
-    _check_option("unit", unit, UnitBasis)
+    check_option("unit", unit, UnitBasis)
     _check_frame(segments, "segments", ["transcript", "segment", "coder", "code"])
     data = segments
     if codebook is not None and "code_status" not in data.columns:

@@ -10,7 +10,8 @@ import pandas as pd
 
 if TYPE_CHECKING:
     pass
-from helpers.io.segments import _SEP, _check_frame, _check_option
+from helpers.core.checks import check_option
+from helpers.io.segments import _SEP, _check_frame
 from helpers.qual.codes import ALL_ROLES, CoderChoice
 
 __all__ = [
@@ -26,7 +27,7 @@ __all__ = [
 
 def _select_coders(data: pd.DataFrame, coders: str) -> pd.DataFrame:
     """All rows, or only the rows of each transcript's primary coder."""
-    _check_option("coders", coders, CoderChoice)
+    check_option("coders", coders, CoderChoice)
     if coders == "all" or "coder" not in data.columns:
         return data
     coder = data["coder"].astype(object).where(data["coder"].notna(), "")
