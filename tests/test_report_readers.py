@@ -496,3 +496,42 @@ def test_the_moderation_answer_names_the_moderator_and_the_way_the_effect_differ
     assert "p = 0,019" in text and "eksploratif" in text
     assert reader_problems(f"<p>{text}</p>") == []
     assert SOURCES["moderation"](SimpleNamespace(read=lambda name: None, region=region)) is None
+
+
+def test_a_challenge_below_the_minimum_cell_shows_no_count():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from helpers.steps.sections.body import challenges
+
+    findings = pd.DataFrame(
+        {
+            "code": ["workload", "resources"],
+            "label": ["Beban kerja tinggi", "Keterbatasan sumber daya"],
+            "kind": ["challenge", "challenge"],
+            "n_transcripts": [3, 15],
+            "share_of_transcripts": [0.1875, 0.9375],
+            "suppressed": [True, False],
+            "example_quote": [None, None],
+            "example_role": ["Kepala Bidang", "Staf"],
+        }
+    )
+    r = SimpleNamespace(findings=findings, language="id", region=SimpleNamespace(min_cell_size=5))
+    text = visible_text(str(challenges(r)))
+    assert "Beban kerja tinggi: disebut dalam kurang dari 5 transkrip" in text
+    assert "3 transkrip" not in text and "19" not in text
+    assert "disebut dalam 15 transkrip (94%)" in text
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.parametrize("slug", REGIONS)
+def test_no_count_of_a_suppressed_code_reaches_the_report(built, slug):
+    import pandas as pd
+
+    text = visible_text((built / f"{slug}.html").read_text(encoding="utf-8"))
+    findings = pd.read_parquet(built.parent / "data" / "processed" / slug / "qual_findings.parquet")
+    for x in findings[findings["suppressed"].astype(bool)].itertuples():
+        shown = re.findall(rf"{re.escape(x.label)}\W[^\n]{{0,40}}?\b(\d+)\s+trans", text)
+        assert str(x.n_transcripts) not in shown, (x.label, shown)

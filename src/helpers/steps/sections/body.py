@@ -343,21 +343,25 @@ def voices(r: ReportData, number: int, *, top: int = 3) -> Html:
 
 
 def challenges(r: ReportData, *, top: int = 5) -> Html:
-    """Challenges informants raised, most widespread first, each with one quote."""
+    """Challenges informants raised, most widespread first, each with one quote; a code below
+    the minimum cell size says "fewer than <min> transcripts" rather than its count."""
     f = r.findings
     c = f[f["kind"] == "challenge"].sort_values("n_transcripts", ascending=False).head(top)
     items = [
         {
             "label": x["label"],
-            "n": x["n_transcripts"],
-            "share": x["share_of_transcripts"],
+            # a code below the minimum cell size shows no count and no share (as in voices)
+            "n": None if x.get("suppressed") else x["n_transcripts"],
+            "share": None if x.get("suppressed") else x["share_of_transcripts"],
             "quote": quote(
                 x.get("example_quote"), None if x.get("suppressed") else x.get("example_role")
             ),
         }
         for x in c.to_dict("records")
     ]
-    return render("challenges.html.j2", r.language, items=items)
+    return render(
+        "challenges.html.j2", r.language, items=items, min_cell=r.region.min_cell_size
+    )
 
 
 def recommendations(r: ReportData) -> Html:
