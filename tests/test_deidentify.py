@@ -153,3 +153,31 @@ def test_mask_series_keeps_missing_index_and_input():
 def test_wrong_types_raise_type_error(call):
     with pytest.raises(TypeError):
         call()
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "19870124,201402,2,001",
+        "19870124:201402:2:001",
+        "19870124|201402|2|001",
+        "19870124 (201402) 2 001",
+        "19870124+201402*2*001",
+        "19870124; 201402; 2; 001",
+    ],
+)
+def test_nip_with_any_punctuation_between_groups_is_masked(written):
+    assert mask_text(f"NIP saya {written} ya") == "NIP saya [NIP] ya"
+
+
+@pytest.mark.parametrize("written", ["Rizky Hutapea", "Pratama Hutapea", "rizky pratama"])
+def test_two_words_of_a_longer_name_are_masked(written):
+    out = mask_text(f"Kata {written} kemarin", names=["Rizky Pratama Hutapea"], name_parts=False)
+    assert out == "Kata [nama] kemarin"
+
+
+def test_two_word_names_do_not_yield_single_words_or_particle_pairs():
+    names = ["Budi Santoso", "Ahmad bin Umar Said"]
+    assert mask_text("Budi datang", names=names, name_parts=False) == "Budi datang"
+    assert mask_text("bin Umar", names=names, name_parts=False) == "bin Umar"
+    assert mask_text("Umar Said", names=names, name_parts=False) == "[nama]"

@@ -82,7 +82,11 @@ def _roster(root: Path) -> list[list[str]]:
 # dresses
 # --------------------------------------------------------------------------------------------
 
-SEPARATORS = [" ", "  ", "\u00a0", "\u202f", "\u2009", ".", "-", "/", "_", "'", "\u2013", ""]
+# what people type between a NIP's digit groups, written independently of the masker's own list
+SEPARATORS = [
+    *(" ", "  ", "\u00a0", "\u202f", "\u2009", ".", "-", "/", "_", "'", "\u2013", ""),
+    *(",", ", ", ":", " : ", "|", " | ", "(", ")", "+", "*", ";", "; ", "#"),
+]
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
 SCRIPTS = [0x30, 0xFF10, 0x0660, 0x06F0, 0x0966, 0x0E50]  # ASCII, full-width, Arabic-Indic, ...
 TITLES = ["Bu", "Ibu", "Pak", "Bapak", "Sdr.", "Dr.", "Drs.", "Ir.", "H.", "Hj.", "bu", "PAK"]
@@ -109,8 +113,9 @@ def nip_dress(draw, nip: str) -> str:
 def name_dress(draw, name: str) -> tuple[str, str]:
     """(the name as written, its folded words that must not survive)."""
     words = name.split()
-    first_only = draw(st.booleans())
-    chosen = words[:1] if first_only else words
+    form = draw(st.sampled_from(["first", "whole", "first and last"]))
+    first_only = form == "first"
+    chosen = {"first": words[:1], "whole": words}.get(form, [words[0], words[-1]])
     case = draw(st.sampled_from(["upper", "lower", "title", "as is"]))
     dressed = []
     for word in chosen:

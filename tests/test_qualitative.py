@@ -66,3 +66,21 @@ def test_no_frequency_group_below_the_minimum_cell(slug, codes, registry):
     shown = freq["n_informants"].dropna()
     assert (shown >= registry[slug].min_cell_size).all()
     assert freq.loc[freq["suppressed"], "n_informants"].isna().all()
+
+
+def test_an_unknown_code_naming_a_person_is_masked_in_its_slug_too():
+    import pandas as pd
+
+    from helpers.steps.qualitative import _mask_unknown_codes
+
+    data = pd.DataFrame(
+        {
+            "code": ["kata_hj_eka_nip_198701242014022001", "sumber_daya"],
+            "code_raw": ["kata Hj EKA: NIP 19870124 201402 2 001", "Sumber daya"],
+            "code_status": ["unknown", "known"],
+        }
+    )
+    out = _mask_unknown_codes(data, ["Eka Pratiwi Hutapea"])
+    assert out.loc[0, "code"] == "kata_hj_nama_nip_nip"
+    assert "eka" not in out.loc[0, "code_raw"].lower() and "2014" not in out.loc[0, "code_raw"]
+    assert out.loc[1].tolist() == ["sumber_daya", "Sumber daya", "known"]

@@ -22,7 +22,7 @@ from helpers.io.segments import (
     _is_missing,
     _RawTable,
     _read_table_raw,
-    _slug,
+    code_slug,
     normalise_label,
 )
 
@@ -186,7 +186,7 @@ def _codebook_from_raw(raw: _RawTable) -> CodeCodebook:
             raise _codebook_error(
                 raw,
                 f"code {code!r} is not snake_case (lower-case letters, digits, '_'), e.g. "
-                f"{_slug(code) or 'sumber_daya'!r}",
+                f"{code_slug(code) or 'sumber_daya'!r}",
                 row=number,
                 column=header("code"),
             )

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     pass
 
 __all__ = [
+    "code_slug",
     "Layout",
     "SEGMENT_COLUMNS",
     "DEFAULT_PROJECT_COLUMNS",
@@ -113,7 +114,14 @@ def _is_missing(value: object) -> bool:
 # ----------------------------------------------------------------------------------------------
 
 
-def _slug(text: str) -> str:
+def code_slug(text: str) -> str:
+    """A code's name from its label: normalised (:func:`normalise_label`), spaces as ``_``.
+
+    Examples
+    --------
+    >>> code_slug("Sumber Daya (anggaran)")
+    'sumber_daya_anggaran'
+    """
     return normalise_label(text).replace(" ", "_")
 
 

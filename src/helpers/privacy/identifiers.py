@@ -6,9 +6,9 @@ script to ASCII, every kind of space to a plain space, invisible and control cha
 (category Cf: soft hyphen, zero-width characters, BOM; NUL) removed. Then:
 
 * **NIPs in text** (:data:`NIP_IN_TEXT`, :func:`find_nips`): 18 digits with any separators
-  between digit groups (up to three of: spaces, ``. - / _ '`` and dashes), so
-  ``19870124/201402/2/001``, ``19870124  201402 2 001`` and ``1987.0124-2014.02.2.001`` are
-  all found; :func:`identifier_digits` gives the digits of one identifier cell.
+  between digit groups (up to three of: spaces, ``. - / _ '``, dashes and the punctuation of
+  :data:`TEXT_DIGIT_SEPARATORS`), so ``19870124/201402/2/001``, ``19870124  201402 2 001``,
+  ``1987.0124-2014.02.2.001`` and ``(19870124) 201402|2|001`` are all found; :func:`identifier_digits` gives the digits of one identifier cell.
 * **Names** (:class:`NameMatcher`): compared folded (:func:`fold_name`: case, diacritics,
   apostrophes and hyphens between letters ignored) as sequences of words with any spacing or
   punctuation between them; a title or honorific before the name (:data:`TITLES`: Bu, Ibu,
@@ -45,6 +45,7 @@ __all__ = [
     "identifier_digits",
     "find_nips",
     "NIP_IN_TEXT",
+    "TEXT_DIGIT_SEPARATORS",
     "fold_name",
     "name_words",
     "NameMatcher",
@@ -52,7 +53,11 @@ __all__ = [
     "DEGREES",
 ]
 
-_SEP = f"[{re.escape(DIGIT_SEPARATOR_CHARS)}]"
+#: Between digit groups of a NIP written in free text: the separators of a NIP cell
+#: (:data:`helpers.io.parsing.DIGIT_SEPARATOR_CHARS`) and any other punctuation people type
+#: there (``, : ; | ( ) [ ] + * # ~ =``).
+TEXT_DIGIT_SEPARATORS = DIGIT_SEPARATOR_CHARS + ",:;|()[]{}+*#~=<>"
+_SEP = f"[{re.escape(TEXT_DIGIT_SEPARATORS)}]"
 #: 18 digits in cleaned text, up to three separators between any two of them, not inside a
 #: longer run of digits.
 NIP_IN_TEXT = re.compile(rf"(?<!\d)\d(?:{_SEP}{{0,3}}\d){{17}}(?!\d)")
@@ -270,6 +275,8 @@ class NameMatcher:
 
     Notes
     -----
+    A name of three words or more is also found by any two of its words in order (``Rizky
+    Hutapea`` for ``Rizky Pratama Hutapea``), as people are called in speech.
     A match covers the name's words, the titles right before it and the academic degrees right
     after it; words may be separated by up to four characters of spacing or punctuation.
     Matching runs on folded text (:func:`fold_name`), so ``SITI  Aminah``, ``Sïti Aminah`` and
@@ -290,6 +297,9 @@ class NameMatcher:
                 for variant in _joined_variants(form):
                     sizes = self.full.setdefault(len(variant), {})
                     sizes[variant] = max(sizes.get(variant, 0), len(form))
+            for pair in _short_forms(words):
+                sizes = self.full.setdefault(2, {})
+                sizes[pair] = max(sizes.get(pair, 0), len(words))
             for w in set(words) | set(spaced):
                 if len(w) >= 2 and w not in _PARTICLES and w not in _TITLE_SET:
                     self.parts.add(w)
@@ -413,6 +423,16 @@ def _degree_at(tokens: list[_Token], k: int) -> int:
         if joined in _DEGREE_SET:
             return n + 1
     return 0
+
+
+def _short_forms(words: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """Two words of a name of three or more, in order (Rizky Pratama Hutapea -> Rizky Hutapea,
+    Pratama Hutapea, Rizky Pratama): how people are called in speech. Particles and words of
+    fewer than three letters are left out."""
+    kept = [w for w in words if w not in _PARTICLES and len(w) >= _MIN_PART_LETTERS]
+    if len(words) < 3 or len(kept) < 2:
+        return set()
+    return {(a, b) for i, a in enumerate(kept) for b in kept[i + 1 :]}
 
 
 def _joined_variants(words: tuple[str, ...]) -> set[tuple[str, ...]]:

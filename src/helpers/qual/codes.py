@@ -42,7 +42,7 @@ import pandas as pd
 if TYPE_CHECKING:
     pass
 from helpers.io.code_codebook import CodeCodebook
-from helpers.io.segments import _check_frame, _is_missing, _slug
+from helpers.io.segments import _check_frame, _is_missing, code_slug
 
 __all__ = [
     "CoderChoice",
@@ -142,7 +142,7 @@ def normalise_codes(segments: pd.DataFrame, codebook: CodeCodebook) -> CodeResul
             continue
         code, matched = matches[value]
         if code is None:
-            codes.append(_slug(value) or str(value).strip())
+            codes.append(code_slug(value) or str(value).strip())
             status.append("unknown")
         else:
             codes.append(code)

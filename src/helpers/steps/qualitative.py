@@ -13,7 +13,7 @@ from helpers.core.config import ProjectPaths, Region, paths
 from helpers.core.errors import CodebookError
 from helpers.io.code_codebook import CodeCodebook, load_code_codebook
 from helpers.io.reading import read_table
-from helpers.io.segments import SEGMENT_COLUMNS, read_coded_segments
+from helpers.io.segments import SEGMENT_COLUMNS, code_slug, read_coded_segments
 from helpers.io.storage import write_csv_atomic, write_parquet_atomic
 from helpers.privacy.deidentify import mask_series
 from helpers.privacy.disclosure import suppress_small_cells
@@ -236,18 +236,28 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
 
 
 def _mask_unknown_codes(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """Codes not in the codebook are what a coder typed: masked like any free text."""
+    """Codes not in the codebook are what a coder typed: masked like any free text (parts of
+    names included), and the code's slug made again from the masked text, since a slug's
+    underscores hide a title and a name from the masker (``kata_hj_eka``)."""
     if "code_status" not in data.columns:
         return data
     out = data.copy()
     unknown = out["code_status"] == "unknown"
-    for column in ("code", "code_raw"):
-        if column in out.columns and unknown.any():
+    if not unknown.any():
+        return out
+    for column in ("code_raw", "code"):
+        if column in out.columns:
             values = out.loc[unknown, column]
             present = values.notna()
             out.loc[values.index[present], column] = mask_series(
-                values[present].astype(str), names=names, name_parts=False
+                values[present].astype(str), names=names
             ).to_numpy()
+    if "code_raw" in out.columns:
+        raw = out.loc[unknown, "code_raw"]
+        present = raw.notna()
+        out.loc[raw.index[present], "code"] = [
+            code_slug(v) or str(v).strip() for v in raw[present].astype(str)
+        ]
     return out
 
 

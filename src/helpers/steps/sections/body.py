@@ -359,9 +359,7 @@ def challenges(r: ReportData, *, top: int = 5) -> Html:
         }
         for x in c.to_dict("records")
     ]
-    return render(
-        "challenges.html.j2", r.language, items=items, min_cell=r.region.min_cell_size
-    )
+    return render("challenges.html.j2", r.language, items=items, min_cell=r.region.min_cell_size)
 
 
 def recommendations(r: ReportData) -> Html:
