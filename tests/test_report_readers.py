@@ -136,8 +136,9 @@ class _Visible(HTMLParser):
 
     SKIP = {"style", "script", "title"}
 
-    def __init__(self) -> None:
+    def __init__(self, skip_lang: str | None = None) -> None:
         super().__init__()
+        self.skip_lang = skip_lang
         self.stack: list[bool] = []
         self.chunks: list[str] = []
 
@@ -145,9 +146,13 @@ class _Visible(HTMLParser):
         if tag in ("br", "img", "meta", "link", "hr", "input"):
             return
         classes = (dict(attrs).get("class") or "").split()
-        self.stack.append(tag in self.SKIP or "verbatim" in classes)
+        self.stack.append(tag in self.SKIP or "verbatim" in classes or self.quoted(attrs))
         if tag in ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "div", "summary", "figcaption"):
             self.chunks.append("\n")
+
+    def quoted(self, attrs) -> bool:
+        """Text marked as being in ``skip_lang`` (an informant's own words, quoted as said)."""
+        return self.skip_lang is not None and dict(attrs).get("lang") == self.skip_lang
 
     def handle_endtag(self, tag):
         if tag not in ("br", "img", "meta", "link", "hr", "input") and self.stack:
@@ -158,8 +163,8 @@ class _Visible(HTMLParser):
             self.chunks.append(data)
 
 
-def visible_text(page: str) -> str:
-    parser = _Visible()
+def visible_text(page: str, *, skip_lang: str | None = None) -> str:
+    parser = _Visible(skip_lang)
     parser.feed(page)
     return "".join(parser.chunks)
 
@@ -193,6 +198,42 @@ def reader_problems(page: str) -> list[str]:
     problems += [f"p-value {m!r}" for m in re.findall(r"p\s*=\s*<", text)]
     problems += [f"ISO date {m}" for m in re.findall(r"\b\d{4}-\d\d-\d\d\b", text)]
     return problems
+
+
+INDONESIAN_WORDS = re.compile(
+    r"\b(yang|dan|dengan|untuk|tidak|dari|pada|adalah|ini|itu|atau|oleh|dalam|sebagai|karena|"
+    r"belum|sudah|di|ke|tetapi|juga|akan|dapat|lebih|sehingga|setiap|apakah|bukan|masih|antara|"
+    r"tersebut|telah)\b",
+    re.I,
+)
+
+
+def indonesian_sentences(page: str) -> list[str]:
+    """Every sentence of an English report a reader sees that is Indonesian (two or more
+    Indonesian function words), outside elements marked ``lang="id"`` (the informants' own
+    words, quoted as they said them)."""
+    text = visible_text(page, skip_lang="id")
+    found = []
+    for sentence in re.split(r"(?<=[.!?:;])\s+|\n", text):
+        words = {w.lower() for w in INDONESIAN_WORDS.findall(sentence)}
+        if len(words) >= 2:
+            found.append(sentence.strip()[:160])
+    return found
+
+
+def test_the_indonesian_check_finds_what_it_should():
+    bad = (
+        "<p>The programme was evaluated.</p><p>Data mencakup 120 ASN yang ikut dan 80 yang tidak.</p>"
+        "<td>Peserta tidak dipilih secara acak dari daftar</td>"
+        "<blockquote lang='id'>Materinya sangat bagus dan berguna untuk tugas saya</blockquote>"
+    )
+    found = indonesian_sentences(bad)
+    assert found == [
+        "Data mencakup 120 ASN yang ikut dan 80 yang tidak.",
+        "Peserta tidak dipilih secara acak dari daftar",
+    ]
+    good = "<p>Staff in the Dinas Pendidikan and the BKPSDM took part: 120 of 400 (30%).</p>"
+    assert indonesian_sentences(good) == []
 
 
 def test_the_reader_check_finds_what_it_should():
@@ -270,6 +311,7 @@ def test_an_english_report_is_complete(built):
         assert heading in text
     assert "Outcome" in text and "95% CI" in text and "Traceback" not in text
     assert re.search(r"<b>Table 1\.</b>", text) and re.search(r"<b>Figure 1\.</b>", text)
+    assert indonesian_sentences(text) == []
 
 
 @pytest.mark.slow
