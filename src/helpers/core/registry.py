@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
@@ -117,6 +117,8 @@ class AnalysisSpec:
     construct: str | None = None
     unit_label: str | None = None
     exclude_units: tuple[str, ...] = ()
+    label_en: str | None = None
+    unit_label_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,8 @@ class Question:
     text: str
     answered_by: tuple[str, ...]
     needs: str | None = None
+    text_en: str | None = None
+    needs_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,40 @@ class Region:
     extra: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
     moderators: tuple[str, ...] = ()
     questions: tuple[Question, ...] = ()
+    programme_en: str | None = None
+
+    def missing_english(self) -> list[str]:
+        """The reader-facing keys that lack their English twin (``programme_en``, a question's
+        ``text_en`` and ``needs_en``, an analysis's ``label_en`` and ``unit_label_en``): what an
+        English report (``language: en``) would show in Indonesian."""
+        missing = [] if self.programme_en else ["programme_en"]
+        for i, q in enumerate(self.questions):
+            missing += [] if q.text_en else [f"questions[{i}].text_en"]
+            missing += [f"questions[{i}].needs_en"] if q.needs and not q.needs_en else []
+        for i, a in enumerate(self.analyses):
+            missing += [] if a.label_en else [f"analyses[{i}].label_en ({a.id})"]
+            if a.unit_label and not a.unit_label_en:
+                missing.append(f"analyses[{i}].unit_label_en ({a.id})")
+        return missing
+
+    def for_readers(self) -> Region:
+        """The entry as its report's readers see it: in an English region (``language: en``)
+        the reader-facing texts are their English twins (the Indonesian text where a twin is
+        missing, which ``python -m helpers.pipeline check`` reports); else the entry itself."""
+        if self.language != "en":
+            return self
+        return replace(
+            self,
+            programme=self.programme_en or self.programme,
+            questions=tuple(
+                replace(q, text=q.text_en or q.text, needs=q.needs_en or q.needs)
+                for q in self.questions
+            ),
+            analyses=tuple(
+                replace(a, label=a.label_en or a.label, unit_label=a.unit_label_en or a.unit_label)
+                for a in self.analyses
+            ),
+        )
 
     def tables_of_kind(self, kind: str) -> dict[str, TableSpec]:
         """The region's tables of one kind, by name."""
@@ -299,7 +337,8 @@ class TreatmentModel(_Strict):
 class AnalysisModel(_Strict):
     """One outcome to estimate: its ``id``, Kirkpatrick ``level`` (1-4 or reaction, learning,
     behaviour, results), the ``outcome`` column, a reader's ``label``, the ``designs``
-    (a list), and where the outcome lives (``frame``: ``person`` or a table name)."""
+    (a list), and where the outcome lives (``frame``: ``person`` or a table name). ``label_en``
+    and ``unit_label_en`` are the English twins of ``label`` and ``unit_label``."""
 
     id: Text
     level: KirkpatrickLevel
@@ -316,6 +355,8 @@ class AnalysisModel(_Strict):
     construct_name: Text | None = Field(None, alias="construct")
     unit_label: Text | None = None
     exclude_units: list[Text] = Field(default_factory=list)
+    label_en: Text | None = None
+    unit_label_en: Text | None = None
 
     @model_validator(mode="after")
     def _design_needs(self) -> AnalysisModel:
@@ -333,11 +374,14 @@ class QuestionModel(_Strict):
     """An evaluation question: its ``text`` (as the region asks it), what answers it
     (``answered_by``: ids of the region's analyses and names of descriptive results, see
     :data:`helpers.core.vocabulary.ANSWER_SOURCES`), and what data would answer it when the
-    region's data cannot (``needs``)."""
+    region's data cannot (``needs``); ``text_en`` and ``needs_en`` are their English twins, for
+    an English report."""
 
     text: Text
     answered_by: list[Text] = Field(min_length=1)
     needs: Text | None = None
+    text_en: Text | None = None
+    needs_en: Text | None = None
 
 
 class BudgetModel(_Strict):
@@ -369,13 +413,16 @@ class Defaults(_Strict):
 
 
 class RegionModel(_Strict):
-    """One region's entry."""
+    """One region's entry. Reader-facing texts are Indonesian; each may have an English twin
+    (``programme_en``, and ``*_en`` keys of questions and analyses) that an English report
+    (``language: en``) shows instead."""
 
     slug: Annotated[StrictStr, Field(pattern=SLUG_PATTERN.pattern)]
     name: Text
     province: Text
     kemendagri_code: Annotated[Text, Field(pattern=r"^\d{2}(\.\d{2}){0,3}$")]
     programme: Text
+    programme_en: Text | None = None
     question: StrictStr = ""
     questions: list[QuestionModel] = Field(default_factory=list)
     language: Literal["id", "en"] | None = None
@@ -606,6 +653,8 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
             construct=a.construct_name,
             unit_label=a.unit_label,
             exclude_units=tuple(a.exclude_units),
+            label_en=a.label_en,
+            unit_label_en=a.unit_label_en,
         )
         for a in m.analyses
     )
@@ -642,7 +691,11 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
         analyses=analyses,
         extra=MappingProxyType(extra),
         moderators=tuple(m.moderators),
-        questions=tuple(Question(q.text, tuple(q.answered_by), q.needs) for q in m.questions),
+        questions=tuple(
+            Question(q.text, tuple(q.answered_by), q.needs, q.text_en, q.needs_en)
+            for q in m.questions
+        ),
+        programme_en=m.programme_en,
     )
 
 
