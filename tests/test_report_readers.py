@@ -59,6 +59,23 @@ def test_report_notebook_calls_one_section_function_per_cell():
         assert all(re.match(r"^(display\()?sec\.\w+\(", ln) for ln in calls), src
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_prose_cell_of_the_report_has_its_twin_and_the_export_keeps_one(language):
+    import nbformat
+
+    from helpers.report.export import _strip_for_readers
+
+    nb = nbformat.read(str(NOTEBOOKS / "04-region-report.ipynb"), as_version=4)
+    prose = [c for c in nb.cells if c.cell_type == "markdown"]
+    tags = [[t for t in c.metadata.get("tags", []) if t.startswith("lang-")] for c in prose]
+    assert tags == [["lang-id"], ["lang-en"]] * (len(prose) // 2), (
+        "each lang-id cell, then its twin"
+    )
+    kept = _strip_for_readers(nb, language)
+    shown = [c.metadata["tags"] for c in kept.cells if c.cell_type == "markdown"]
+    assert shown == [[f"lang-{language}"]] * (len(prose) // 2)
+
+
 def test_one_number_format():
     assert format_cell(2550, "int") == "2.550"
     assert format_cell(0.917, "share1") == "91,7%"

@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers.core import labels as _labels
 from helpers.core.formatting import Html, escape, fmt_int, fmt_num, fmt_p, fmt_pct
-from helpers.core.labels import in_sentence
+from helpers.core.labels import Language, in_sentence
 from helpers.stats.assumptions import ASSUMPTIONS as _ASSUMPTIONS
 
 __all__ = [
@@ -70,7 +70,7 @@ def translate_reason(reason: str, step: str | None = None) -> str:
     return _labels.translate_reason(reason, "id", step=step)
 
 
-def table_label(region, name: str) -> str:
+def table_label(region, name: str, language: Language = "id") -> str:
     """'Survei akhir (survei_akhir_2025.xlsx)' for a table name of the region's config; a
     KoboToolbox repeat sheet (``survey_post_riwayat_mentoring``) is named after its survey."""
     spec = region.tables.get(name)
@@ -78,25 +78,32 @@ def table_label(region, name: str) -> str:
         for parent in sorted(region.tables, key=len, reverse=True):
             if name.startswith(parent + "_"):
                 sheet = _labels.readable(name[len(parent) + 1 :])
-                return f"{table_label(region, parent)}, lembar {sheet}"
+                word = "sheet" if language == "en" else "lembar"
+                return f"{table_label(region, parent, language)}, {word} {sheet}"
         return _labels.readable(name)
-    kind = WAVES.get(spec.wave) if spec.kind == "survey" else TABLE_KINDS.get(spec.kind)
+    if spec.kind == "survey":
+        kind = _labels.label("wave", spec.wave, language, default="") if spec.wave else ""
+    else:
+        kind = _labels.label("table_kind", spec.kind, language, default="")
     return f"{kind or _labels.readable(name)} ({spec.file})"
 
 
-def variable_label(name: str, analyses=()) -> str:
+def variable_label(name: str, analyses=(), language: Language = "id") -> str:
     """Readers' name of an analysis variable (covariates, '<scale>_pre', outcomes)."""
+    before, after = ("before", "after") if language == "en" else ("awal", "akhir")
     if name in VARIABLE_LABELS:
-        return VARIABLE_LABELS[name]
+        return _labels.label("variable", name, language)
     for a in analyses:
         if name == a.outcome:
-            return f"{a.label} (akhir)" if name.endswith("_post") else a.label
+            return f"{a.label} ({after})" if name.endswith("_post") else a.label
         if name == a.baseline:
-            return f"{a.label} (awal)"
-    for suffix, word in (("_pre", "awal"), ("_post", "akhir")):
+            return f"{a.label} ({before})"
+    for suffix, word in (("_pre", before), ("_post", after)):
         if name.endswith(suffix) and name[: -len(suffix)] in SCALE_LABELS:
-            return f"{SCALE_LABELS[name[: -len(suffix)]]} ({word})"
-    return SCALE_LABELS.get(name, _labels.readable(name))
+            return f"{_labels.label('scale', name[: -len(suffix)], language)} ({word})"
+    if name in SCALE_LABELS:
+        return _labels.label("scale", name, language)
+    return _labels.readable(name)
 
 
 def outcome_unit(label: str) -> str:
@@ -132,6 +139,22 @@ CHALLENGE_ACTIONS = {
     "kanal resmi yang sama, termasuk unit di kecamatan.",
     "leadership_support": "Libatkan pimpinan unit: izin dan dorongan atasan menentukan siapa "
     "yang ikut pelatihan.",
+}
+
+#: :data:`CHALLENGE_ACTIONS` in English.
+CHALLENGE_ACTIONS_EN = {
+    "resource_constraints": "Provide the equipment and budget needed to apply what was learnt "
+    "(devices, time, funds for follow-up activities).",
+    "relevance_gap": "Design training from an analysis of each position's competency needs, so "
+    "that the material fits participants' duties.",
+    "workload": "Schedule training outside peak workload and arrange cover for duties, so that "
+    "the busiest staff are not left behind.",
+    "transparency_gap": "Publish the criteria, schedule and results of selection for promotion "
+    "and transfer.",
+    "information_gap": "Send information on career and training opportunities to every unit "
+    "through the same official channel, including units in the kecamatan.",
+    "leadership_support": "Involve unit heads: supervisors' permission and encouragement decide "
+    "who takes part in training.",
 }
 
 
@@ -346,13 +369,14 @@ SAME_ACTION = {
 }
 
 
-def _names(rows: list[dict]) -> str:
+def _names(rows: list[dict], language: Language = "id") -> str:
     parts = [
         f"{in_sentence(core_label(r['label']))} ({'+' if r['estimate'] > 0 else '−'}"
-        f"{fmt_num(abs(r['estimate']), 2)})"
+        f"{fmt_num(abs(r['estimate']), 2, language)})"
         for r in rows
     ]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " dan " + parts[-1]
+    last = " and " if language == "en" else " dan "
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + last + parts[-1]
 
 
 def recommendations(
@@ -361,6 +385,7 @@ def recommendations(
     *,
     extras: Sequence[Recommendation] = (),
     challenge_share: float = 0.25,
+    language: Language = "id",
 ) -> list[Recommendation]:
     """Recommendations that follow from this region's findings, each with its basis, once, and
     ordered by the strength and size of the evidence (heaviest first).
@@ -373,9 +398,13 @@ def recommendations(
     ``challenge_share`` of transcripts -> its action, weighted by how widespread it is, with
     informants' own matching proposal folded in (:data:`SAME_ACTION`); other informants'
     proposals; ``extras`` from the region's analyses (gaps between groups, budget, response
-    bias), which carry their own weight.
+    bias), which carry their own weight. ``language`` is the report's (``"en"``: every
+    sentence in English).
     """
     from helpers.steps.meaning import effect_meaning
+
+    if language == "en":
+        return _recommendations_en(effects, findings, extras, challenge_share)
 
     recs: list[Recommendation] = []
     head = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
@@ -477,6 +506,125 @@ def recommendations(
                 Recommendation(
                     f"Informan mengusulkan: {label}.",
                     f"Diusulkan dalam {fmt_pct(r['share_of_transcripts'])} transkrip.",
+                    20.0 + 20 * r["share_of_transcripts"],
+                )
+            )
+    recs.extend(extras)
+    return _one_per_topic(recs)
+
+
+def _recommendations_en(
+    effects: pd.DataFrame,
+    findings: pd.DataFrame,
+    extras: Sequence[Recommendation],
+    challenge_share: float,
+) -> list[Recommendation]:
+    """:func:`recommendations` in English (the same rules and weights)."""
+    from helpers.steps.meaning import effect_meaning
+
+    def num(x: object) -> str:
+        return fmt_num(x, 2, "en")  # type: ignore[arg-type]
+
+    def pct(x: object) -> str:
+        return fmt_pct(x, 0, "en")  # type: ignore[arg-type]
+
+    def name(r: dict) -> str:
+        return in_sentence(core_label(r["label"]))
+
+    recs: list[Recommendation] = []
+    head = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
+    graded: dict[str, list[dict]] = {}
+    for r in head.to_dict("records"):
+        graded.setdefault(effect_meaning(r).strength, []).append(r)
+    for r in graded.get("worse", []):
+        recs.append(
+            Recommendation(
+                f"Find out why {name(r)} got worse among participants before the programme is "
+                "extended.",
+                f"Estimate {num(r['estimate'])} (95% CI {num(r['ci_low'])} to "
+                f"{num(r['ci_high'])}).",
+                100.0,
+            )
+        )
+    better = graded.get("better_strong", []) + graded.get("better", [])
+    if better:
+        recs.append(
+            Recommendation(
+                "Keep the programme and extend it to staff who have not taken part: its effect "
+                f"shows in {_names(better, 'en')}.",
+                "Headline estimate with a comparable comparison group; the 95% confidence "
+                "interval excludes zero.",
+                80.0 + 5 * len(graded.get("better_strong", [])),
+            )
+        )
+    for r in graded.get("uncontrolled", []):
+        recs.append(
+            Recommendation(
+                f"Measure {name(r)} among untrained staff too (same test, same time), so that "
+                "the gain can be told apart from the effect of retaking a test.",
+                f"A before–after gain of {num(r['estimate'])} with no comparison group.",
+                45.0,
+            )
+        )
+    unsettled = graded.get("inconclusive", [])
+    if unsettled:
+        mdes = ", ".join(f"{name(r)} about {num(r.get('mde'))}" for r in unsettled)
+        recs.append(
+            Recommendation(
+                "Do not conclude yet that the programme has no effect on "
+                f"{', '.join(name(r) for r in unsettled)}; measure again over a longer time or "
+                "with a larger sample, or check whether the programme's material aims at this "
+                "outcome.",
+                f"The interval includes zero; smallest detectable effect: {mdes}.",
+                30.0,
+            )
+        )
+    if len(findings):
+        proposals = findings[findings["kind"] == "recommendation"].set_index("code")
+        folded: set[str] = set()
+        ch = findings[
+            (findings["kind"] == "challenge")
+            & (findings["share_of_transcripts"] >= challenge_share)
+        ]
+        for r in ch.sort_values("n_transcripts", ascending=False).to_dict("records"):
+            if r["code"] not in CHALLENGE_ACTIONS_EN:
+                continue
+            basis = f"The challenge “{r['label']}” is raised in {pct(r['share_of_transcripts'])} of transcripts."
+            for proposal, challenge in SAME_ACTION.items():
+                if challenge == r["code"] and proposal in proposals.index:
+                    share = proposals.loc[proposal, "share_of_transcripts"]
+                    basis += f" Informants propose it too ({pct(share)} of transcripts)."
+                    folded.add(proposal)
+            recs.append(
+                Recommendation(
+                    CHALLENGE_ACTIONS_EN[r["code"]],
+                    basis,
+                    40.0 + 40 * r["share_of_transcripts"],
+                    topic=r["code"],
+                )
+            )
+        ctx = findings[
+            (findings["code"] == "leadership_support")
+            & (findings["share_of_transcripts"] >= challenge_share)
+        ]
+        for r in ctx.to_dict("records"):
+            recs.append(
+                Recommendation(
+                    CHALLENGE_ACTIONS_EN["leadership_support"],
+                    f"The role of leaders comes up in {pct(r['share_of_transcripts'])} of "
+                    "transcripts.",
+                    35.0 + 30 * r["share_of_transcripts"],
+                    topic="leadership_support",
+                )
+            )
+        for code, r in proposals.iterrows():
+            if code in folded:
+                continue
+            label = re.sub(r"^(Recommendation|Rekomendasi): ", "", str(r["label"]))
+            recs.append(
+                Recommendation(
+                    f"Informants propose: {label}.",
+                    f"Proposed in {pct(r['share_of_transcripts'])} of transcripts.",
                     20.0 + 20 * r["share_of_transcripts"],
                 )
             )

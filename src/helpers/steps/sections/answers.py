@@ -54,6 +54,8 @@ def _relevance(r: ReportData) -> tuple[str, str] | None:
     if len(trained) < r.region.min_cell_size:
         return None
     share = float((trained >= 4).mean())
+    if r.language == "en":
+        return _relevance_en(r, trained, share)
     text = (
         f"{fmt_pct(share)} peserta menilai pelatihan relevan dengan pekerjaannya (skor 4 atau 5 "
         f"dari 5; rata-rata {fmt_num(trained.mean(), 2)})."
@@ -72,6 +74,25 @@ def _relevance(r: ReportData) -> tuple[str, str] | None:
     return text, "relevansi"
 
 
+def _relevance_en(r: ReportData, trained, share: float) -> tuple[str, str]:
+    text = (
+        f"{fmt_pct(share, 0, 'en')} of participants found the training relevant to their work "
+        f"(a score of 4 or 5 out of 5; average {fmt_num(trained.mean(), 2, 'en')})."
+    )
+    het = r.moderation
+    if het is not None and len(het):
+        hi = het.loc[het["group"] == "tinggi", "estimate"].mean()
+        lo = het.loc[het["group"] == "rendah", "estimate"].mean()
+        if not (math.isnan(hi) or math.isnan(lo)):
+            text += (
+                f" Among participants, those who found it relevant improved by "
+                f"{fmt_num(hi, 2, 'en')} points on average, the others by {fmt_num(lo, 2, 'en')} "
+                "points; relevance was rated after the training, so this difference is a "
+                "description, not proof of cause and effect."
+            )
+    return text, "relevansi"
+
+
 def _resources(r: ReportData) -> tuple[str, str] | None:
     het = r.read("heterogeneity.parquet")
     if het is None or not len(het) or "resources_pre" not in set(het["moderator"]):
@@ -79,6 +100,8 @@ def _resources(r: ReportData) -> tuple[str, str] | None:
     rows = het[(het["moderator"] == "resources_pre")].drop_duplicates("analysis")
     labels = {a.id: a.label for a in r.region.analyses}
     differ = rows[rows["interaction_p_adj"] < 0.05]
+    if r.language == "en":
+        return _resources_en(r, rows, differ, labels)
     if len(differ):
         names = ", ".join(in_sentence(labels.get(a, a), drop_unit=True) for a in differ["analysis"])
         return (
@@ -97,10 +120,38 @@ def _resources(r: ReportData) -> tuple[str, str] | None:
     )
 
 
+def _resources_en(r: ReportData, rows, differ, labels) -> tuple[str, str]:
+    if len(differ):
+        names = ", ".join(in_sentence(labels.get(a, a), drop_unit=True) for a in differ["analysis"])
+        return (
+            f"The programme's effect differs by the resources staff had before the training for "
+            f"{names} (interaction test, BH p {fmt_pvalue(differ['interaction_p_adj'].min(), 'en')}): "
+            "resources help decide how much it helps.",
+            level_anchor(3, "en"),
+        )
+    return (
+        "No evidence that the programme's effect differs by the resources staff had before the "
+        f"training (interaction tests for {fmt_int(len(rows), 'en')} outcomes, smallest BH p "
+        f"{fmt_num(rows['interaction_p_adj'].min(), 2, 'en')}); the limited resources informants "
+        "mention are described under Challenges.",
+        "Challenges",
+    )
+
+
 def _feedback(r: ReportData) -> tuple[str, str] | None:
     fb = r.feedback
     if fb is None or getattr(fb, "suppressed", False):
         return None
+    if r.language == "en":
+        return (
+            f"Only {fmt_pct(fb.response_rate, 0, 'en')} of participants answered the feedback "
+            f"survey. Their average satisfaction is {fmt_num(fb.mean_respondents, 2, 'en')}; "
+            f"weighted to resemble all participants {fmt_num(fb.mean_reweighted, 2, 'en')}. "
+            "With no assumption about those who did not answer, all participants' satisfaction "
+            f"could lie between {fmt_num(fb.bound_low, 2, 'en')} and "
+            f"{fmt_num(fb.bound_high, 2, 'en')}: the feedback at hand is probably too good.",
+            "bias-umpan-balik",
+        )
     return (
         f"Hanya {fmt_pct(fb.response_rate)} peserta mengisi umpan balik. Rata-rata kepuasan "
         f"pengisi {fmt_num(fb.mean_respondents, 2)}; dibobot agar menyerupai semua peserta "
@@ -115,6 +166,8 @@ def _participation(r: ReportData) -> tuple[str, str] | None:
     if r.participation is None:
         return None
     part, reasons = r.participation
+    if r.language == "en":
+        return _participation_en(part, reasons)
     bits = []
     if len(reasons) and reasons["n"].notna().any():
         top = reasons.dropna(subset=["n"]).sort_values("n", ascending=False).iloc[0]
@@ -132,6 +185,25 @@ def _participation(r: ReportData) -> tuple[str, str] | None:
     return (" ".join(bits), "partisipasi") if bits else None
 
 
+def _participation_en(part, reasons) -> tuple[str, str] | None:
+    bits = []
+    if len(reasons) and reasons["n"].notna().any():
+        top = reasons.dropna(subset=["n"]).sort_values("n", ascending=False).iloc[0]
+        reason = str(top["reason"])  # the survey's answer, as respondents chose it
+        bits.append(
+            f"The most frequent reason staff give for not taking part: {reason.lower()} "
+            f"({fmt_pct(top['share_of_answers'], 0, 'en')} of answers)."
+        )
+    lead = part[part["scale"] == "leadership_support"].set_index("tercile")["share_trained"]
+    if {"tinggi", "rendah"} <= set(lead.index) and lead.notna().all():
+        bits.append(
+            "Support from leaders goes with taking part: of staff with strong support "
+            f"{fmt_pct(lead['tinggi'], 0, 'en')} have been trained, with weak support "
+            f"{fmt_pct(lead['rendah'], 0, 'en')} (a description, not proof of cause and effect)."
+        )
+    return (" ".join(bits), "partisipasi") if bits else None
+
+
 def _information(r: ReportData) -> tuple[str, str] | None:
     from helpers.steps import descriptives as desc
 
@@ -144,8 +216,16 @@ def _information(r: ReportData) -> tuple[str, str] | None:
         return None
     ranked = acc.sort_values("mean")
     low, high = ranked.iloc[0], ranked.iloc[-1]
-    name = label("group", low["group"], default=str(low["group"]))
-    top = label("group", high["group"], default=str(high["group"]))
+    lang = r.language
+    name = label("group", low["group"], lang, default=str(low["group"]))
+    top = label("group", high["group"], lang, default=str(high["group"]))
+    if lang == "en":
+        return (
+            f"Access to career information and mentoring is lowest among {name} (average "
+            f"{fmt_num(low['mean'], 2, lang)} of 5, {fmt_int(low['n'], lang)} people) and highest "
+            f"among {top} ({fmt_num(high['mean'], 2, lang)}).",
+            "transparansi",
+        )
     return (
         f"Akses informasi dan mentoring karier paling rendah pada {name} (rata-rata "
         f"{fmt_num(low['mean'], 2)} dari 5, {fmt_int(low['n'])} orang) dan paling tinggi pada "
@@ -162,10 +242,17 @@ def _open_selection(r: ReportData) -> tuple[str, str] | None:
     promo = r.tables["promotions"].merge(r.roster[["pid", "gender"]], on="pid")
     promo["open_selection"] = promo["open_selection"].astype(float)
     overall = float(promo["open_selection"].mean())
-    text = f"{fmt_pct(overall)} promosi dan mutasi dilakukan lewat seleksi terbuka"
+    en = r.language == "en"
+    text = (
+        f"{fmt_pct(overall, 0, 'en')} of promotions and transfers went through open selection"
+        if en
+        else f"{fmt_pct(overall)} promosi dan mutasi dilakukan lewat seleksi terbuka"
+    )
     by = desc.group_gaps(promo, "open_selection", by=("gender",), min_cell=r.region.min_cell_size)
     by = by.dropna(subset=["mean"]).set_index("group")["mean"]
-    if {"F", "M"} <= set(by.index):
+    if {"F", "M"} <= set(by.index) and en:
+        text += f": {fmt_pct(by['F'], 0, 'en')} for women, {fmt_pct(by['M'], 0, 'en')} for men"
+    elif {"F", "M"} <= set(by.index):
         text += f": {fmt_pct(by['F'])} pada perempuan, {fmt_pct(by['M'])} pada laki-laki"
     return text + ".", "transparansi"
 
@@ -174,6 +261,15 @@ def _budget(r: ReportData) -> tuple[str, str] | None:
     cap = r.capacity
     if cap is None:
         return None
+    if r.language == "en":
+        return (
+            f"A budget of Rp {fmt_int(cap.total_rp, 'en')} covers "
+            f"{fmt_int(cap.n_trainable, 'en')} participants (Rp "
+            f"{fmt_int(cap.cost_per_participant_rp, 'en')} each). With a sample that size, the "
+            f"smallest effect that can be seen is about {fmt_num(cap.mde_standardised, 2, 'en')} "
+            "standard deviations.",
+            "anggaran",
+        )
     return (
         f"Anggaran Rp {fmt_int(cap.total_rp)} cukup untuk {fmt_int(cap.n_trainable)} peserta "
         f"(Rp {fmt_int(cap.cost_per_participant_rp)} per orang). Dengan sampel sebesar itu, efek "
@@ -191,6 +287,15 @@ def _sample_size(r: ReportData) -> tuple[str, str] | None:
         for x in e.to_dict("records")
         if x["ci_low"] <= 0 <= x["ci_high"] and abs(x["estimate"]) < x["mde"]
     ]
+    if r.language == "en":
+        text = (
+            "For every outcome the report gives the smallest effect this sample can detect (MDE)."
+        )
+        if small:
+            text += f" The sample is too small to settle an effect as small as the one seen on {', '.join(small)}."
+        else:
+            text += " The effects found are larger than their MDE: the sample is large enough to see them."
+        return text, "Lampiran-A:-Metode"
     text = (
         "Untuk setiap hasil, laporan menyebut efek terkecil yang dapat dilihat (MDE) dengan "
         "sampel ini."
@@ -213,6 +318,13 @@ def _reaction(r: ReportData) -> tuple[str, str] | None:
     if not len(react):
         return None
     row = react.iloc[0]
+    if r.language == "en":
+        return (
+            f"Participants' satisfaction with the training averages "
+            f"{fmt_num(row['mean'], 2, 'en')} of 5; {fmt_pct(row['share_4plus'], 0, 'en')} say "
+            f"they are satisfied or very satisfied ({fmt_int(row['n'], 'en')} respondents).",
+            level_anchor(1, "en"),
+        )
     return (
         f"Kepuasan peserta terhadap pelatihan rata-rata {fmt_num(row['mean'], 2)} dari 5; "
         f"{fmt_pct(row['share_4plus'])} menyatakan puas atau sangat puas "
@@ -263,6 +375,16 @@ def answers(r: ReportData) -> list[Answer]:
                 anchors.append(got[1])
         if parts:
             out.append(Answer(q.text, " ".join(parts), anchors[0], True))
+        elif r.language == "en":
+            needs = q.needs or "data that measure it"
+            out.append(
+                Answer(
+                    q.text,
+                    f"This region's data cannot answer this question yet. What is needed: {needs}.",
+                    None,
+                    False,
+                )
+            )
         else:
             needs = q.needs or "data yang mengukurnya"
             out.append(

@@ -109,7 +109,7 @@ def render(template: str, language: Language = "id", **context: Any) -> Html:
     Examples
     --------
     >>> str(render("quote.html.j2", text="<b>x</b>", role=None)).strip()
-    '<blockquote class="quote">“&lt;b&gt;x&lt;/b&gt;”</blockquote>'
+    '<blockquote class="quote" lang="id">“&lt;b&gt;x&lt;/b&gt;”</blockquote>'
     """
     if language not in _ENVIRONMENTS:
         _ENVIRONMENTS[language] = _environment(language)
