@@ -76,6 +76,15 @@ def test_every_prose_cell_of_the_report_has_its_twin_and_the_export_keeps_one(la
     assert shown == [[f"lang-{language}"]] * (len(prose) // 2)
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_section_template_parses(language):
+    from helpers.steps.sections.render import _environment
+
+    environment = _environment(language)
+    for name in environment.list_templates():
+        environment.get_template(name)
+
+
 def test_one_number_format():
     assert format_cell(2550, "int") == "2.550"
     assert format_cell(0.917, "share1") == "91,7%"
