@@ -1,9 +1,8 @@
-"""Plain-Indonesian text for the region report, computed from the numbers (layer 3).
+"""Plain words for the region report in its language, computed from the numbers (layer 3).
 
-Every sentence here is built from a region's own estimates and findings: the executive summary
-states each headline effect with its interval and what it means; recommendations are produced
-only when a finding calls for them, and each says which finding it rests on. Respondents' text
-is always escaped.
+Readers' names of tables and variables, and the recommendations: each is produced only when a
+finding calls for it and says which finding it rests on, in Indonesian or (``language="en"``)
+English. The report's sections (:mod:`helpers.steps.sections`) say the rest.
 """
 
 from __future__ import annotations
@@ -16,23 +15,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.core import labels as _labels
-from helpers.core.formatting import Html, escape, fmt_int, fmt_num, fmt_p, fmt_pct
+from helpers.core.formatting import fmt_int, fmt_num, fmt_p, fmt_pct
 from helpers.core.labels import Language, in_sentence
 from helpers.stats.assumptions import ASSUMPTIONS as _ASSUMPTIONS
 
 __all__ = [
     "LEVELS",
     "DESIGNS",
-    "verdict",
-    "headline_summary",
     "estimates_table",
-    "naive_bias_notes",
-    "joint_display",
-    "challenges",
     "Recommendation",
     "recommendations",
-    "recommendations_html",
-    "level_intro",
     "ASSUMPTIONS",
     "in_sentence",
 ]
@@ -158,50 +150,6 @@ CHALLENGE_ACTIONS_EN = {
 }
 
 
-def verdict(row: pd.Series | dict) -> str:
-    """One plain sentence: is there a clear effect, in which direction, and what can be seen."""
-    est, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
-    better = bool(row.get("higher_is_better", True))
-    if pd.isna(est):
-        return "Tidak dapat diestimasi."
-    if lo > 0 or hi < 0:
-        good = (est > 0) == better
-        return (
-            "Dampaknya jelas dan menguntungkan."
-            if good
-            else "Dampaknya jelas tetapi merugikan: perlu ditelusuri."
-        )
-    mde = row.get("mde")
-    if mde is not None and pd.notna(mde):
-        return (
-            f"Belum terbukti: intervalnya mencakup nol. Dengan sampel ini, hanya efek sebesar "
-            f"kira-kira {fmt_num(mde, 2)} atau lebih yang dapat terdeteksi."
-        )
-    return "Belum terbukti: intervalnya mencakup nol."
-
-
-def _direction(est: float) -> str:
-    return "naik" if est > 0 else "turun"
-
-
-def headline_summary(effects: pd.DataFrame) -> Html:
-    """Executive-summary bullets: each headline effect, in plain words, with its interval."""
-    rows = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
-    rows = rows.sort_values(["level", "analysis"])
-    items = []
-    for r in rows.to_dict("records"):
-        level = LEVELS[int(r["level"])][0]
-        items.append(
-            f"<li><b>{escape(r['label'])}</b> (Level {int(r['level'])}, {level}): "
-            f"{_direction(r['estimate'])} {fmt_num(abs(r['estimate']), 2)} "
-            f"{outcome_unit(r['label'])} (interval kepercayaan 95%: {fmt_num(r['ci_low'], 2)} "
-            f"sampai {fmt_num(r['ci_high'], 2)}). {escape(verdict(r))}</li>"
-        )
-    if not items:
-        return Html("<p>Belum ada efek yang dapat diestimasi dari data wilayah ini.</p>")
-    return Html("<ul>" + "".join(items) + "</ul>")
-
-
 def estimates_table(
     effects: pd.DataFrame,
     *,
@@ -253,98 +201,6 @@ def _counts(design: str, treated: float, control: float, min_cell: int = 5) -> s
     if design in ("did", "twfe"):
         return f"{shown(treated)} / {shown(control)} sel unit×bulan"
     return f"{shown(treated)} / {shown(control)}"
-
-
-def naive_bias_notes(effects: pd.DataFrame) -> Html:
-    """Where the naive difference differs from the headline design, say so plainly."""
-    notes = []
-    for _analysis, g in effects.groupby("analysis", sort=False):
-        head = g[g["headline"].astype(bool)]
-        naive = g[g["design"] == "diff"]
-        if head.empty or naive.empty or head["design"].iloc[0] == "diff":
-            continue
-        h, n = head.iloc[0], naive.iloc[0]
-        gap = n["estimate"] - h["estimate"]
-        if pd.isna(gap) or abs(gap) < 0.5 * max(h["se"], 1e-12):
-            continue
-        word = "lebih besar" if gap > 0 else "lebih kecil"
-        notes.append(
-            f"<li><b>{escape(h['label'])}</b>: selisih rata-rata sederhana "
-            f"({fmt_num(n['estimate'], 2)}) {word} dari estimasi utama "
-            f"({fmt_num(h['estimate'], 2)}). Peserta sudah berbeda dari bukan peserta sebelum "
-            "pelatihan (lihat tabel keseimbangan), sehingga perbandingan sederhana "
-            "menyesatkan.</li>"
-        )
-    if not notes:
-        return Html("")
-    return Html(
-        "<p>Pemilihan peserta tidak acak. Perbandingan sederhana antara peserta dan "
-        "bukan peserta karena itu bias:</p><ul>" + "".join(notes) + "</ul>"
-    )
-
-
-def level_intro(level: int) -> Html:
-    name, what = LEVELS[level]
-    return Html(f"<p class='small'>Level {level} Kirkpatrick, <b>{name}</b>: {what}.</p>")
-
-
-def _quote_html(text: str, role: str | None) -> str:
-    who = f"<span class='who'>— {escape(role)}</span>" if role and role == role else ""
-    return f"<div class='quote'>“{escape(text)}”{who}</div>"
-
-
-def joint_display(
-    effects: pd.DataFrame, findings: pd.DataFrame, *, level: int, top: int = 3
-) -> Html:
-    """For one Kirkpatrick level: the estimates beside what informants said."""
-    e = effects[
-        (effects["level"] == level) & effects["headline"].astype(bool) & effects["estimate"].notna()
-    ]
-    f = findings[(findings["level"] == level)] if "level" in findings else findings.iloc[0:0]
-    f = f.sort_values("n_transcripts", ascending=False).head(top)
-    left = "".join(
-        f"<li>{escape(r['label'])}: {_direction(r['estimate'])} "
-        f"{fmt_num(abs(r['estimate']), 2)} [{fmt_num(r['ci_low'], 2)}; "
-        f"{fmt_num(r['ci_high'], 2)}]</li>"
-        for r in e.to_dict("records")
-    )
-    right = "".join(
-        f"<li><b>{escape(r['label'])}</b> ({int(r['n_transcripts'])} transkrip)"
-        + (
-            _quote_html(r["example_quote"], None if r.get("suppressed") else r.get("example_role"))
-            if isinstance(r.get("example_quote"), str)
-            else ""
-        )
-        + "</li>"
-        for r in f.to_dict("records")
-    )
-    return Html(
-        "<table class='joint'><thead><tr><th>Angka (efek, IK 95%)</th>"
-        "<th>Suara informan (wawancara/FGD)</th></tr></thead><tbody><tr>"
-        f"<td><ul>{left or '<li>tidak ada estimasi pada level ini</li>'}</ul></td>"
-        f"<td><ul>{right or '<li>tidak ada kode pada level ini</li>'}</ul></td>"
-        "</tr></tbody></table>"
-    )
-
-
-def challenges(findings: pd.DataFrame, *, top: int = 5) -> Html:
-    """Challenges informants raised, most widespread first, with one de-identified quote."""
-    c = findings[findings["kind"] == "challenge"].sort_values("n_transcripts", ascending=False)
-    if c.empty:
-        return Html("<p>Informan tidak menyebut tantangan yang dikodekan.</p>")
-    items = []
-    for r in c.head(top).to_dict("records"):
-        quote = (
-            _quote_html(r["example_quote"], None if r.get("suppressed") else r.get("example_role"))
-            if isinstance(r.get("example_quote"), str)
-            else ""
-        )
-        items.append(
-            f"<li><b>{escape(r['label'])}</b>: disebut dalam "
-            f"{int(r['n_transcripts'])} transkrip ({fmt_pct(r['share_of_transcripts'])})"
-            f"{quote}</li>"
-        )
-    return Html("<ul>" + "".join(items) + "</ul>")
 
 
 @dataclass(frozen=True)
@@ -647,14 +503,3 @@ def _one_per_topic(recs: Sequence[Recommendation]) -> list[Recommendation]:
             by_topic[rec.topic] = len(out)
         out.append(rec)
     return out
-
-
-def recommendations_html(recs: Sequence[Recommendation]) -> Html:
-    """Numbered recommendations, each with its basis."""
-    if not recs:
-        return Html("<p>Tidak ada rekomendasi yang dapat ditarik dari data ini.</p>")
-    items = "".join(
-        f"<li>{escape(r.action)}<br><span class='small'>Dasar: {escape(r.basis)}</span></li>"
-        for r in recs
-    )
-    return Html(f"<ol>{items}</ol>")
