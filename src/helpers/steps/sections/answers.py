@@ -191,7 +191,7 @@ def _participation_en(part, reasons) -> tuple[str, str] | None:
         top = reasons.dropna(subset=["n"]).sort_values("n", ascending=False).iloc[0]
         reason = str(top["reason"])  # the survey's answer, as respondents chose it
         bits.append(
-            f"The most frequent reason staff give for not taking part: {reason.lower()} "
+            f"The most frequent reason staff give for not taking part: “{reason.lower()}” "
             f"({fmt_pct(top['share_of_answers'], 0, 'en')} of answers)."
         )
     lead = part[part["scale"] == "leadership_support"].set_index("tercile")["share_trained"]
