@@ -98,15 +98,16 @@ def variable_label(name: str, analyses=(), language: Language = "id") -> str:
     return _labels.readable(name)
 
 
-def outcome_unit(label: str) -> str:
-    """The unit a label states in brackets: '(menit)' -> 'menit', '(%)' -> 'poin persen'."""
+def outcome_unit(label: str, language: Language = "id") -> str:
+    """The unit a label states in brackets: '(menit)' -> 'menit', '(%)' -> 'poin persen'
+    ('percentage points' in English); 'poin' ('points') when it states none."""
     m = re.search(r"\(([^)]*)\)\s*$", label)
     inside = m.group(1).strip() if m else ""
     if inside == "%":
-        return "poin persen"
+        return "percentage points" if language == "en" else "poin persen"
     if inside and not re.match(r"^[\d.,\s–-]+$", inside) and not inside.startswith("IKM"):
         return inside
-    return "poin"
+    return "points" if language == "en" else "poin"
 
 
 def core_label(label: str) -> str:

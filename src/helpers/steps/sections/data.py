@@ -187,15 +187,17 @@ def _in_english(
     the processed tables hold the registry's and codes.csv's Indonesian texts (the synthesis
     reads them), an English report shows their twins."""
     from helpers.io.code_codebook import load_code_codebook
+    from helpers.steps.narrative import outcome_unit
 
     effects = effects.copy()
     by_id = {a.id: a for a in spec.analyses}
-    for column, attribute in (("label", "label"), ("unit", "unit_label")):
-        if column in effects:
-            english = effects["analysis"].map(
-                lambda a, attr=attribute: getattr(by_id[a], attr) if a in by_id else None
-            )
-            effects[column] = english.where(english.notna(), effects[column])
+    units = {a.id: a.unit_label or outcome_unit(a.label, "en") for a in spec.analyses}
+    if "label" in effects:
+        english = effects["analysis"].map(lambda a: by_id[a].label if a in by_id else None)
+        effects["label"] = english.where(english.notna(), effects["label"])
+    if "unit" in effects:
+        english = effects["analysis"].map(units)
+        effects["unit"] = english.where(english.notna(), effects["unit"])
     codebook_file = project.raw_region(spec.slug) / spec.code_codebook
     if len(findings) and "code" in findings and codebook_file.is_file():
         codebook = load_code_codebook(codebook_file)
