@@ -142,6 +142,11 @@ def test_respondents_text_is_escaped_in_quotes_and_tables():
     assert "&lt;script&gt;" in quote(evil)
     t = table(Numbering(), "Tabel <i>uji</i>", pd.DataFrame({"a": [evil]}), [Column("a", "A")])
     assert "<script>" not in t and "&lt;i&gt;uji" in t
+    said = [Column("a", "Reason", "text", lang="id")]
+    answers = pd.DataFrame({"a": ["Beban kerja tinggi dan jadwal tidak cocok"]})
+    assert 'lang="id"' in table(Numbering("en"), "Reasons", answers, said)
+    assert 'lang="id"' not in table(Numbering("id"), "Alasan", answers, said)
+    assert indonesian_sentences(table(Numbering("en"), "Reasons", answers, said)) == []
 
 
 def test_a_missing_chromium_is_a_clear_error(monkeypatch, tmp_path):

@@ -276,8 +276,8 @@ def data_quality(r: ReportData) -> Html:
                 caption("unknown_codes", lang),
                 unknown,
                 [
-                    Column("label_raw", column("written", lang), "text"),
-                    Column("variants", column("variants", lang), "text"),
+                    Column("label_raw", column("written", lang), "text", lang="id"),
+                    Column("variants", column("variants", lang), "text", lang="id"),
                     Column("n", column("n", lang), "int"),
                     Column("n_transcripts", column("transcripts", lang), "int"),
                 ],

@@ -169,7 +169,7 @@ def participation(r: ReportData) -> Html:
         caption("reasons", lang),
         reasons,
         [
-            Column("reason", column("reason", lang), "text"),
+            Column("reason", column("reason", lang), "text", lang="id"),  # the survey's options
             Column("n", column("n", lang), "int"),
             Column("share_of_answers", column("share_of_answers", lang), "share"),
         ],
