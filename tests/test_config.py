@@ -292,3 +292,40 @@ def test_moderators_take_a_name_or_a_column_with_its_label(registry):
     assert moderator_label(kepahiang, "female") == "jenis kelamin"
     assert moderator_label(kepahiang, "motivation_pre") == "motivation sebelum pelatihan"
     assert moderator_label(kepahiang, "female", "en") == "gender"
+
+
+def test_an_english_region_needs_every_reader_facing_text_in_english(temp_project):
+    """With ``language: en``, the check names each registry text and codes.csv cell lacking
+    its English twin; the shipped regions have them all, and the report's view of the entry
+    uses them."""
+    import pandas as pd
+
+    from helpers.core.config import load_registry
+    from helpers.steps.check import check_region
+
+    project = temp_project(["kemuning"], entries={"kemuning": {"language": "en"}})
+    region = load_registry(project.config_file)["kemuning"]
+    assert region.missing_english() == []
+    assert check_region(region, project=project).ok
+    shown = region.for_readers()
+    assert shown.programme == region.programme_en and shown.analyses[0].label.startswith("Know")
+    assert load_registry()["kemuning"].for_readers().programme == "Program Pelatihan ASN"
+
+    doc = yaml.safe_load(project.config_file.read_text(encoding="utf-8"))
+    entry = doc["regions"][0]
+    del entry["programme_en"]
+    del entry["questions"][1]["text_en"]
+    del entry["analyses"][0]["unit_label_en"]
+    project.config_file.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    codes = project.raw_region("kemuning") / "codes.csv"
+    table = pd.read_csv(codes, dtype=str, keep_default_na=False)
+    table.loc[1, "label_en"] = ""
+    table.drop(columns="theme_en").to_csv(codes, index=False)
+    region = load_registry(project.config_file)["kemuning"]
+    errors = [p.sentence() for p in check_region(region, project=project).errors]
+    text = "\n".join(errors)
+    for key in ("programme_en", "questions[1].text_en", "analyses[0].unit_label_en (test_scores)"):
+        assert f"region 'kemuning', {key}:" in text, key
+    assert f"row 2 ({table.loc[1, 'code']}), column label_en" in text
+    assert sum("column theme_en" in e for e in errors) == len(table)
+    assert len(errors) == 3 + 1 + len(table)

@@ -265,8 +265,11 @@ def test_codebook_is_validated(codebook):
         "level",
         "synonyms",
         "constructs",
+        "label_en",
+        "theme_en",
     ]
     assert (table["constructs"] == ()).all()  # optional: the fixture has no such column
+    assert table["label_en"].isna().all() and codebook.in_english("label") == codebook.labels
     assert set(table["kind"]) <= set(KINDS)
     assert str(table["level"].dtype) == "Int64"
     assert table.set_index("code")["level"].isna()["sumber_daya"]

@@ -59,6 +59,32 @@ def test_report_notebook_calls_one_section_function_per_cell():
         assert all(re.match(r"^(display\()?sec\.\w+\(", ln) for ln in calls), src
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_prose_cell_of_the_report_has_its_twin_and_the_export_keeps_one(language):
+    import nbformat
+
+    from helpers.report.export import _strip_for_readers
+
+    nb = nbformat.read(str(NOTEBOOKS / "04-region-report.ipynb"), as_version=4)
+    prose = [c for c in nb.cells if c.cell_type == "markdown"]
+    tags = [[t for t in c.metadata.get("tags", []) if t.startswith("lang-")] for c in prose]
+    assert tags == [["lang-id"], ["lang-en"]] * (len(prose) // 2), (
+        "each lang-id cell, then its twin"
+    )
+    kept = _strip_for_readers(nb, language)
+    shown = [c.metadata["tags"] for c in kept.cells if c.cell_type == "markdown"]
+    assert shown == [[f"lang-{language}"]] * (len(prose) // 2)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_every_section_template_parses(language):
+    from helpers.steps.sections.render import _environment
+
+    environment = _environment(language)
+    for name in environment.list_templates():
+        environment.get_template(name)
+
+
 def test_one_number_format():
     assert format_cell(2550, "int") == "2.550"
     assert format_cell(0.917, "share1") == "91,7%"
@@ -116,6 +142,11 @@ def test_respondents_text_is_escaped_in_quotes_and_tables():
     assert "&lt;script&gt;" in quote(evil)
     t = table(Numbering(), "Tabel <i>uji</i>", pd.DataFrame({"a": [evil]}), [Column("a", "A")])
     assert "<script>" not in t and "&lt;i&gt;uji" in t
+    said = [Column("a", "Reason", "text", lang="id")]
+    answers = pd.DataFrame({"a": ["Beban kerja tinggi dan jadwal tidak cocok"]})
+    assert 'lang="id"' in table(Numbering("en"), "Reasons", answers, said)
+    assert 'lang="id"' not in table(Numbering("id"), "Alasan", answers, said)
+    assert indonesian_sentences(table(Numbering("en"), "Reasons", answers, said)) == []
 
 
 def test_a_missing_chromium_is_a_clear_error(monkeypatch, tmp_path):
@@ -136,8 +167,9 @@ class _Visible(HTMLParser):
 
     SKIP = {"style", "script", "title"}
 
-    def __init__(self) -> None:
+    def __init__(self, skip_lang: str | None = None) -> None:
         super().__init__()
+        self.skip_lang = skip_lang
         self.stack: list[bool] = []
         self.chunks: list[str] = []
 
@@ -145,9 +177,13 @@ class _Visible(HTMLParser):
         if tag in ("br", "img", "meta", "link", "hr", "input"):
             return
         classes = (dict(attrs).get("class") or "").split()
-        self.stack.append(tag in self.SKIP or "verbatim" in classes)
+        self.stack.append(tag in self.SKIP or "verbatim" in classes or self.quoted(attrs))
         if tag in ("p", "li", "td", "th", "h1", "h2", "h3", "h4", "div", "summary", "figcaption"):
             self.chunks.append("\n")
+
+    def quoted(self, attrs) -> bool:
+        """Text marked as being in ``skip_lang`` (an informant's own words, quoted as said)."""
+        return self.skip_lang is not None and dict(attrs).get("lang") == self.skip_lang
 
     def handle_endtag(self, tag):
         if tag not in ("br", "img", "meta", "link", "hr", "input") and self.stack:
@@ -158,8 +194,8 @@ class _Visible(HTMLParser):
             self.chunks.append(data)
 
 
-def visible_text(page: str) -> str:
-    parser = _Visible()
+def visible_text(page: str, *, skip_lang: str | None = None) -> str:
+    parser = _Visible(skip_lang)
     parser.feed(page)
     return "".join(parser.chunks)
 
@@ -193,6 +229,42 @@ def reader_problems(page: str) -> list[str]:
     problems += [f"p-value {m!r}" for m in re.findall(r"p\s*=\s*<", text)]
     problems += [f"ISO date {m}" for m in re.findall(r"\b\d{4}-\d\d-\d\d\b", text)]
     return problems
+
+
+INDONESIAN_WORDS = re.compile(
+    r"\b(yang|dan|dengan|untuk|tidak|dari|pada|adalah|ini|itu|atau|oleh|dalam|sebagai|karena|"
+    r"belum|sudah|di|ke|tetapi|juga|akan|dapat|lebih|sehingga|setiap|apakah|bukan|masih|antara|"
+    r"tersebut|telah)\b",
+    re.I,
+)
+
+
+def indonesian_sentences(page: str) -> list[str]:
+    """Every sentence of an English report a reader sees that is Indonesian (two or more
+    Indonesian function words), outside elements marked ``lang="id"`` (the informants' own
+    words, quoted as they said them)."""
+    text = visible_text(page, skip_lang="id")
+    found = []
+    for sentence in re.split(r"(?<=[.!?:;])\s+|\n", text):
+        words = {w.lower() for w in INDONESIAN_WORDS.findall(sentence)}
+        if len(words) >= 2:
+            found.append(sentence.strip()[:160])
+    return found
+
+
+def test_the_indonesian_check_finds_what_it_should():
+    bad = (
+        "<p>The programme was evaluated.</p><p>Data mencakup 120 ASN yang ikut dan 80 yang tidak.</p>"
+        "<td>Peserta tidak dipilih secara acak dari daftar</td>"
+        "<blockquote lang='id'>Materinya sangat bagus dan berguna untuk tugas saya</blockquote>"
+    )
+    found = indonesian_sentences(bad)
+    assert found == [
+        "Data mencakup 120 ASN yang ikut dan 80 yang tidak.",
+        "Peserta tidak dipilih secara acak dari daftar",
+    ]
+    good = "<p>Staff in the Dinas Pendidikan and the BKPSDM took part: 120 of 400 (30%).</p>"
+    assert indonesian_sentences(good) == []
 
 
 def test_the_reader_check_finds_what_it_should():
@@ -270,6 +342,7 @@ def test_an_english_report_is_complete(built):
         assert heading in text
     assert "Outcome" in text and "95% CI" in text and "Traceback" not in text
     assert re.search(r"<b>Table 1\.</b>", text) and re.search(r"<b>Figure 1\.</b>", text)
+    assert indonesian_sentences(text) == []
 
 
 @pytest.mark.slow
@@ -496,6 +569,14 @@ def test_the_moderation_answer_names_the_moderator_and_the_way_the_effect_differ
     assert "p = 0,019" in text and "eksploratif" in text
     assert reader_problems(f"<p>{text}</p>") == []
     assert SOURCES["moderation"](SimpleNamespace(read=lambda name: None, region=region)) is None
+    from dataclasses import replace
+
+    in_english = replace(region, language="en").for_readers()
+    english = SimpleNamespace(read=lambda name: het, region=in_english, language="en")
+    text, anchor = SOURCES["moderation"](english)
+    assert "resource support before the training" in text
+    assert "larger among men (0.29) than among women (0.08)" in text
+    assert indonesian_sentences(f"<p>{text}</p>") == []
 
 
 def test_a_challenge_below_the_minimum_cell_shows_no_count():

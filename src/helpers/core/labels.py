@@ -175,6 +175,11 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "tinggi": ("tinggi", "high"),
         "sedang": ("sedang", "middle"),
         "rendah": ("rendah", "low"),
+        # the kinds of career decision of a BKN/SIAPASN record, as they are written there
+        "Kenaikan Pangkat": ("Kenaikan Pangkat", "Rank promotion"),
+        "Promosi Jabatan": ("Promosi Jabatan", "Promotion to a position"),
+        "Mutasi": ("Mutasi", "Transfer"),
+        "Rotasi": ("Rotasi", "Rotation"),
     },
     "by": {
         "gender": ("jenis kelamin", "sex"),

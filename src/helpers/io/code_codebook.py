@@ -28,6 +28,7 @@ from helpers.io.segments import (
 
 __all__ = [
     "KINDS",
+    "ENGLISH_TWINS",
     "CodeCodebook",
     "load_code_codebook",
 ]
@@ -50,8 +51,11 @@ _LEVELS = (1, 2, 3, 4)
 
 _CODEBOOK_COLUMNS = ("code", "label", "definition", "theme", "kind", "level", "synonyms")
 #: Optional columns: ``constructs`` (``|``-separated construct names of config/constructs.yaml:
-#: the outcomes the code speaks about, for the report's joint display).
-_OPTIONAL_COLUMNS = ("constructs",)
+#: the outcomes the code speaks about, for the report's joint display), and ``label_en`` and
+#: ``theme_en``, the English twins of ``label`` and ``theme`` that an English report shows.
+_OPTIONAL_COLUMNS = ("constructs", "label_en", "theme_en")
+#: The reader-facing columns and their English twins.
+ENGLISH_TWINS: Mapping[str, str] = {"label": "label_en", "theme": "theme_en"}
 _CODEBOOK_REQUIRED = ("code", "label", "theme", "kind")
 _SNAKE = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _PATH_SEPARATORS = re.compile(r"\s*(?:>|/|\\|::|\.)\s*")
@@ -72,8 +76,8 @@ class CodeCodebook:
         One row per code: ``code`` (snake_case), ``label`` (Indonesian), ``definition``,
         ``theme``, ``kind`` (one of :data:`KINDS`), ``level`` (``Int64``, 1-4 or NA),
         ``synonyms`` (tuple of str), ``constructs`` (tuple of str: the outcomes' constructs
-        the code speaks about; empty when the file has no such column). Treat it as
-        read-only.
+        the code speaks about; empty when the file has no such column), ``label_en`` and
+        ``theme_en`` (English twins, None where the file has none). Treat it as read-only.
     source : str
         Where it was read from.
     lookup : Mapping[str, tuple[str, str]]
@@ -125,6 +129,23 @@ class CodeCodebook:
     def labels(self) -> dict[str, str]:
         """Code -> Indonesian label."""
         return dict(zip(self.table["code"], self.table["label"], strict=True))
+
+    def in_english(self, column: str) -> dict[str, str]:
+        """Code -> the English twin of ``column`` (``label`` or ``theme``), the Indonesian text
+        where the codebook has no twin (:meth:`missing_english` lists those)."""
+        twin = self.table.get(ENGLISH_TWINS[column])
+        values = self.table[column] if twin is None else twin.fillna(self.table[column])
+        return dict(zip(self.table["code"], values, strict=True))
+
+    def missing_english(self) -> list[tuple[int, str, str]]:
+        """``(row, code, column)`` of every reader-facing cell without its English twin (row
+        numbers are 1-based data rows, in codebook order)."""
+        out = []
+        for row, record in enumerate(self.table.to_dict("records"), start=1):
+            for twin in ENGLISH_TWINS.values():
+                if not isinstance(record.get(twin), str) or not record[twin]:
+                    out.append((row, record["code"], twin))
+        return out
 
     def match(self, label: str) -> tuple[str | None, str | None]:
         """The canonical code of a raw label and how it matched (``None, None`` if unknown).
@@ -235,6 +256,8 @@ def _codebook_from_raw(raw: _RawTable) -> CodeCodebook:
                 "level": level,
                 "synonyms": synonyms,
                 "constructs": tuple(c.strip() for c in cells["constructs"].split("|") if c.strip()),
+                "label_en": cells["label_en"] or None,
+                "theme_en": cells["theme_en"] or None,
             }
         )
     if not records:
@@ -245,6 +268,8 @@ def _codebook_from_raw(raw: _RawTable) -> CodeCodebook:
     table["level"] = table["level"].astype("Int64")
     table["synonyms"] = table["synonyms"].astype(object)
     table["constructs"] = table["constructs"].astype(object)
+    table["label_en"] = table["label_en"].astype(object)
+    table["theme_en"] = table["theme_en"].astype(object)
     return CodeCodebook(table=table, source=str(raw.path), lookup=lookup)
 
 
@@ -275,7 +300,8 @@ def load_code_codebook(path: str | Path) -> CodeCodebook:
         (Indonesian), ``definition``, ``theme``, ``kind`` (``challenge``, ``achievement``,
         ``recommendation``, ``context``; the Indonesian ``tantangan``, ``capaian``,
         ``rekomendasi``, ``konteks`` are accepted), ``level`` (Kirkpatrick 1-4 or empty),
-        ``synonyms`` (``|``-separated variants). ``code, label, theme, kind`` are required.
+        ``synonyms`` (``|``-separated variants). ``code, label, theme, kind`` are required;
+        ``constructs``, ``label_en`` and ``theme_en`` are optional.
 
     Returns
     -------

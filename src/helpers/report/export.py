@@ -6,6 +6,8 @@ template loads require.js and MathJax from a CDN and leaves stderr in the page, 
 here uses nbconvert's ``basic`` body and wraps it in the project's own page:
 
 * no code, no prompts, no ``parameters`` / ``injected-parameters`` cells, no stderr, no errors;
+* prose in two languages: a cell tagged ``lang-id`` or ``lang-en`` is kept only in a report of
+  that language (a notebook pairs each prose cell with its twin), untagged cells in every one;
 * ``lang="id"`` (or ``en``), inline CSS, a table of contents from the headings;
 * every image embedded (nbconvert writes figures as ``data:`` URIs), no ``<script>``, and an
   export refuses to finish if any resource would load from the network.
@@ -29,6 +31,7 @@ from helpers.runner.imports import skip_slow_optional_imports
 __all__ = [
     "export_report",
     "REMOVED_TAGS",
+    "LANGUAGE_TAG",
     "Html",
     "Numbering",
     "escape",
@@ -40,18 +43,27 @@ __all__ = [
 skip_slow_optional_imports()  # before papermill/nbconvert import nbformat
 
 REMOVED_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell", "remove_cell"})
+#: The prefix of the tags that mark a cell's language (``lang-id``, ``lang-en``).
+LANGUAGE_TAG = "lang-"
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
 
 
-def _strip_for_readers(nb: Any) -> Any:
-    """Drop parameter and hidden cells, stderr streams and error outputs (a copy)."""
+def _other_language(tags: set[str], language: str) -> bool:
+    """Whether a cell's ``lang-xx`` tag names another language than the report's."""
+    langs = {t.removeprefix(LANGUAGE_TAG) for t in tags if t.startswith(LANGUAGE_TAG)}
+    return bool(langs) and language not in langs
+
+
+def _strip_for_readers(nb: Any, language: str = "id") -> Any:
+    """Drop parameter and hidden cells, cells in the other language, stderr streams and error
+    outputs (a copy)."""
     import copy
 
     nb = copy.deepcopy(nb)
     kept = []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
-        if tags & REMOVED_TAGS:
+        if tags & REMOVED_TAGS or _other_language(tags, language):
             continue
         if cell.cell_type == "code":
             cell.outputs = [
@@ -79,7 +91,8 @@ def export_report(
     target : path
         The HTML file; written atomically.
     language : {"id", "en"}
-        Sets ``<html lang>`` and the page's own labels.
+        Sets ``<html lang>`` and the page's own labels, and keeps the prose cells of this
+        language (tags ``lang-id``, ``lang-en``).
     title : str, optional
         Page title; default the first ``<h1>`` of the notebook.
 
@@ -91,7 +104,7 @@ def export_report(
     import nbformat
     from nbconvert import HTMLExporter
 
-    nb = _strip_for_readers(nbformat.read(str(notebook), as_version=4))
+    nb = _strip_for_readers(nbformat.read(str(notebook), as_version=4), language)
     exporter = HTMLExporter(template_name="basic")
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True

@@ -282,6 +282,26 @@ def _codes(
     return df, planted
 
 
+#: The English twins of each code's label and theme (``label_en``, ``theme_en`` of codes.csv),
+#: for a region whose report is in English.
+CODES_EN = {
+    "resource_constraints": ("Limited resources", "Resources"),
+    "relevance_gap": ("Material not relevant enough", "Relevance of training"),
+    "workload": ("Heavy workload", "Workload"),
+    "leadership_support": ("Support from leaders", "Leadership"),
+    "transparency_gap": ("Promotion not transparent enough", "Career transparency"),
+    "information_gap": ("Career information unevenly shared", "Career transparency"),
+    "skill_gain": ("Better skills", "Learning"),
+    "applied_at_work": ("Applied at work", "Application"),
+    "service_improvement": ("Better public services", "Organisational results"),
+    "training_satisfaction": ("Satisfied with the training", "Participants' reaction"),
+    "rec_practice": ("Recommendation: more practice", "Recommendations"),
+    "rec_mentoring": ("Recommendation: continued mentoring", "Recommendations"),
+    "rec_scheduling": ("Recommendation: schedules that fit the workload", "Recommendations"),
+    "rec_open_selection": ("Recommendation: open selection", "Recommendations"),
+}
+
+
 #: The outcomes' constructs (config/constructs.yaml) each code speaks about: the report's joint
 #: display puts a code beside the estimates of these constructs.
 CODE_CONSTRUCTS = {
@@ -309,6 +329,8 @@ def _codes_codebook(slug: str, weights: dict[str, float]) -> pd.DataFrame:
             level=lv,
             synonyms=syn,
             constructs=CODE_CONSTRUCTS.get(c, ""),
+            label_en=CODES_EN[c][0],
+            theme_en=CODES_EN[c][1],
         )
         for c, lab, d, th, k, lv, syn in CODES
         if c in weights

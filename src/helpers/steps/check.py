@@ -19,7 +19,10 @@ fails alone). Nothing is written and no raw file is changed. What is checked:
 * golongan values are golongan, predikat values are predikat;
 * the registry's analyses name columns the frames will have (a missing baseline is a note: the
   designs that need it are skipped and the report says so), the moderators exist, and an
-  interview table's ``columns:`` name headers of the export.
+  interview table's ``columns:`` name headers of the export;
+* a region with ``language: en`` has the English twin of every reader-facing text: of the
+  registry's (``programme_en``, a question's ``text_en``, an analysis's ``label_en``, ...) and
+  of ``codes.csv`` (``label_en``, ``theme_en``), so that its report is English throughout.
 
 Problems are ``error`` (the run would fail or give wrong numbers) or ``note`` (something the
 report will say is not available, or a data problem cleaning logs).
@@ -200,6 +203,16 @@ def _check_config(c: _Checker) -> None:
             f"{rule.table!r} is of kind {source.kind!r}",
             "point treatment.table at the training table, or drop window for a membership list",
         )
+    if region.language == "en":
+        for key in region.missing_english():
+            twin = key.split(" ")[0].rsplit(".", 1)[-1]
+            c.error(
+                c.config,
+                f"region {region.slug!r}, {key}",
+                "the region's report is in English (language: en), but this text has no "
+                "English twin, so the report would show it in Indonesian",
+                f"add {twin}: <the English text> beside {twin.removesuffix('_en')}",
+            )
 
 
 # --------------------------------------------------------------------------------------------
@@ -252,17 +265,28 @@ def _check_codes(c: _Checker, spec: TableSpec) -> None:
             + (f"; the export's variables are {', '.join(variables)}" if variables else ""),
             "map one: columns: {informant_role: <header>, method: <header>}",
         )
-    try:
-        from helpers.io.code_codebook import load_code_codebook
+    from helpers.io.code_codebook import load_code_codebook
 
-        load_code_codebook(c.project.raw_region(c.region.slug) / c.region.code_codebook)
+    path = c.project.raw_region(c.region.slug) / c.region.code_codebook
+    try:
+        codebook = load_code_codebook(path)
     except CodebookError as exc:
         c.error(
-            c.project.relative(c.project.raw_region(c.region.slug) / c.region.code_codebook),
+            c.project.relative(path),
             f"row {exc.row}" if exc.row else "codes.csv",
             exc.message,
             "correct codes.csv (python -m helpers.codebook template <export> drafts one)",
         )
+        return
+    if c.region.language == "en":
+        for row, code, twin in codebook.missing_english():
+            c.error(
+                c.project.relative(path),
+                f"row {row} ({code}), column {twin}",
+                f"the region's report is in English (language: en), but code {code!r} has no "
+                f"{twin}, so the report would show its {twin.removesuffix('_en')} in Indonesian",
+                f"add a {twin} column to {c.region.code_codebook} and fill it",
+            )
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,9 +1,8 @@
-"""Plain-Indonesian text for the region report, computed from the numbers (layer 3).
+"""Plain words for the region report in its language, computed from the numbers (layer 3).
 
-Every sentence here is built from a region's own estimates and findings: the executive summary
-states each headline effect with its interval and what it means; recommendations are produced
-only when a finding calls for them, and each says which finding it rests on. Respondents' text
-is always escaped.
+Readers' names of tables and variables, and the recommendations: each is produced only when a
+finding calls for it and says which finding it rests on, in Indonesian or (``language="en"``)
+English. The report's sections (:mod:`helpers.steps.sections`) say the rest.
 """
 
 from __future__ import annotations
@@ -16,23 +15,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.core import labels as _labels
-from helpers.core.formatting import Html, escape, fmt_int, fmt_num, fmt_p, fmt_pct
-from helpers.core.labels import in_sentence
+from helpers.core.formatting import fmt_int, fmt_num, fmt_p, fmt_pct
+from helpers.core.labels import Language, in_sentence
 from helpers.stats.assumptions import ASSUMPTIONS as _ASSUMPTIONS
 
 __all__ = [
     "LEVELS",
     "DESIGNS",
-    "verdict",
-    "headline_summary",
     "estimates_table",
-    "naive_bias_notes",
-    "joint_display",
-    "challenges",
     "Recommendation",
     "recommendations",
-    "recommendations_html",
-    "level_intro",
     "ASSUMPTIONS",
     "in_sentence",
 ]
@@ -70,7 +62,7 @@ def translate_reason(reason: str, step: str | None = None) -> str:
     return _labels.translate_reason(reason, "id", step=step)
 
 
-def table_label(region, name: str) -> str:
+def table_label(region, name: str, language: Language = "id") -> str:
     """'Survei akhir (survei_akhir_2025.xlsx)' for a table name of the region's config; a
     KoboToolbox repeat sheet (``survey_post_riwayat_mentoring``) is named after its survey."""
     spec = region.tables.get(name)
@@ -78,36 +70,44 @@ def table_label(region, name: str) -> str:
         for parent in sorted(region.tables, key=len, reverse=True):
             if name.startswith(parent + "_"):
                 sheet = _labels.readable(name[len(parent) + 1 :])
-                return f"{table_label(region, parent)}, lembar {sheet}"
+                word = "sheet" if language == "en" else "lembar"
+                return f"{table_label(region, parent, language)}, {word} {sheet}"
         return _labels.readable(name)
-    kind = WAVES.get(spec.wave) if spec.kind == "survey" else TABLE_KINDS.get(spec.kind)
+    if spec.kind == "survey":
+        kind = _labels.label("wave", spec.wave, language, default="") if spec.wave else ""
+    else:
+        kind = _labels.label("table_kind", spec.kind, language, default="")
     return f"{kind or _labels.readable(name)} ({spec.file})"
 
 
-def variable_label(name: str, analyses=()) -> str:
+def variable_label(name: str, analyses=(), language: Language = "id") -> str:
     """Readers' name of an analysis variable (covariates, '<scale>_pre', outcomes)."""
+    before, after = ("before", "after") if language == "en" else ("awal", "akhir")
     if name in VARIABLE_LABELS:
-        return VARIABLE_LABELS[name]
+        return _labels.label("variable", name, language)
     for a in analyses:
         if name == a.outcome:
-            return f"{a.label} (akhir)" if name.endswith("_post") else a.label
+            return f"{a.label} ({after})" if name.endswith("_post") else a.label
         if name == a.baseline:
-            return f"{a.label} (awal)"
-    for suffix, word in (("_pre", "awal"), ("_post", "akhir")):
+            return f"{a.label} ({before})"
+    for suffix, word in (("_pre", before), ("_post", after)):
         if name.endswith(suffix) and name[: -len(suffix)] in SCALE_LABELS:
-            return f"{SCALE_LABELS[name[: -len(suffix)]]} ({word})"
-    return SCALE_LABELS.get(name, _labels.readable(name))
+            return f"{_labels.label('scale', name[: -len(suffix)], language)} ({word})"
+    if name in SCALE_LABELS:
+        return _labels.label("scale", name, language)
+    return _labels.readable(name)
 
 
-def outcome_unit(label: str) -> str:
-    """The unit a label states in brackets: '(menit)' -> 'menit', '(%)' -> 'poin persen'."""
+def outcome_unit(label: str, language: Language = "id") -> str:
+    """The unit a label states in brackets: '(menit)' -> 'menit', '(%)' -> 'poin persen'
+    ('percentage points' in English); 'poin' ('points') when it states none."""
     m = re.search(r"\(([^)]*)\)\s*$", label)
     inside = m.group(1).strip() if m else ""
     if inside == "%":
-        return "poin persen"
+        return "percentage points" if language == "en" else "poin persen"
     if inside and not re.match(r"^[\d.,\s–-]+$", inside) and not inside.startswith("IKM"):
         return inside
-    return "poin"
+    return "points" if language == "en" else "poin"
 
 
 def core_label(label: str) -> str:
@@ -134,49 +134,21 @@ CHALLENGE_ACTIONS = {
     "yang ikut pelatihan.",
 }
 
-
-def verdict(row: pd.Series | dict) -> str:
-    """One plain sentence: is there a clear effect, in which direction, and what can be seen."""
-    est, lo, hi = row["estimate"], row["ci_low"], row["ci_high"]
-    better = bool(row.get("higher_is_better", True))
-    if pd.isna(est):
-        return "Tidak dapat diestimasi."
-    if lo > 0 or hi < 0:
-        good = (est > 0) == better
-        return (
-            "Dampaknya jelas dan menguntungkan."
-            if good
-            else "Dampaknya jelas tetapi merugikan: perlu ditelusuri."
-        )
-    mde = row.get("mde")
-    if mde is not None and pd.notna(mde):
-        return (
-            f"Belum terbukti: intervalnya mencakup nol. Dengan sampel ini, hanya efek sebesar "
-            f"kira-kira {fmt_num(mde, 2)} atau lebih yang dapat terdeteksi."
-        )
-    return "Belum terbukti: intervalnya mencakup nol."
-
-
-def _direction(est: float) -> str:
-    return "naik" if est > 0 else "turun"
-
-
-def headline_summary(effects: pd.DataFrame) -> Html:
-    """Executive-summary bullets: each headline effect, in plain words, with its interval."""
-    rows = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
-    rows = rows.sort_values(["level", "analysis"])
-    items = []
-    for r in rows.to_dict("records"):
-        level = LEVELS[int(r["level"])][0]
-        items.append(
-            f"<li><b>{escape(r['label'])}</b> (Level {int(r['level'])}, {level}): "
-            f"{_direction(r['estimate'])} {fmt_num(abs(r['estimate']), 2)} "
-            f"{outcome_unit(r['label'])} (interval kepercayaan 95%: {fmt_num(r['ci_low'], 2)} "
-            f"sampai {fmt_num(r['ci_high'], 2)}). {escape(verdict(r))}</li>"
-        )
-    if not items:
-        return Html("<p>Belum ada efek yang dapat diestimasi dari data wilayah ini.</p>")
-    return Html("<ul>" + "".join(items) + "</ul>")
+#: :data:`CHALLENGE_ACTIONS` in English.
+CHALLENGE_ACTIONS_EN = {
+    "resource_constraints": "Provide the equipment and budget needed to apply what was learnt "
+    "(devices, time, funds for follow-up activities).",
+    "relevance_gap": "Design training from an analysis of each position's competency needs, so "
+    "that the material fits participants' duties.",
+    "workload": "Schedule training outside peak workload and arrange cover for duties, so that "
+    "the busiest staff are not left behind.",
+    "transparency_gap": "Publish the criteria, schedule and results of selection for promotion "
+    "and transfer.",
+    "information_gap": "Send information on career and training opportunities to every unit "
+    "through the same official channel, including units in the kecamatan.",
+    "leadership_support": "Involve unit heads: supervisors' permission and encouragement decide "
+    "who takes part in training.",
+}
 
 
 def estimates_table(
@@ -232,98 +204,6 @@ def _counts(design: str, treated: float, control: float, min_cell: int = 5) -> s
     return f"{shown(treated)} / {shown(control)}"
 
 
-def naive_bias_notes(effects: pd.DataFrame) -> Html:
-    """Where the naive difference differs from the headline design, say so plainly."""
-    notes = []
-    for _analysis, g in effects.groupby("analysis", sort=False):
-        head = g[g["headline"].astype(bool)]
-        naive = g[g["design"] == "diff"]
-        if head.empty or naive.empty or head["design"].iloc[0] == "diff":
-            continue
-        h, n = head.iloc[0], naive.iloc[0]
-        gap = n["estimate"] - h["estimate"]
-        if pd.isna(gap) or abs(gap) < 0.5 * max(h["se"], 1e-12):
-            continue
-        word = "lebih besar" if gap > 0 else "lebih kecil"
-        notes.append(
-            f"<li><b>{escape(h['label'])}</b>: selisih rata-rata sederhana "
-            f"({fmt_num(n['estimate'], 2)}) {word} dari estimasi utama "
-            f"({fmt_num(h['estimate'], 2)}). Peserta sudah berbeda dari bukan peserta sebelum "
-            "pelatihan (lihat tabel keseimbangan), sehingga perbandingan sederhana "
-            "menyesatkan.</li>"
-        )
-    if not notes:
-        return Html("")
-    return Html(
-        "<p>Pemilihan peserta tidak acak. Perbandingan sederhana antara peserta dan "
-        "bukan peserta karena itu bias:</p><ul>" + "".join(notes) + "</ul>"
-    )
-
-
-def level_intro(level: int) -> Html:
-    name, what = LEVELS[level]
-    return Html(f"<p class='small'>Level {level} Kirkpatrick, <b>{name}</b>: {what}.</p>")
-
-
-def _quote_html(text: str, role: str | None) -> str:
-    who = f"<span class='who'>— {escape(role)}</span>" if role and role == role else ""
-    return f"<div class='quote'>“{escape(text)}”{who}</div>"
-
-
-def joint_display(
-    effects: pd.DataFrame, findings: pd.DataFrame, *, level: int, top: int = 3
-) -> Html:
-    """For one Kirkpatrick level: the estimates beside what informants said."""
-    e = effects[
-        (effects["level"] == level) & effects["headline"].astype(bool) & effects["estimate"].notna()
-    ]
-    f = findings[(findings["level"] == level)] if "level" in findings else findings.iloc[0:0]
-    f = f.sort_values("n_transcripts", ascending=False).head(top)
-    left = "".join(
-        f"<li>{escape(r['label'])}: {_direction(r['estimate'])} "
-        f"{fmt_num(abs(r['estimate']), 2)} [{fmt_num(r['ci_low'], 2)}; "
-        f"{fmt_num(r['ci_high'], 2)}]</li>"
-        for r in e.to_dict("records")
-    )
-    right = "".join(
-        f"<li><b>{escape(r['label'])}</b> ({int(r['n_transcripts'])} transkrip)"
-        + (
-            _quote_html(r["example_quote"], None if r.get("suppressed") else r.get("example_role"))
-            if isinstance(r.get("example_quote"), str)
-            else ""
-        )
-        + "</li>"
-        for r in f.to_dict("records")
-    )
-    return Html(
-        "<table class='joint'><thead><tr><th>Angka (efek, IK 95%)</th>"
-        "<th>Suara informan (wawancara/FGD)</th></tr></thead><tbody><tr>"
-        f"<td><ul>{left or '<li>tidak ada estimasi pada level ini</li>'}</ul></td>"
-        f"<td><ul>{right or '<li>tidak ada kode pada level ini</li>'}</ul></td>"
-        "</tr></tbody></table>"
-    )
-
-
-def challenges(findings: pd.DataFrame, *, top: int = 5) -> Html:
-    """Challenges informants raised, most widespread first, with one de-identified quote."""
-    c = findings[findings["kind"] == "challenge"].sort_values("n_transcripts", ascending=False)
-    if c.empty:
-        return Html("<p>Informan tidak menyebut tantangan yang dikodekan.</p>")
-    items = []
-    for r in c.head(top).to_dict("records"):
-        quote = (
-            _quote_html(r["example_quote"], None if r.get("suppressed") else r.get("example_role"))
-            if isinstance(r.get("example_quote"), str)
-            else ""
-        )
-        items.append(
-            f"<li><b>{escape(r['label'])}</b>: disebut dalam "
-            f"{int(r['n_transcripts'])} transkrip ({fmt_pct(r['share_of_transcripts'])})"
-            f"{quote}</li>"
-        )
-    return Html("<ul>" + "".join(items) + "</ul>")
-
-
 @dataclass(frozen=True)
 class Recommendation:
     """An action, the finding it rests on, how strongly the evidence calls for it (``weight``:
@@ -346,13 +226,14 @@ SAME_ACTION = {
 }
 
 
-def _names(rows: list[dict]) -> str:
+def _names(rows: list[dict], language: Language = "id") -> str:
     parts = [
         f"{in_sentence(core_label(r['label']))} ({'+' if r['estimate'] > 0 else '−'}"
-        f"{fmt_num(abs(r['estimate']), 2)})"
+        f"{fmt_num(abs(r['estimate']), 2, language)})"
         for r in rows
     ]
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " dan " + parts[-1]
+    last = " and " if language == "en" else " dan "
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + last + parts[-1]
 
 
 def recommendations(
@@ -361,6 +242,7 @@ def recommendations(
     *,
     extras: Sequence[Recommendation] = (),
     challenge_share: float = 0.25,
+    language: Language = "id",
 ) -> list[Recommendation]:
     """Recommendations that follow from this region's findings, each with its basis, once, and
     ordered by the strength and size of the evidence (heaviest first).
@@ -373,9 +255,13 @@ def recommendations(
     ``challenge_share`` of transcripts -> its action, weighted by how widespread it is, with
     informants' own matching proposal folded in (:data:`SAME_ACTION`); other informants'
     proposals; ``extras`` from the region's analyses (gaps between groups, budget, response
-    bias), which carry their own weight.
+    bias), which carry their own weight. ``language`` is the report's (``"en"``: every
+    sentence in English).
     """
     from helpers.steps.meaning import effect_meaning
+
+    if language == "en":
+        return _recommendations_en(effects, findings, extras, challenge_share)
 
     recs: list[Recommendation] = []
     head = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
@@ -484,6 +370,125 @@ def recommendations(
     return _one_per_topic(recs)
 
 
+def _recommendations_en(
+    effects: pd.DataFrame,
+    findings: pd.DataFrame,
+    extras: Sequence[Recommendation],
+    challenge_share: float,
+) -> list[Recommendation]:
+    """:func:`recommendations` in English (the same rules and weights)."""
+    from helpers.steps.meaning import effect_meaning
+
+    def num(x: object) -> str:
+        return fmt_num(x, 2, "en")  # type: ignore[arg-type]
+
+    def pct(x: object) -> str:
+        return fmt_pct(x, 0, "en")  # type: ignore[arg-type]
+
+    def name(r: dict) -> str:
+        return in_sentence(core_label(r["label"]))
+
+    recs: list[Recommendation] = []
+    head = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
+    graded: dict[str, list[dict]] = {}
+    for r in head.to_dict("records"):
+        graded.setdefault(effect_meaning(r).strength, []).append(r)
+    for r in graded.get("worse", []):
+        recs.append(
+            Recommendation(
+                f"Find out why {name(r)} got worse among participants before the programme is "
+                "extended.",
+                f"Estimate {num(r['estimate'])} (95% CI {num(r['ci_low'])} to "
+                f"{num(r['ci_high'])}).",
+                100.0,
+            )
+        )
+    better = graded.get("better_strong", []) + graded.get("better", [])
+    if better:
+        recs.append(
+            Recommendation(
+                "Keep the programme and extend it to staff who have not taken part: its effect "
+                f"shows in {_names(better, 'en')}.",
+                "Headline estimate with a comparable comparison group; the 95% confidence "
+                "interval excludes zero.",
+                80.0 + 5 * len(graded.get("better_strong", [])),
+            )
+        )
+    for r in graded.get("uncontrolled", []):
+        recs.append(
+            Recommendation(
+                f"Measure {name(r)} among untrained staff too (same test, same time), so that "
+                "the gain can be told apart from the effect of retaking a test.",
+                f"A before–after gain of {num(r['estimate'])} with no comparison group.",
+                45.0,
+            )
+        )
+    unsettled = graded.get("inconclusive", [])
+    if unsettled:
+        mdes = ", ".join(f"{name(r)} about {num(r.get('mde'))}" for r in unsettled)
+        recs.append(
+            Recommendation(
+                "Do not conclude yet that the programme has no effect on "
+                f"{', '.join(name(r) for r in unsettled)}; measure again over a longer time or "
+                "with a larger sample, or check whether the programme's material aims at this "
+                "outcome.",
+                f"The interval includes zero; smallest detectable effect: {mdes}.",
+                30.0,
+            )
+        )
+    if len(findings):
+        proposals = findings[findings["kind"] == "recommendation"].set_index("code")
+        folded: set[str] = set()
+        ch = findings[
+            (findings["kind"] == "challenge")
+            & (findings["share_of_transcripts"] >= challenge_share)
+        ]
+        for r in ch.sort_values("n_transcripts", ascending=False).to_dict("records"):
+            if r["code"] not in CHALLENGE_ACTIONS_EN:
+                continue
+            basis = f"The challenge “{r['label']}” is raised in {pct(r['share_of_transcripts'])} of transcripts."
+            for proposal, challenge in SAME_ACTION.items():
+                if challenge == r["code"] and proposal in proposals.index:
+                    share = proposals.loc[proposal, "share_of_transcripts"]
+                    basis += f" Informants propose it too ({pct(share)} of transcripts)."
+                    folded.add(proposal)
+            recs.append(
+                Recommendation(
+                    CHALLENGE_ACTIONS_EN[r["code"]],
+                    basis,
+                    40.0 + 40 * r["share_of_transcripts"],
+                    topic=r["code"],
+                )
+            )
+        ctx = findings[
+            (findings["code"] == "leadership_support")
+            & (findings["share_of_transcripts"] >= challenge_share)
+        ]
+        for r in ctx.to_dict("records"):
+            recs.append(
+                Recommendation(
+                    CHALLENGE_ACTIONS_EN["leadership_support"],
+                    f"The role of leaders comes up in {pct(r['share_of_transcripts'])} of "
+                    "transcripts.",
+                    35.0 + 30 * r["share_of_transcripts"],
+                    topic="leadership_support",
+                )
+            )
+        for code, r in proposals.iterrows():
+            if code in folded:
+                continue
+            label = re.sub(r"^(Recommendation|Rekomendasi): ", "", str(r["label"]))
+            recs.append(
+                Recommendation(
+                    f"Informants propose: {label}.",
+                    f"Proposed in {pct(r['share_of_transcripts'])} of transcripts.",
+                    20.0 + 20 * r["share_of_transcripts"],
+                )
+            )
+    recs.extend(extras)
+    return _one_per_topic(recs)
+
+
 def _one_per_topic(recs: Sequence[Recommendation]) -> list[Recommendation]:
     """Heaviest first; a recommendation on a topic already shown adds its basis to it."""
     out: list[Recommendation] = []
@@ -499,14 +504,3 @@ def _one_per_topic(recs: Sequence[Recommendation]) -> list[Recommendation]:
             by_topic[rec.topic] = len(out)
         out.append(rec)
     return out
-
-
-def recommendations_html(recs: Sequence[Recommendation]) -> Html:
-    """Numbered recommendations, each with its basis."""
-    if not recs:
-        return Html("<p>Tidak ada rekomendasi yang dapat ditarik dari data ini.</p>")
-    items = "".join(
-        f"<li>{escape(r.action)}<br><span class='small'>Dasar: {escape(r.basis)}</span></li>"
-        for r in recs
-    )
-    return Html(f"<ol>{items}</ol>")

@@ -131,20 +131,35 @@ def now_wib() -> str:
     return f"{fmt_date(now)}, {now:%H.%M} WIB"
 
 
+#: The items of :func:`provenance_table`, in Indonesian and English.
+_PROVENANCE_ITEMS = {
+    "id": (
+        "Wilayah", "Parameter", "Versi kode (git)", "Tanggal pembuatan",
+        "Sidik jari data mentah (SHA-256 gabungan)", "Jumlah berkas data mentah", "kode",
+    ),
+    "en": (
+        "Region", "Parameters", "Code version (git)", "Made on",
+        "Fingerprint of the raw data (combined SHA-256)", "Number of raw data files", "code",
+    ),
+}  # fmt: skip
+
+
 def provenance_table(
-    region: Region, parameters: dict, *, project: ProjectPaths = paths
+    region: Region, parameters: dict, *, project: ProjectPaths = paths, language: str = "id"
 ) -> pd.DataFrame:
-    """Key facts about one run: region, parameters, commit, run date, data fingerprint."""
+    """Key facts about one run: region, parameters, commit, run date, data fingerprint (the
+    items named in ``language``)."""
     fp = fingerprints(project.raw_region(region.slug))
     combined = hashlib.sha256("".join(fp["sha256"]).encode()).hexdigest()
+    items = _PROVENANCE_ITEMS.get(language, _PROVENANCE_ITEMS["id"])
     return pd.DataFrame(
         [
-            ("Wilayah", f"{region.name} ({region.slug}, kode {region.kemendagri_code})"),
-            ("Parameter", ", ".join(f"{k}={v!r}" for k, v in parameters.items())),
-            ("Versi kode (git)", git_commit(project.root)),
-            ("Tanggal pembuatan", now_wib()),
-            ("Sidik jari data mentah (SHA-256 gabungan)", combined[:16]),
-            ("Jumlah berkas data mentah", str(len(fp))),
+            (items[0], f"{region.name} ({region.slug}, {items[6]} {region.kemendagri_code})"),
+            (items[1], ", ".join(f"{k}={v!r}" for k, v in parameters.items())),
+            (items[2], git_commit(project.root)),
+            (items[3], now_wib()),
+            (items[4], combined[:16]),
+            (items[5], str(len(fp))),
         ],
         columns=["Keterangan", "Nilai"],
     )

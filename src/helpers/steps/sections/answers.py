@@ -56,10 +56,20 @@ def _relevance(r: ReportData) -> tuple[str, str] | None:
     if len(trained) < r.region.min_cell_size:
         return None
     low, high = r.scale_range(scale)
-    top = f"skor {fmt_int(high - 1)} atau {fmt_int(high)} dari {fmt_int(high)}"
     share = float((trained >= high - 1).mean())
+    en = r.language == "en"
+    lang = r.language
+    top = (
+        f"a score of {fmt_int(high - 1, lang)} or {fmt_int(high, lang)} out of "
+        f"{fmt_int(high, lang)}"
+        if en
+        else f"skor {fmt_int(high - 1)} atau {fmt_int(high)} dari {fmt_int(high)}"
+    )
     text = (
-        f"{fmt_pct(share)} peserta menilai pelatihan relevan dengan pekerjaannya ({top}; "
+        f"{fmt_pct(share, 0, 'en')} of participants found the training relevant to their work "
+        f"({top}; average {fmt_num(trained.mean(), 2, 'en')})."
+        if en
+        else f"{fmt_pct(share)} peserta menilai pelatihan relevan dengan pekerjaannya ({top}; "
         f"rata-rata {fmt_num(trained.mean(), 2)})."
     )
     het = r.moderation
@@ -68,7 +78,12 @@ def _relevance(r: ReportData) -> tuple[str, str] | None:
         lo = het.loc[het["group"] == "rendah", "estimate"].mean()
         if not (math.isnan(hi) or math.isnan(lo)):
             text += (
-                f" Di antara peserta, yang menilainya relevan menunjukkan perbaikan rata-rata "
+                f" Among participants, those who found it relevant improved by "
+                f"{fmt_num(hi, 2, 'en')} points on average, the others by {fmt_num(lo, 2, 'en')} "
+                "points; relevance was rated after the training, so this difference is a "
+                "description, not proof of cause and effect."
+                if en
+                else f" Di antara peserta, yang menilainya relevan menunjukkan perbaikan rata-rata "
                 f"{fmt_num(hi, 2)} poin, yang kurang relevan {fmt_num(lo, 2)} poin; penilaian "
                 "relevansi diberikan sesudah pelatihan, jadi perbedaan ini gambaran, bukan bukti "
                 "sebab-akibat."
@@ -77,31 +92,38 @@ def _relevance(r: ReportData) -> tuple[str, str] | None:
 
 
 #: Reader's words for the groups of a 0/1 moderator common to every region.
-_GROUP_WORDS = {"female": {0: "laki-laki", 1: "perempuan"}}
+_GROUP_WORDS = {
+    "id": {"female": {0: "laki-laki", 1: "perempuan"}},
+    "en": {"female": {0: "men", 1: "women"}},
+}
 
 
-def _how_it_differs(rows: pd.DataFrame, moderator: str) -> str:
+def _how_it_differs(rows: pd.DataFrame, moderator: str, language: str = "id") -> str:
     """Which way an effect differs: the larger group, or the direction of a continuous slope."""
+    en = language == "en"
     slope = rows[rows["level"].astype(str) == "per unit"]
     if rows["kind"].iloc[0] == "continuous" and len(slope):
-        word = "makin besar" if float(slope["estimate"].iloc[0]) > 0 else "makin kecil"
-        return f"efeknya {word} bila nilainya makin tinggi"
+        up = float(slope["estimate"].iloc[0]) > 0
+        if en:
+            return f"the effect is {'larger' if up else 'smaller'} the higher its value"
+        return f"efeknya {'makin besar' if up else 'makin kecil'} bila nilainya makin tinggi"
     groups = rows.dropna(subset=["estimate"]).sort_values("estimate", ascending=False)
     if len(groups) < 2:
         return ""
-    words = _GROUP_WORDS.get(moderator, {})
+    words = _GROUP_WORDS["en" if en else "id"].get(moderator, {})
+    other = "group" if en else "kelompok"
 
     def name(level: object) -> str:
         try:
-            return words.get(int(float(level)), f"kelompok {level}")
+            return words.get(int(float(level)), f"{other} {level}")
         except (TypeError, ValueError):
-            return f"kelompok {level}"
+            return f"{other} {level}"
 
     top, low = groups.iloc[0], groups.iloc[-1]
-    return (
-        f"lebih besar pada {name(top['level'])} ({fmt_num(top['estimate'], 2)}) daripada "
-        f"{name(low['level'])} ({fmt_num(low['estimate'], 2)})"
-    )
+    hi, lo = fmt_num(top["estimate"], 2, language), fmt_num(low["estimate"], 2, language)
+    if en:
+        return f"larger among {name(top['level'])} ({hi}) than among {name(low['level'])} ({lo})"
+    return f"lebih besar pada {name(top['level'])} ({hi}) daripada {name(low['level'])} ({lo})"
 
 
 def _moderation(r: ReportData) -> tuple[str, str] | None:
@@ -111,6 +133,8 @@ def _moderation(r: ReportData) -> tuple[str, str] | None:
     het = het.dropna(subset=["interaction_p_adj"])
     if not len(het):
         return None
+    lang = getattr(r, "language", "id")
+    en = lang == "en"
     labels = {a.id: a.label for a in r.region.analyses}
     order = [m for m in r.region.moderators if m in set(het["moderator"])]
     order += sorted(set(het["moderator"]) - set(order))
@@ -119,37 +143,68 @@ def _moderation(r: ReportData) -> tuple[str, str] | None:
         rows = het[het["moderator"] == moderator]
         tests = rows.drop_duplicates("analysis")
         differ = tests[tests["interaction_p_adj"] < 0.05]
-        name = moderator_label(r.region, moderator)
+        name = moderator_label(r.region, moderator, lang)
         for analysis, p_adj in zip(differ["analysis"], differ["interaction_p_adj"], strict=True):
-            how = _how_it_differs(rows[rows["analysis"] == analysis], moderator)
+            how = _how_it_differs(rows[rows["analysis"] == analysis], moderator, lang)
+            outcome = in_sentence(labels.get(analysis, analysis), drop_unit=True)
+            p_text = fmt_pvalue(p_adj, lang)
             sentences.append(
-                f"Efek program pada {in_sentence(labels.get(analysis, analysis), drop_unit=True)} "
-                f"berbeda menurut {name}"
+                f"The programme's effect on {outcome} differs by {name}"
                 + (f": {how}" if how else "")
-                + f" (uji interaksi, {fmt_pvalue(p_adj)} setelah koreksi uji berganda)."
+                + f" (interaction test, {p_text} after correction for multiple tests)."
+                if en
+                else f"Efek program pada {outcome} berbeda menurut {name}"
+                + (f": {how}" if how else "")
+                + f" (uji interaksi, {p_text} setelah koreksi uji berganda)."
             )
         calm = tests[tests["interaction_p_adj"] >= 0.05]
         if len(calm):
+            n, smallest = (
+                fmt_int(len(calm), lang),
+                fmt_num(calm["interaction_p_adj"].min(), 2, lang),
+            )
             sentences.append(
-                "Tidak ada bukti bahwa efek program"
+                "No evidence that the programme's effect"
+                + (" on the other outcomes" if len(differ) else "")
+                + f" differs by {name} (interaction tests for {n} outcomes, smallest p after "
+                f"correction {smallest})."
+                if en
+                else "Tidak ada bukti bahwa efek program"
                 + (" pada hasil lain" if len(differ) else "")
-                + f" berbeda menurut {name} (uji interaksi untuk {fmt_int(len(calm))} hasil, "
-                f"p terkecil setelah koreksi {fmt_num(float(calm['interaction_p_adj'].min()), 2)})."
+                + f" berbeda menurut {name} (uji interaksi untuk {n} hasil, p terkecil setelah "
+                f"koreksi {smallest})."
             )
     sentences.append(
-        "Perbedaan antarkelompok ini bersifat eksploratif: uji interaksi memerlukan sampel "
+        "These differences between groups are exploratory: interaction tests need large "
+        "samples, and a single outcome that differs needs confirming with later data."
+        if en
+        else "Perbedaan antarkelompok ini bersifat eksploratif: uji interaksi memerlukan sampel "
         "besar, dan satu hasil yang berbeda perlu dikonfirmasi dengan data berikutnya."
     )
     if r.region.tables_of_kind("codes"):
-        sentences.append("Hambatan yang disebut informan dijelaskan di bagian Tantangan.")
-        return " ".join(sentences), "Tantangan"
-    return " ".join(sentences), level_anchor(3)
+        sentences.append(
+            "The obstacles informants mention are described under Challenges."
+            if en
+            else "Hambatan yang disebut informan dijelaskan di bagian Tantangan."
+        )
+        return " ".join(sentences), ("Challenges" if en else "Tantangan")
+    return " ".join(sentences), level_anchor(3, lang)
 
 
 def _feedback(r: ReportData) -> tuple[str, str] | None:
     fb = r.feedback
     if fb is None or getattr(fb, "suppressed", False):
         return None
+    if r.language == "en":
+        return (
+            f"Only {fmt_pct(fb.response_rate, 0, 'en')} of participants answered the feedback "
+            f"survey. Their average satisfaction is {fmt_num(fb.mean_respondents, 2, 'en')}; "
+            f"weighted to resemble all participants {fmt_num(fb.mean_reweighted, 2, 'en')}. "
+            "With no assumption about those who did not answer, all participants' satisfaction "
+            f"could lie between {fmt_num(fb.bound_low, 2, 'en')} and "
+            f"{fmt_num(fb.bound_high, 2, 'en')}: the feedback at hand is probably too good.",
+            "bias-umpan-balik",
+        )
     return (
         f"Hanya {fmt_pct(fb.response_rate)} peserta mengisi umpan balik. Rata-rata kepuasan "
         f"pengisi {fmt_num(fb.mean_respondents, 2)}; dibobot agar menyerupai semua peserta "
@@ -164,6 +219,8 @@ def _participation(r: ReportData) -> tuple[str, str] | None:
     if r.participation is None:
         return None
     part, reasons = r.participation
+    if r.language == "en":
+        return _participation_en(part, reasons)
     bits = []
     if len(reasons) and reasons["n"].notna().any():
         top = reasons.dropna(subset=["n"]).sort_values("n", ascending=False).iloc[0]
@@ -181,6 +238,25 @@ def _participation(r: ReportData) -> tuple[str, str] | None:
     return (" ".join(bits), "partisipasi") if bits else None
 
 
+def _participation_en(part, reasons) -> tuple[str, str] | None:
+    bits = []
+    if len(reasons) and reasons["n"].notna().any():
+        top = reasons.dropna(subset=["n"]).sort_values("n", ascending=False).iloc[0]
+        reason = str(top["reason"])  # the survey's answer, as respondents chose it
+        bits.append(
+            f"The most frequent reason staff give for not taking part: “{reason.lower()}” "
+            f"({fmt_pct(top['share_of_answers'], 0, 'en')} of answers)."
+        )
+    lead = part[part["scale"] == "leadership_support"].set_index("tercile")["share_trained"]
+    if {"tinggi", "rendah"} <= set(lead.index) and lead.notna().all():
+        bits.append(
+            "Support from leaders goes with taking part: of staff with strong support "
+            f"{fmt_pct(lead['tinggi'], 0, 'en')} have been trained, with weak support "
+            f"{fmt_pct(lead['rendah'], 0, 'en')} (a description, not proof of cause and effect)."
+        )
+    return (" ".join(bits), "partisipasi") if bits else None
+
+
 def _information(r: ReportData) -> tuple[str, str] | None:
     from helpers.steps import descriptives as desc
 
@@ -193,8 +269,16 @@ def _information(r: ReportData) -> tuple[str, str] | None:
         return None
     ranked = acc.sort_values("mean")
     low, high = ranked.iloc[0], ranked.iloc[-1]
-    name = label("group", low["group"], default=str(low["group"]))
-    top = label("group", high["group"], default=str(high["group"]))
+    lang = r.language
+    name = label("group", low["group"], lang, default=str(low["group"]))
+    top = label("group", high["group"], lang, default=str(high["group"]))
+    if lang == "en":
+        return (
+            f"Access to career information and mentoring is lowest among {name} (average "
+            f"{fmt_num(low['mean'], 2, lang)} of 5, {fmt_int(low['n'], lang)} people) and highest "
+            f"among {top} ({fmt_num(high['mean'], 2, lang)}).",
+            "transparansi",
+        )
     return (
         f"Akses informasi dan mentoring karier paling rendah pada {name} (rata-rata "
         f"{fmt_num(low['mean'], 2)} dari 5, {fmt_int(low['n'])} orang) dan paling tinggi pada "
@@ -211,10 +295,17 @@ def _open_selection(r: ReportData) -> tuple[str, str] | None:
     promo = r.tables["promotions"].merge(r.roster[["pid", "gender"]], on="pid")
     promo["open_selection"] = promo["open_selection"].astype(float)
     overall = float(promo["open_selection"].mean())
-    text = f"{fmt_pct(overall)} promosi dan mutasi dilakukan lewat seleksi terbuka"
+    en = r.language == "en"
+    text = (
+        f"{fmt_pct(overall, 0, 'en')} of promotions and transfers went through open selection"
+        if en
+        else f"{fmt_pct(overall)} promosi dan mutasi dilakukan lewat seleksi terbuka"
+    )
     by = desc.group_gaps(promo, "open_selection", by=("gender",), min_cell=r.region.min_cell_size)
     by = by.dropna(subset=["mean"]).set_index("group")["mean"]
-    if {"F", "M"} <= set(by.index):
+    if {"F", "M"} <= set(by.index) and en:
+        text += f": {fmt_pct(by['F'], 0, 'en')} for women, {fmt_pct(by['M'], 0, 'en')} for men"
+    elif {"F", "M"} <= set(by.index):
         text += f": {fmt_pct(by['F'])} pada perempuan, {fmt_pct(by['M'])} pada laki-laki"
     return text + ".", "transparansi"
 
@@ -223,6 +314,15 @@ def _budget(r: ReportData) -> tuple[str, str] | None:
     cap = r.capacity
     if cap is None:
         return None
+    if r.language == "en":
+        return (
+            f"A budget of Rp {fmt_int(cap.total_rp, 'en')} covers "
+            f"{fmt_int(cap.n_trainable, 'en')} participants (Rp "
+            f"{fmt_int(cap.cost_per_participant_rp, 'en')} each). With a sample that size, the "
+            f"smallest effect that can be seen is about {fmt_num(cap.mde_standardised, 2, 'en')} "
+            "standard deviations.",
+            "anggaran",
+        )
     return (
         f"Anggaran Rp {fmt_int(cap.total_rp)} cukup untuk {fmt_int(cap.n_trainable)} peserta "
         f"(Rp {fmt_int(cap.cost_per_participant_rp)} per orang). Dengan sampel sebesar itu, efek "
@@ -240,6 +340,15 @@ def _sample_size(r: ReportData) -> tuple[str, str] | None:
         for x in e.to_dict("records")
         if x["ci_low"] <= 0 <= x["ci_high"] and abs(x["estimate"]) < x["mde"]
     ]
+    if r.language == "en":
+        text = (
+            "For every outcome the report gives the smallest effect this sample can detect (MDE)."
+        )
+        if small:
+            text += f" The sample is too small to settle an effect as small as the one seen on {', '.join(small)}."
+        else:
+            text += " The effects found are larger than their MDE: the sample is large enough to see them."
+        return text, "Lampiran-A:-Metode"
     text = (
         "Untuk setiap hasil, laporan menyebut efek terkecil yang dapat dilihat (MDE) dengan "
         "sampel ini."
@@ -262,6 +371,13 @@ def _reaction(r: ReportData) -> tuple[str, str] | None:
     if not len(react):
         return None
     row = react.iloc[0]
+    if r.language == "en":
+        return (
+            f"Participants' satisfaction with the training averages "
+            f"{fmt_num(row['mean'], 2, 'en')} of 5; {fmt_pct(row['share_4plus'], 0, 'en')} say "
+            f"they are satisfied or very satisfied ({fmt_int(row['n'], 'en')} respondents).",
+            level_anchor(1, "en"),
+        )
     return (
         f"Kepuasan peserta terhadap pelatihan rata-rata {fmt_num(row['mean'], 2)} dari 5; "
         f"{fmt_pct(row['share_4plus'])} menyatakan puas atau sangat puas "
@@ -312,6 +428,16 @@ def answers(r: ReportData) -> list[Answer]:
                 anchors.append(got[1])
         if parts:
             out.append(Answer(q.text, " ".join(parts), anchors[0], True))
+        elif r.language == "en":
+            needs = q.needs or "data that measure it"
+            out.append(
+                Answer(
+                    q.text,
+                    f"This region's data cannot answer this question yet. What is needed: {needs}.",
+                    None,
+                    False,
+                )
+            )
         else:
             needs = q.needs or "data yang mengukurnya"
             out.append(

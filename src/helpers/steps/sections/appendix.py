@@ -87,6 +87,14 @@ def _technical(r: ReportData) -> Html | None:
     return table(r.numbering, caption("technical", lang), frame, cols)
 
 
+def _balance_words(lang: str) -> dict:
+    """The balance figure's legend and number style in the report's language (the plot's
+    defaults are Indonesian)."""
+    if lang == "en":
+        return {"labels": ("Before weighting", "After weighting"), "decimal_comma": False}
+    return {}
+
+
 def _balance(r: ReportData) -> list[Html]:
     from helpers.steps import plots
 
@@ -96,7 +104,7 @@ def _balance(r: ReportData) -> list[Html]:
     lang = r.language
     first = bal[bal["analysis"] == bal["analysis"].iloc[0]]
     labelled = first.assign(
-        variable=first["variable"].map(lambda v: nar.variable_label(v, r.region.analyses))
+        variable=first["variable"].map(lambda v: nar.variable_label(v, r.region.analyses, lang))
     )
     cols = [
         Column("variable", column("characteristic", lang), "text"),
@@ -112,7 +120,7 @@ def _balance(r: ReportData) -> list[Html]:
     fig = figure(
         r.numbering,
         caption("balance_figure", lang),
-        lambda ax: plots.balance_plot(wrapped, ax=ax, xlabel="|SMD|"),
+        lambda ax: plots.balance_plot(wrapped, ax=ax, xlabel="|SMD|", **_balance_words(lang)),
         height_in=0.42 * len(wrapped) + 1.4,
     )
     return [tab, fig]
@@ -152,8 +160,8 @@ def methods(r: ReportData) -> Html:
     rel = r.read("scale_reliability.parquet")
     if rel is not None and len(rel):
         frame = rel.assign(
-            table=rel["table"].map(lambda t: nar.table_label(r.region, t)),
-            scale=rel["scale"].map(lambda x: nar.variable_label(x, r.region.analyses)),
+            table=rel["table"].map(lambda t: nar.table_label(r.region, t, lang)),
+            scale=rel["scale"].map(lambda x: nar.variable_label(x, r.region.analyses, lang)),
         )
         blocks.append(
             table(
@@ -174,6 +182,9 @@ def methods(r: ReportData) -> Html:
     agree = r.read("code_agreement.parquet")
     if agree is not None and len(agree):
         known = agree[agree["label"].notna() | (agree["code"] == "__overall__")]
+        if lang == "en":
+            english = known["code"].map(r.code_labels())
+            known = known.assign(label=english.where(english.notna(), known["label"]))
         known = known.assign(label=known["label"].fillna(caption("all_codes", lang)))
         blocks.append(
             table(
@@ -208,7 +219,7 @@ def data_quality(r: ReportData) -> Html:
         table(
             r.numbering,
             caption("rows", lang),
-            s.assign(table=s["table"].map(lambda t: nar.table_label(r.region, t))),
+            s.assign(table=s["table"].map(lambda t: nar.table_label(r.region, t, lang))),
             [
                 Column("table", column("table", lang), "text"),
                 Column("rows_in", column("rows_in", lang), "int"),
@@ -222,7 +233,7 @@ def data_quality(r: ReportData) -> Html:
     if rej is not None and len(rej):
         why = rej.assign(
             reason=rej["reason"].map(lambda x: translate_reason(x, lang, step="nip")),
-            table=rej["table"].map(lambda t: nar.table_label(r.region, t)),
+            table=rej["table"].map(lambda t: nar.table_label(r.region, t, lang)),
         )
         blocks.append(
             table(
@@ -265,8 +276,8 @@ def data_quality(r: ReportData) -> Html:
                 caption("unknown_codes", lang),
                 unknown,
                 [
-                    Column("label_raw", column("written", lang), "text"),
-                    Column("variants", column("variants", lang), "text"),
+                    Column("label_raw", column("written", lang), "text", lang="id"),
+                    Column("variants", column("variants", lang), "text", lang="id"),
                     Column("n", column("n", lang), "int"),
                     Column("n_transcripts", column("transcripts", lang), "int"),
                 ],
@@ -290,7 +301,7 @@ def provenance(r: ReportData, parameters: dict | None = None) -> Html:
 
     lang = r.language
     params = parameters if parameters is not None else {"region": r.region.slug}
-    facts = provenance_table(r.region, params, project=r.project)
+    facts = provenance_table(r.region, params, project=r.project, language=lang)
     fp = fingerprints(r.raw).assign(sha256=lambda d: d["sha256"].str[:16])
     blocks = [
         table(

@@ -57,16 +57,26 @@ def title(r: ReportData) -> Html:
 
 
 def _who(r: ReportData) -> str:
-    rule = r.region.treatment
+    rule, lang = r.region.treatment, r.language
     if rule.window:
+        start, end = fmt_date(rule.window[0], lang), fmt_date(rule.window[1], lang)
+        if lang == "en":
+            return (
+                f"took at least {fmt_int(rule.min_jp, lang)} JP (lesson hours) of the "
+                f"programme's training between {start} and {end}"
+            )
         return (
             f"mengikuti paling sedikit {fmt_int(rule.min_jp)} JP pelatihan program antara "
-            f"{fmt_date(rule.window[0])} dan {fmt_date(rule.window[1])}"
+            f"{start} dan {end}"
         )
-    return "terdaftar sebagai peserta program"
+    return (
+        "are listed as participants of the programme"
+        if lang == "en"
+        else ("terdaftar sebagai peserta program")
+    )
 
 
-def _naive_gaps(effects: pd.DataFrame) -> list[dict]:
+def _naive_gaps(effects: pd.DataFrame, language: str = "id") -> list[dict]:
     out = []
     for _analysis, g in effects.groupby("analysis", sort=False):
         head = g[g["headline"].astype(bool)]
@@ -82,7 +92,9 @@ def _naive_gaps(effects: pd.DataFrame) -> list[dict]:
                 "label": h["label"],
                 "naive": n["estimate"],
                 "head": h["estimate"],
-                "word": "lebih besar" if gap > 0 else "lebih kecil",
+                "word": (
+                    ("larger", "smaller") if language == "en" else ("lebih besar", "lebih kecil")
+                )[int(gap <= 0)],
             }
         )
     return out
@@ -100,6 +112,8 @@ def _who_text(r: ReportData) -> str:
     n_staff = len(r.roster)
     treated = int((r.person["treated"] == 1).sum())
     share = treated / n_staff if n_staff else float("nan")
+    if r.language == "en":
+        return _who_text_en(r, groups, n, n_staff, treated, share)
     text = (
         f"Data mencakup {fmt_int(n_staff)} ASN; {n(treated)} di antaranya "
         f"({fmt_pct(share) if treated >= cell else 'sebagian kecil'}) {_who(r)}."
@@ -137,6 +151,32 @@ def data_limits(r: ReportData) -> list[str]:
     return list(dict.fromkeys(sentences))  # one sentence can stand for two items
 
 
+def _who_text_en(r: ReportData, groups, n, n_staff: int, treated: int, share: float) -> str:
+    """:func:`_who_text` in English."""
+    cell, lang = r.region.min_cell_size, r.language
+    text = (
+        f"The data cover {fmt_int(n_staff, lang)} civil servants (ASN); {n(treated)} of them "
+        f"({fmt_pct(share, 0, lang) if treated >= cell else 'a small share'}) {_who(r)}."
+    )
+    if groups is not None and len(groups):
+        g = groups.set_index("group")["n"]
+        untrained, partial = int(g.get("untrained", 0)), int(g.get("partial", 0))
+        text += f" They are compared with {n(untrained)} ASN who took no training"
+        if partial and r.region.treatment.control == "untrained":
+            text += (
+                f"; {n(partial)} ASN who took part of it (under "
+                f"{fmt_int(r.region.treatment.min_jp, lang)} JP) are left out of the comparison"
+            )
+        elif partial:
+            text += f", including {n(partial)} ASN who took less than the JP threshold"
+        text += "."
+    return (
+        text + " Participants were not chosen at random, so every estimate uses a design that "
+        "adjusts for the differences between participants and non-participants at the start; "
+        "each design's assumptions are set out in Appendix A."
+    )
+
+
 def executive_summary(r: ReportData) -> Html:
     """The region's questions answered first (:func:`answer_block`), then each headline effect
     with its meaning (:func:`helpers.steps.meaning.effect_meaning`: the comparison level, the
@@ -166,7 +206,7 @@ def executive_summary(r: ReportData) -> Html:
         answers=answer_block(r),
         items=items,
         who_text=_who_text(r),
-        naive=_naive_gaps(e),
+        naive=_naive_gaps(e, r.language),
         limits=data_limits(r),
     )
 
@@ -179,9 +219,11 @@ def estimates_table(
 
     def counts(d: str, t: float, c: float) -> str:
         if d == "paired":
-            return f"{fmt_int(t, lang)} orang (sebelum & sesudah)"
+            people = "people (before & after)" if lang == "en" else "orang (sebelum & sesudah)"
+            return f"{fmt_int(t, lang)} {people}"
         if d in ("did", "twfe"):
-            return f"{fmt_int(t, lang)} / {fmt_int(c, lang)} sel unit×bulan"
+            cells = "unit×month cells" if lang == "en" else "sel unit×bulan"
+            return f"{fmt_int(t, lang)} / {fmt_int(c, lang)} {cells}"
         return f"{fmt_int(t, lang)} / {fmt_int(c, lang)}"
 
     from helpers.core.formatting import fmt_ci
@@ -226,7 +268,7 @@ def _reaction_table(r: ReportData) -> Html | None:
     if not len(react):
         return None
     lang = r.language
-    frame = react.assign(table=react["table"].map(lambda t: nar.table_label(r.region, t)))
+    frame = react.assign(table=react["table"].map(lambda t: nar.table_label(r.region, t, lang)))
     cols = [
         Column("table", column("survey", lang), "text"),
         Column("n", column("respondents", lang), "int"),
@@ -257,7 +299,11 @@ def _coefficient_figure(r: ReportData, level: int) -> Html:
         r.numbering,
         caption(key, lang, level=name),
         lambda ax: plots.coefficient_plot(
-            named, label="name", xlabel=caption("figure_axis", lang), ax=ax
+            named,
+            label="name",
+            xlabel=caption("figure_axis", lang),
+            ax=ax,
+            **({"decimal_comma": False} if lang == "en" else {}),
         ),
         height_in=max(2.0, 0.24 * lines + 0.2 * len(named) + 0.9),
     )
@@ -367,5 +413,7 @@ def recommendations(r: ReportData) -> Html:
     (:func:`helpers.steps.narrative.recommendations` plus the region-specific analyses)."""
     from helpers.steps.sections.extras import extra_recommendations
 
-    recs = nar.recommendations(r.effects, r.findings, extras=extra_recommendations(r))
+    recs = nar.recommendations(
+        r.effects, r.findings, extras=extra_recommendations(r), language=r.language
+    )
     return render("recommendations.html.j2", r.language, items=recs)

@@ -134,6 +134,17 @@ class ReportData:
 
         return desc.jp_compliance(self.tables, self.region, year=2024)
 
+    def code_labels(self) -> dict[str, str]:
+        """Code -> its label in the report's language (codes.csv's ``label`` or ``label_en``);
+        empty without an interview-code codebook."""
+        from helpers.io.code_codebook import load_code_codebook
+
+        path = self.raw / self.region.code_codebook
+        if not path.is_file():
+            return {}
+        codebook = load_code_codebook(path)
+        return codebook.in_english("label") if self.language == "en" else codebook.labels
+
     @property
     def roster(self) -> pd.DataFrame:
         return self.tables[next(iter(self.region.tables_of_kind("roster")))]
@@ -172,16 +183,49 @@ def load_report(region: str | Region, *, project: ProjectPaths = paths) -> Repor
         get_region(region, registry=load_registry(project.config_file))
         if isinstance(region, str)
         else region
-    )
+    ).for_readers()
     folder = project.processed_region(spec.slug)
+    effects = pd.read_parquet(folder / "effects.parquet")
+    findings = pd.read_parquet(folder / "qual_findings.parquet")
+    if spec.language == "en":
+        effects, findings = _in_english(spec, effects, findings, project)
     return ReportData(
         region=spec,
         tables=load_processed(spec, project=project),
-        effects=pd.read_parquet(folder / "effects.parquet"),
-        findings=pd.read_parquet(folder / "qual_findings.parquet"),
+        effects=effects,
+        findings=findings,
         summary=pd.read_parquet(folder / "cleaning_summary.parquet"),
         folder=folder,
         raw=project.raw_region(spec.slug),
         project=project,
         numbering=Numbering(spec.language),  # type: ignore[arg-type]
     )
+
+
+def _in_english(
+    spec: Region, effects: pd.DataFrame, findings: pd.DataFrame, project: ProjectPaths
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The estimates' outcome labels and units, and the codes' labels and themes, in English:
+    the processed tables hold the registry's and codes.csv's Indonesian texts (the synthesis
+    reads them), an English report shows their twins."""
+    from helpers.io.code_codebook import load_code_codebook
+    from helpers.steps.narrative import outcome_unit
+
+    effects = effects.copy()
+    by_id = {a.id: a for a in spec.analyses}
+    units = {a.id: a.unit_label or outcome_unit(a.label, "en") for a in spec.analyses}
+    if "label" in effects:
+        english = effects["analysis"].map(lambda a: by_id[a].label if a in by_id else None)
+        effects["label"] = english.where(english.notna(), effects["label"])
+    if "unit" in effects:
+        english = effects["analysis"].map(units)
+        effects["unit"] = english.where(english.notna(), effects["unit"])
+    codebook_file = project.raw_region(spec.slug) / spec.code_codebook
+    if len(findings) and "code" in findings and codebook_file.is_file():
+        codebook = load_code_codebook(codebook_file)
+        findings = findings.copy()
+        for column in ("label", "theme"):
+            if column in findings:
+                english = findings["code"].map(codebook.in_english(column))
+                findings[column] = english.where(english.notna(), findings[column])
+    return effects, findings

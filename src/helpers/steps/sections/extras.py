@@ -32,7 +32,9 @@ def feedback_bias(r: ReportData) -> Html:
     if fb is None:
         return Html("")
     lang = r.language
-    bal = fb.balance.assign(variable=fb.balance["variable"].map(nar.variable_label))
+    bal = fb.balance.assign(
+        variable=fb.balance["variable"].map(lambda v: nar.variable_label(v, (), lang))
+    )
     cols = [
         Column("variable", column("characteristic", lang), "text"),
         Column("mean_treated", column("respondent_group", lang), "num2"),
@@ -98,7 +100,11 @@ def staggered_rollout(r: ReportData) -> Html:
                 r.numbering,
                 text,
                 lambda ax, t=table_, a=spec: plots.event_time_plot(
-                    t, xlabel=caption("event_axis", lang), ylabel=nar.core_label(a.label), ax=ax
+                    t,
+                    xlabel=caption("event_axis", lang),
+                    ylabel=nar.core_label(a.label),
+                    ax=ax,
+                    **({"decimal_comma": False} if lang == "en" else {}),
                 ),
                 height_in=3.3,
                 value_axis="y",
@@ -163,7 +169,7 @@ def participation(r: ReportData) -> Html:
         caption("reasons", lang),
         reasons,
         [
-            Column("reason", column("reason", lang), "text"),
+            Column("reason", column("reason", lang), "text", lang="id"),  # the survey's options
             Column("n", column("n", lang), "int"),
             Column("share_of_answers", column("share_of_answers", lang), "share"),
         ],
@@ -188,6 +194,8 @@ def participation(r: ReportData) -> Html:
 def extra_recommendations(r: ReportData) -> list[nar.Recommendation]:
     """Recommendations from the region-specific analyses: budget, leadership support, feedback
     response, relevance, and the 20-JP entitlement."""
+    if r.language == "en":
+        return _extra_recommendations_en(r)
     out = []
     cap = r.capacity
     if cap is not None:
@@ -252,19 +260,106 @@ def extra_recommendations(r: ReportData) -> list[nar.Recommendation]:
     return out
 
 
+def _extra_recommendations_en(r: ReportData) -> list[nar.Recommendation]:
+    """:func:`extra_recommendations` in English (the same rules and weights)."""
+
+    def num(x: float) -> str:
+        return fmt_num(x, 2, "en")
+
+    def pct(x: float) -> str:
+        return fmt_pct(x, 0, "en")
+
+    out = []
+    cap = r.capacity
+    if cap is not None:
+        out.append(
+            nar.Recommendation(
+                f"Plan for {fmt_int(cap.n_trainable, 'en')} participants per budget round and "
+                "measure the effect against a comparable comparison group; effects smaller "
+                f"than {num(cap.mde_standardised)} standard deviations will not be seen.",
+                f"Budget Rp {fmt_int(cap.total_rp, 'en')} / Rp "
+                f"{fmt_int(cap.cost_per_participant_rp, 'en')} per participant.",
+                55.0,
+            )
+        )
+    if r.participation is not None:
+        part = r.participation[0]
+        lead = part[part["scale"] == "leadership_support"].set_index("tercile")["share_trained"]
+        if lead.notna().all() and lead.get("tinggi", 0) - lead.get("rendah", 0) > 0.1:
+            out.append(
+                nar.Recommendation(
+                    "Ask unit heads to give staff written permission and time for training.",
+                    f"Of staff with strong support from their leaders {pct(lead['tinggi'])} "
+                    f"have been trained, of those with weak support {pct(lead['rendah'])}.",
+                    50.0 + 100 * (lead["tinggi"] - lead["rendah"]),
+                    topic="leadership_support",
+                )
+            )
+    fb = r.feedback
+    if fb is not None and fb.response_rate < 0.5:
+        out.append(
+            nar.Recommendation(
+                "Collect feedback from every participant (for example during the closing "
+                "session), not only from those willing to answer.",
+                f"Only {pct(fb.response_rate)} answered the feedback survey.",
+                60.0,
+            )
+        )
+    het = r.moderation
+    if het is not None:
+        hi = het[het["group"] == "tinggi"]["estimate"].mean()
+        lo = het[het["group"] == "rendah"]["estimate"].mean()
+        if hi > lo:
+            out.append(
+                nar.Recommendation(
+                    "When choosing training, put first how well the material fits the "
+                    "participants' positions.",
+                    f"Average effect among participants who found the training relevant "
+                    f"{num(hi)}, among those who found it less relevant {num(lo)} (rated after "
+                    "the training: a description, not proof of cause and effect).",
+                    45.0,
+                    topic="relevance_gap",
+                )
+            )
+    jp = r.jp_share
+    if jp == jp and jp < 0.8:
+        out.append(
+            nar.Recommendation(
+                "Monitor every ASN's entitlement to 20 JP (lesson hours) of competency "
+                "development a year.",
+                f"In 2024 only {pct(jp)} of ASN were recorded with 20 JP.",
+                50.0 + 30 * (0.8 - jp),
+            )
+        )
+    out.extend(_gap_recommendations(r))
+    return out
+
+
 def _gap_recommendations(r: ReportData) -> list[nar.Recommendation]:
     """Who is left out, by group: a gap of ten points or more in open selection between women
     and men, and the units where access to career information is lowest."""
     from helpers.steps import descriptives as desc
 
     out = []
+    en = r.language == "en"
     cell = r.region.min_cell_size
     if "promotions" in r.tables:
         promo = r.tables["promotions"].merge(r.roster[["pid", "gender"]], on="pid")
         promo["open_selection"] = promo["open_selection"].astype(float)
         by = desc.group_gaps(promo, "open_selection", by=("gender",), min_cell=cell)
         by = by.dropna(subset=["mean"]).set_index("group")["mean"]
-        if {"F", "M"} <= set(by.index) and abs(by["F"] - by["M"]) >= 0.10:
+        if {"F", "M"} <= set(by.index) and abs(by["F"] - by["M"]) >= 0.10 and en:
+            lower = "women" if by["F"] < by["M"] else "men"
+            out.append(
+                nar.Recommendation(
+                    f"Make sure promotions and transfers of {lower} also go through open "
+                    "selection, and monitor its share every year by gender.",
+                    f"Open selection: {fmt_pct(by['F'], 0, 'en')} for women, "
+                    f"{fmt_pct(by['M'], 0, 'en')} for men.",
+                    70.0 + 100 * abs(by["F"] - by["M"]),
+                )
+            )
+        elif {"F", "M"} <= set(by.index) and abs(by["F"] - by["M"]) >= 0.10:
             lower = "perempuan" if by["F"] < by["M"] else "laki-laki"
             out.append(
                 nar.Recommendation(
@@ -280,7 +375,19 @@ def _gap_recommendations(r: ReportData) -> list[nar.Recommendation]:
         acc = acc.dropna(subset=["mean"]).sort_values("mean")
         if len(acc) >= 2 and acc["mean"].iloc[-1] - acc["mean"].iloc[0] >= 0.25:
             low = acc.head(2)
-            names = " dan ".join(str(g) for g in low["group"])
+            names = (" and " if en else " dan ").join(str(g) for g in low["group"])
+            if en:
+                out.append(
+                    nar.Recommendation(
+                        f"Put {names} first when sharing career information and assigning mentors.",
+                        "Access to information and mentoring is lowest there (average "
+                        + " and ".join(fmt_num(m, 2, "en") for m in low["mean"])
+                        + f" of 5; highest {fmt_num(acc['mean'].iloc[-1], 2, 'en')}).",
+                        55.0,
+                        topic="information_gap",
+                    )
+                )
+                return out
             out.append(
                 nar.Recommendation(
                     f"Utamakan {names} saat menyebarkan informasi karier dan menugaskan mentor.",

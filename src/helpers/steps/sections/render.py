@@ -109,7 +109,7 @@ def render(template: str, language: Language = "id", **context: Any) -> Html:
     Examples
     --------
     >>> str(render("quote.html.j2", text="<b>x</b>", role=None)).strip()
-    '<blockquote class="quote">“&lt;b&gt;x&lt;/b&gt;”</blockquote>'
+    '<blockquote class="quote" lang="id">“&lt;b&gt;x&lt;/b&gt;”</blockquote>'
     """
     if language not in _ENVIRONMENTS:
         _ENVIRONMENTS[language] = _environment(language)
@@ -119,11 +119,14 @@ def render(template: str, language: Language = "id", **context: Any) -> Html:
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a reader's table: the frame's ``key``, its ``header`` and what it holds."""
+    """One column of a reader's table: the frame's ``key``, its ``header`` and what it holds;
+    ``lang`` marks cells written in a language other than the page's (respondents' answers and
+    coders' spellings as they wrote them, e.g. ``"id"`` in an English report)."""
 
     key: str
     header: str
     kind: CellKind = "auto"
+    lang: str | None = None
 
 
 def table(
@@ -159,6 +162,7 @@ def table(
                 "header": c.header,
                 "numeric": c.kind in _NUMERIC_KINDS,
                 "verbatim": c.kind == "verbatim",
+                "lang": c.lang if c.lang != lang else None,
             }
             for c in columns
         ],
