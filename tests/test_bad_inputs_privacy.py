@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from helpers.privacy.disclosure import scan_outputs, scan_staging
 from helpers.privacy.identifiers import clean_text, fold_name
 from helpers.steps.cleaning import clean_region, write_cleaning
 from helpers.steps.qualitative import RARE_ROLE, clean_region_codes, write_region_codes
+from helpers.steps.scan import scan_region
 
 HERE = Path(__file__).parent / "bad_inputs"
 if "make_corpus" in sys.modules:
@@ -320,6 +322,26 @@ def test_three_treated_people_show_in_no_cell(corpus):
     assert text == "<5 / 227"
 
 
+def test_three_treated_people_degrade_the_estimates_and_the_scan_passes(corpus):
+    from helpers.privacy.disclosure import _small_cells
+    from helpers.steps.analysis import TOO_FEW_TO_SHOW, estimate_region
+
+    root = corpus["three_treated"]
+    region = region_of(root)
+    result = clean_region(region, project=ProjectPaths(root), key=KEY)
+    effects = estimate_region(region, dict(result.tables))
+    ids = {a.id for a in region.analyses if a.frame == "person"}
+    person = effects.effects[effects.effects["analysis"].isin(ids)]
+    assert len(person) and person["estimate"].isna().all()
+    withheld = person["error"].str.startswith(TOO_FEW_TO_SHOW)
+    assert withheld.sum() >= len(person) - 1  # the other row could not be estimated at all
+    assert person["comparison_mean"].isna().all()
+    assert "3" not in " ".join(person["error"])
+    for name in ("effects", "balance", "heterogeneity", "treatment_groups"):
+        table = getattr(effects, name)
+        assert _small_cells(table, region.min_cell_size) == [], (name, table)
+
+
 def test_the_scan_flags_a_table_that_still_shows_three_treated(tmp_path):
     pd.DataFrame(
         {"variable": ["age"], "mean_treated": [41.0], "n_treated": [3], "n_control": [227]}
@@ -346,3 +368,30 @@ def test_every_message_is_free_of_the_planted_nip(corpus):
         else:
             text = " ".join(map(str, result.log.to_numpy().ravel()))
             assert not holds_planted_nip(clean_text(text)), case.name
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_a_region_with_three_treated_is_published_with_its_estimates_withheld(corpus, tmp_path):
+    import os
+    import subprocess
+
+    from helpers.core.config import PROJECT_ROOT
+
+    root = tmp_path / "three"
+    shutil.copytree(corpus["three_treated"], root)
+    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
+    env = {**os.environ, "ASN_EVAL_ROOT": str(root), "ASN_EVAL_KEY_FILE": str(tmp_path / "k")}
+    run = subprocess.run(
+        [sys.executable, "-m", "helpers.pipeline", "run", "--region", REGION, "--no-synthesis"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = (root / "reports" / f"{REGION}.html").read_text(encoding="utf-8")
+    assert "tidak ditampilkan, karena peserta atau kelompok pembanding kurang dari 5" in report
+    assert "&lt;5 di antaranya" in report
+    found = scan_region(REGION, ProjectPaths(root))
+    assert found.empty, found.to_string()

@@ -272,6 +272,40 @@ def _designs(spec: AnalysisSpec) -> tuple[str, ...]:
     return spec.designs
 
 
+#: How a row withheld by the disclosure rule starts its ``error`` (the report says why).
+TOO_FEW_TO_SHOW = "not shown: fewer than"
+
+
+def _too_few(fit: Effect, min_cell: int) -> str | None:
+    """Why an estimate may not be shown: its treated or comparison group has fewer than
+    ``min_cell`` people (an estimate and a comparison mean of three people give away their
+    outcome). Never repeats the group's size."""
+    small = [
+        what
+        for n, what in ((fit.n_treated, "treated"), (fit.n_control, "comparison"))
+        if 0 < int(n) < min_cell
+    ]
+    if not small:
+        return None
+    return f"{TOO_FEW_TO_SHOW} {min_cell} {' and '.join(small)} (disclosure rule)"
+
+
+def _with_effect_columns(effects: pd.DataFrame) -> pd.DataFrame:
+    """Every column of an estimate, also when no design of the region could be estimated (or
+    shown): missing numbers are NaN, missing texts None."""
+    template = Effect.__dataclass_fields__
+    for name in ("estimate", "se", "ci_low", "ci_high", "p_value", "n_treated", "n_control"):
+        if name not in effects:
+            effects[name] = np.nan
+    for name in ("effect_size", "mde", "df", "alpha"):
+        if name in template and name not in effects:
+            effects[name] = np.nan
+    for name in ("se_type", "assumption", "notes", "summary_id", "summary_en", "estimand"):
+        if name not in effects:
+            effects[name] = None
+    return effects
+
+
 def _reason(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, HelpersError) else f"{type(exc).__name__}: {exc}"
 
@@ -452,10 +486,11 @@ def _adjust_interactions(hetero: pd.DataFrame) -> pd.DataFrame:
 
 
 def _groups(tables: Mapping[str, pd.DataFrame], region: Region) -> pd.DataFrame:
-    """How many staff are treated, untrained and partially trained, and who the comparison is."""
+    """How many staff are treated, untrained and partially trained, and who the comparison is;
+    a group smaller than the region's minimum cell has its count blanked (``suppressed``)."""
     counts = treatment_groups(tables, region).value_counts()
     control = region.treatment.control
-    return pd.DataFrame(
+    groups = pd.DataFrame(
         {
             "group": list(GROUPS),
             "n": [int(counts.get(g, 0)) for g in GROUPS],
@@ -466,6 +501,10 @@ def _groups(tables: Mapping[str, pd.DataFrame], region: Region) -> pd.DataFrame:
             ],
         }
     )
+    small = (groups["n"] > 0) & (groups["n"] < region.min_cell_size)  # an empty group is no cell
+    groups["n"] = groups["n"].astype("Int64").mask(small)
+    groups["suppressed"] = small.to_numpy()
+    return groups
 
 
 def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> RegionEffects:
@@ -504,6 +543,9 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
                 estimated[design] = _one(spec, design, frame, covs, staggered)
             except ESTIMATION_FAILURES as exc:  # degrade, don't drop: a row with its reason
                 estimated[design] = _reason(exc)
+            else:
+                withheld = _too_few(estimated[design], region.min_cell_size)
+                estimated[design] = withheld or estimated[design]
         headline, why = _headline(spec, estimated)
         extra_notes = [n for n in (dropped, no_baseline and f"no baseline: {no_baseline}") if n]
         panel = frame.attrs.get("panel")
@@ -513,7 +555,9 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
                 fits[(spec.id, design)] = fit
                 if panel is not None and design in ("did", "twfe"):
                     fit = dataclasses.replace(fit, notes=(*fit.notes, *panel.notes()))
-            row = _row(region, configured, design, fit, sd, comparison_mean(spec, design, frame))
+            shown = not (isinstance(fit, str) and fit.startswith(TOO_FEW_TO_SHOW))
+            level = comparison_mean(spec, design, frame) if shown else float("nan")
+            row = _row(region, configured, design, fit, sd, level)
             if isinstance(fit, Effect) and extra_notes:
                 row["notes"] = "; ".join(n for n in (row["notes"], *extra_notes) if n)
             row.update(headline=design == headline, headline_note=why if design == headline else "")
@@ -536,7 +580,7 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
                 pretrends.append(pre)
         if spec.frame == "person" and region.moderators:
             hetero.append(_heterogeneity(region, spec, frame, covs))
-    effects = pd.DataFrame(rows)
+    effects = _with_effect_columns(pd.DataFrame(rows))
     effects.insert(0, "region", region.slug)
     effects["p_adj"] = np.nan
     if "p_value" in effects:

@@ -401,11 +401,36 @@ SOURCES: dict[str, Callable[[ReportData], tuple[str, str] | None]] = {
 }
 
 
+def _withheld_answer(r: ReportData, analysis: str) -> tuple[str, str] | None:
+    """The answer for an outcome whose estimates the disclosure rule withheld (a group smaller
+    than the minimum cell), or None when it was simply not estimated."""
+    from helpers.steps.analysis import TOO_FEW_TO_SHOW
+
+    e = r.effects
+    errors = e.loc[e["analysis"] == analysis, "error"].dropna().astype(str)
+    if not errors.str.startswith(TOO_FEW_TO_SHOW).any():
+        return None
+    cell = fmt_int(r.region.min_cell_size, r.language)
+    label = next((a.label for a in r.region.analyses if a.id == analysis), analysis)
+    name = label.split(" (")[0]
+    if r.language == "en":
+        text = (
+            f"{name}: not shown, because the participants or the comparison group number fewer "
+            f"than {cell} people; an estimate from so few would disclose their results."
+        )
+    else:
+        text = (
+            f"{name}: tidak ditampilkan, karena peserta atau kelompok pembanding kurang dari "
+            f"{cell} orang; estimasi dari jumlah sekecil itu akan membuka hasil pribadi mereka."
+        )
+    return text, "Lampiran-A:-Metode"  # the appendix keeps this anchor in both languages
+
+
 def _effect_answer(r: ReportData, analysis: str) -> tuple[str, str] | None:
     e = r.effects
     rows = e[(e["analysis"] == analysis) & e["headline"].astype(bool) & e["estimate"].notna()]
     if rows.empty:
-        return None
+        return _withheld_answer(r, analysis)
     row = rows.iloc[0].to_dict()
     m = effect_meaning(row, language=r.language)
     name = row["label"].split(" (")[0]

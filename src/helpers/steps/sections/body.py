@@ -100,14 +100,21 @@ def _naive_gaps(effects: pd.DataFrame, language: str = "id") -> list[dict]:
     return out
 
 
+def _group_size(sizes: pd.Series, group: str) -> float:
+    """A treatment group's size from ``treatment_groups.parquet``: NaN where it was blanked as
+    a small cell, 0 where the group is absent."""
+    value = sizes.get(group, 0)
+    return float("nan") if pd.isna(value) else float(value)
+
+
 def _who_text(r: ReportData) -> str:
     """Who was treated, who is the comparison, and who was left out of it, in counts (a group
     smaller than the region's minimum is shown as '<5')."""
     cell = r.region.min_cell_size
     groups = r.read("treatment_groups.parquet")
 
-    def n(x: float) -> str:
-        return f"<{cell}" if 0 < x < cell else fmt_int(x, r.language)
+    def n(x: float) -> str:  # a blanked (suppressed) group is NaN: also '<5'
+        return f"<{cell}" if pd.isna(x) or 0 < x < cell else fmt_int(x, r.language)
 
     n_staff = len(r.roster)
     treated = int((r.person["treated"] == 1).sum())
@@ -120,7 +127,7 @@ def _who_text(r: ReportData) -> str:
     )
     if groups is not None and len(groups):
         g = groups.set_index("group")["n"]
-        untrained, partial = int(g.get("untrained", 0)), int(g.get("partial", 0))
+        untrained, partial = _group_size(g, "untrained"), _group_size(g, "partial")
         text += f" Mereka dibandingkan dengan {n(untrained)} ASN yang tidak mengikuti pelatihan"
         if partial and r.region.treatment.control == "untrained":
             text += (
@@ -160,7 +167,7 @@ def _who_text_en(r: ReportData, groups, n, n_staff: int, treated: int, share: fl
     )
     if groups is not None and len(groups):
         g = groups.set_index("group")["n"]
-        untrained, partial = int(g.get("untrained", 0)), int(g.get("partial", 0))
+        untrained, partial = _group_size(g, "untrained"), _group_size(g, "partial")
         text += f" They are compared with {n(untrained)} ASN who took no training"
         if partial and r.region.treatment.control == "untrained":
             text += (
