@@ -1,11 +1,13 @@
 """Every failure is a region's failure, in every executor, and a failed region keeps its old set.
 
-A temporary project holds four copies of one small region. After a first clean build, the
-notebooks are given extra cells that make three regions fail at three different stages of the
+A temporary project holds five copies of one small region. After a first clean build, the
+notebooks are given extra cells that make four regions fail at four different stages of the
 runner, for real (no mocks, so the local worker processes and the Dask workers see the same
 faults): ``leaky`` prints a roster name (the disclosure scan must stop it), ``remote`` shows an
 image from the network (the export must refuse it), ``edited`` changes one of its raw files
-while it runs (the inputs' fingerprint at the end differs from the start). The run goes on
+while it runs (the inputs' fingerprint at the end differs from the start), ``crash`` raises an
+error quoting a roster name and a NIP (its message is masked, its executed notebook removed).
+The run goes on
 with the others in the sequential, ``--jobs 2`` and Dask executors alike; the failed regions'
 published tables and reports are exactly those of the first build, nothing is left in
 staging, and no output anywhere holds a machine path.
@@ -25,14 +27,19 @@ from helpers.runner.run import run_pipeline
 
 pytestmark = [pytest.mark.slow, pytest.mark.e2e]
 
-GOOD, LEAKY, REMOTE, EDITED = "kemuning", "leaky", "remote", "edited"
-REGIONS = [GOOD, LEAKY, REMOTE, EDITED]
+GOOD, LEAKY, REMOTE, EDITED, CRASH = "kemuning", "leaky", "remote", "edited", "crash"
+REGIONS = [GOOD, LEAKY, REMOTE, EDITED, CRASH]
 
 FAULT_01 = (
     "if region == 'edited':  # a person edits a raw file while the region runs\n"
     "    from helpers.core.config import paths as _p\n"
     "    _f = _p.raw_region(region) / 'SINTETIS.txt'\n"
-    "    _f.write_text(_f.read_text(encoding='utf-8') + ' ', encoding='utf-8')"
+    "    _f.write_text(_f.read_text(encoding='utf-8') + ' ', encoding='utf-8')\n"
+    "if region == 'crash':  # an error that quotes a raw row, as a reader's error can\n"
+    "    from helpers.steps.scan import roster_identifiers as _ids\n"
+    "    _names, _nips = _ids(region)\n"
+    "    _name = next(n for n in _names if len(n.split()) >= 2)\n"
+    "    raise ValueError(f'row 7 has 9 fields: {_name}; NIP {_nips[0]}')"
 )
 FAULT_04 = (
     "from IPython.display import HTML as _HTML\n"
@@ -59,7 +66,7 @@ def project(make_project):
     mp.setenv("ASN_EVAL_ROOT", str(root))
     mp.setenv("ASN_EVAL_KEY_FILE", str(tmp / "k.key"))
     first = run_pipeline(REGIONS, project=project, force=True, synthesis=False)
-    assert [r.status for r in first] == ["ok"] * 4, [r.error or r.failing for r in first]
+    assert [r.status for r in first] == ["ok"] * len(REGIONS), [r.error or r.failing for r in first]
     built = {s: _published(project, s) for s in REGIONS}
     _append_cell(root / "notebooks" / "01-clean-survey.ipynb", FAULT_01)
     _append_cell(root / "notebooks" / "04-region-report.ipynb", FAULT_04)
@@ -78,7 +85,7 @@ def _check(project: ProjectPaths, built: dict, results: list) -> None:
     assert "disclosure check failed" in by[LEAKY].error and "name" in by[LEAKY].error
     assert "export failed" in by[REMOTE].error and "network" in by[REMOTE].error
     assert "inputs changed during the run" in by[EDITED].error
-    for slug in (LEAKY, REMOTE, EDITED):
+    for slug in (LEAKY, REMOTE, EDITED, CRASH):
         assert _published(project, slug) == built[slug], f"{slug}'s old set was touched"
         assert by[slug].report is None
     assert not [p for p in project.staging.rglob("*") if p.is_file()], "staging left behind"
@@ -86,6 +93,11 @@ def _check(project: ProjectPaths, built: dict, results: list) -> None:
         (project.reports / ".staging").iterdir()
     )
     assert not list((project.build / LEAKY).glob("*.ipynb")), "a leaking notebook was kept"
+    crashed = next(st for st in by[CRASH].steps if st.status != "ok")
+    assert "row 7 has 9 fields" in crashed.error and "[NIP]" in crashed.error
+    assert "[nama]" in crashed.error and "held personal data and was removed" in crashed.error
+    assert not crashed.output.exists(), "a failed notebook quoting a roster name was kept"
+    assert _published(project, CRASH) == built[CRASH]
     assert (project.reports / "index.html").is_file()
 
 

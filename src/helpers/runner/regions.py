@@ -19,7 +19,7 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -104,7 +104,10 @@ def contained(
     try:
         return fn(*args, **kwargs)
     except Exception as exc:  # the one place a region's failure is contained
-        result.error = f"{stage} failed: {type(exc).__name__}: {exc}"
+        from helpers.privacy.deidentify import mask_text
+
+        # an exception can quote a raw row: NIPs, long numbers and phones are masked
+        result.error = mask_text(f"{stage} failed: {type(exc).__name__}: {exc}")
         say(f"[{result.region}] {result.error}")
         return None
 
@@ -207,11 +210,38 @@ def _run_step(
         env={**RegionStage(project, region.slug).env(), **(env or {})},
         relative_to=project.root,
     )
+    if step.status != "ok":
+        step = _failed_safely(region, project, step)
     say(
         f"[{region.slug}] {name} {step.status} in {step.seconds:.1f}s"
         + (f" (cell {step.cell}: {step.error})" if step.status != "ok" else "")
     )
     return step
+
+
+def _failed_safely(region: Region, project: ProjectPaths, step: StepResult) -> StepResult:
+    """A failed notebook as it may be shown: its error message with NIPs, long numbers, phone
+    numbers and the region's roster names masked (an error can quote a raw row), and its
+    executed copy removed when the disclosure scan finds personal data in it (a traceback is
+    an output like any other). Works in every executor: each runs notebooks through
+    :func:`_run_step`."""
+    from helpers.privacy.deidentify import mask_text
+    from helpers.steps.scan import roster_identifiers, scan_region
+
+    try:
+        names, _ = roster_identifiers(region, project)
+    except Exception:  # the roster may be what failed: mask what needs no roster
+        names = []
+    error = mask_text(step.error or "", names=names, name_parts=False)
+    if step.output.is_file():
+        try:
+            findings = scan_region(region, project, targets=[step.output])
+        except Exception:  # a notebook that cannot be checked is not kept
+            findings = None
+        if findings is None or len(findings):
+            step.output.unlink()
+            error += " (its executed notebook held personal data and was removed)"
+    return replace(step, error=error)
 
 
 def _scan_staged(region: Region, project: ProjectPaths, stage: RegionStage) -> Any:
