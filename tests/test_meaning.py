@@ -128,3 +128,26 @@ def test_the_robustness_sentence_is_added_only_to_evidence_of_an_effect():
     assert effect_meaning(with_s).robustness.startswith("Faktor perancu")
     null = row(estimate=0.05, ci_low=-0.2, ci_high=0.3, sensitivity_id="x")
     assert effect_meaning(null).robustness == ""
+
+
+def test_a_panel_estimate_from_few_units_says_so():
+    from helpers.steps.meaning import effect_meaning
+
+    row = {
+        "label": "Waktu tunggu layanan (menit)",
+        "unit": "menit",
+        "estimate": -5.7,
+        "ci_low": -7.4,
+        "ci_high": -4.0,
+        "p_value": 0.0001,
+        "mde": 2.4,
+        "design": "did",
+        "controlled": True,
+        "higher_is_better": False,
+        "comparison_mean": 39.1,
+        "n_units": 12.0,
+    }
+    assert "bertumpu pada 12 unit saja" in effect_meaning(row).robustness
+    assert "rests on only 12 units" in effect_meaning(row, language="en").robustness
+    assert "unit saja" not in effect_meaning({**row, "n_units": 80.0}).robustness
+    assert "unit saja" not in effect_meaning({**row, "n_units": float("nan")}).robustness

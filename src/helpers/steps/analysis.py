@@ -210,7 +210,8 @@ def _one(
 ) -> Effect:
     if design == "did":
         result = staggered[spec.id]
-        return dataclasses.replace(result.to_effect(), details={"staggered": result})
+        effect = result.to_effect()  # its details hold n_units and n_clusters, for the summary
+        return dataclasses.replace(effect, details={**effect.details, "staggered": result})
     if design == "twfe" and spec.id in staggered:  # the comparison row of a staggered roll-out
         result = staggered[spec.id]
         if result.twfe is None:
@@ -383,6 +384,10 @@ def _row(
         summary_id=fit.summary_text("id", outcome_label=in_sentence(spec.label), units=_unit(spec)),
         summary_en=fit.summary_text("en", outcome_label=spec.id.replace("_", " ")),
         error=None,
+        # a panel's units (dinas, schools): the reader is told when they are few
+        n_units=float(fit.details.get("n_units", np.nan))
+        if fit.design in ("did", "twfe")
+        else np.nan,
     )
     return row
 

@@ -28,7 +28,7 @@ from helpers.stats.balance import balance_table
 from helpers.stats.estimate import estimate_effect
 from helpers.stats.power import minimum_detectable_effect, required_sample_size
 from helpers.stats.weighting import ipw_weights
-from helpers.steps.frames import person_frame
+from helpers.steps.frames import DEFAULT_PERSON_COVARIATES, baseline_skp, person_frame
 
 __all__ = [
     "SUPPRESSED",
@@ -44,7 +44,9 @@ __all__ = [
     "reaction_scores",
 ]
 
-COVARIATES = ("age", "female", "tenure_years", "golongan_rank", "skp_2023")
+#: Roster covariates every person-level adjustment here uses; the SKP rating of the year
+#: before the programme is added per region (:func:`helpers.steps.frames.baseline_skp`).
+COVARIATES = DEFAULT_PERSON_COVARIATES
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,9 @@ def feedback_bias(
     fb = tables[table].drop_duplicates("pid", keep="last").set_index("pid")
     trained["responded"] = trained["pid"].isin(fb.index).astype(float)
     trained[scale] = trained["pid"].map(fb[scale]) if scale in fb else np.nan
-    covs = [c for c in COVARIATES if c in trained and trained[c].notna().mean() > 0.5]
+    skp = baseline_skp(region, trained)
+    wanted = [*COVARIATES, *([skp] if skp else [])]
+    covs = [c for c in wanted if c in trained and trained[c].notna().mean() > 0.5]
     data = trained.dropna(subset=covs)
     balance = balance_table(data, "responded", covs)
     w = ipw_weights(data, "responded", covs, estimand="ATE")

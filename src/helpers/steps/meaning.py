@@ -276,6 +276,25 @@ def _verdict(key: str, label: str, row: Mapping[str, Any], unit: str, language: 
     return texts[key]
 
 
+def _few_units(row: Mapping[str, Any], language: Language) -> str:
+    """A panel estimate from few units (dinas, schools) says so: one unit can move it."""
+    from helpers.stats._common import FEW_CLUSTERS
+
+    units = row.get("n_units")
+    if units is None or (isinstance(units, float) and math.isnan(units)) or units >= FEW_CLUSTERS:
+        return ""
+    k = fmt_num(float(units), 0, language)
+    if language == "en":
+        return (
+            f"This comparison rests on only {k} units: one unit that differs can move the "
+            "number, and the interval above allows for that."
+        )
+    return (
+        f"Perbandingan ini bertumpu pada {k} unit saja: satu unit yang berbeda dapat menggeser "
+        "angkanya, dan interval di atas sudah memperhitungkannya."
+    )
+
+
 def effect_meaning(row: Mapping[str, Any], *, language: Language = "id") -> Meaning:
     """The reader's account of one effects-table row (see the module doc for the rule).
 
@@ -299,6 +318,7 @@ def effect_meaning(row: Mapping[str, Any], *, language: Language = "id") -> Mean
     if key in ("better_strong", "better"):
         text = row.get(f"sensitivity_{language}")
         robustness = text.strip() if isinstance(text, str) else ""
+    robustness = " ".join(t for t in (robustness, _few_units(row, language)) if t)
     return Meaning(
         label=label,
         change=_change(row, unit, language),

@@ -67,6 +67,14 @@ class ReportData:
         return desc.feedback_bias(self.tables, self.region, table=table)
 
     @cached_property
+    def person_covariates(self) -> list[str]:
+        """The roster covariates and the SKP rating of the year before the programme."""
+        from helpers.steps.frames import DEFAULT_PERSON_COVARIATES, baseline_skp
+
+        skp = baseline_skp(self.region, self.person)
+        return [*DEFAULT_PERSON_COVARIATES, *([skp] if skp else [])]
+
+    @cached_property
     def moderation(self) -> pd.DataFrame | None:
         """Effects among trained staff with high and low values of the registry's
         ``relevance_scale`` (answered after the training: a description, not a moderator)."""
@@ -78,7 +86,11 @@ class ReportData:
             return None
         rows = [
             desc.heterogeneity(
-                self.person, outcome=a.outcome, baseline=a.baseline, moderator=column
+                self.person,
+                outcome=a.outcome,
+                baseline=a.baseline,
+                moderator=column,
+                covariates=self.person_covariates,
             ).assign(label=a.label)
             for a in self.region.analyses
             if a.frame == "person" and "ancova" in a.designs
