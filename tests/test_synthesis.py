@@ -288,11 +288,12 @@ def test_words_follow_the_numbers(synthesis) -> None:
     one = c.loc["efikasi_diri", "summary_id"]
     assert "tidak digabung" in one and "Kepahiang" in one and "0,50" in one  # 0,397 / 0,79
     worked, not_yet, sure, differ = synthesis.conclusion()
-    assert worked.startswith("Dengan desain terkontrol, program terbukti memperbaiki")
+    assert worked.startswith("Estimasi dengan kelompok pembanding menunjukkan perbaikan yang jelas")
+    assert "terbukti" not in worked and "tidak dipilih secara acak" in worked
     assert (
         "efikasi diri di Kepahiang" in worked and "Kalianda" not in worked.split("kepuasan")[1][:40]
     )
-    assert "belum terbukti" in not_yet and "Kalianda" in not_yet
+    assert "belum menunjukkan efek yang jelas" in not_yet and "Kalianda" in not_yet
     assert "tes ulang" in sure and "di Kemuning (pengetahuan dan kepuasan kerja)" in sure
     assert "Desainnya juga berbeda" in differ
     for text in (*synthesis.conclusion(), *c["summary_id"], *c["heterogeneity_id"]):

@@ -425,20 +425,25 @@ def conclusion(
     >>> from helpers.steps.synthesis import synthesise, _example_effects
     >>> s = synthesise(_example_effects())
     >>> conclusion(s.constructs, s.regions)[0]
-    'Dengan desain terkontrol, program terbukti memperbaiki kepuasan kerja di Kepahiang dan Medan; efikasi diri di Kepahiang.'
+    'Estimasi dengan kelompok pembanding menunjukkan perbaikan yang jelas pada kepuasan kerja di Kepahiang dan Medan; efikasi diri di Kepahiang. Peserta tidak dipilih secara acak, jadi setiap angka itu bersandar pada asumsi desainnya (dijelaskan di laporan wilayah), dan berlaku untuk wilayahnya sendiri.'
     """
     ctrl = regions[(regions["design_class"] == "controlled") & (regions["reason"] == "")]
     good = ctrl[ctrl["verdict"] == VERDICTS["membaik"]]
     unsure = ctrl[ctrl["verdict"] == VERDICTS["belum_terbukti"]]
     worse = ctrl[ctrl["verdict"] == VERDICTS["memburuk"]]
     out = [
-        "Dengan desain terkontrol, program terbukti memperbaiki " + _grouped(good) + "."
+        "Estimasi dengan kelompok pembanding menunjukkan perbaikan yang jelas pada "
+        + _grouped(good)
+        + ". Peserta tidak dipilih secara acak, jadi setiap angka itu bersandar pada asumsi "
+        "desainnya (dijelaskan di laporan wilayah), dan berlaku untuk wilayahnya sendiri."
         if len(good)
         else "Belum ada hasil dengan desain terkontrol yang menunjukkan perbaikan yang meyakinkan."
     ]
     parts = []
     if len(unsure):
-        parts.append("belum terbukti (interval mencakup nol) untuk " + _grouped(unsure))
+        parts.append(
+            "belum menunjukkan efek yang jelas (interval mencakup nol) untuk " + _grouped(unsure)
+        )
     if len(worse):
         parts.append("memburuk untuk " + _grouped(worse))
     out.append(
