@@ -340,3 +340,17 @@ def test_pseudonym_cannot_be_reversed_by_enumeration_without_the_key():
     # ... and with the right key it finds exactly the true NIP
     right = pseudonymise(pd.Series(candidates), key)
     assert [c for c, p in zip(candidates, right, strict=True) if p == target] == [NIP]
+
+
+def test_the_synthesis_page_is_scanned_with_every_regions_roster(tmp_path):
+    from helpers.core.config import paths
+    from helpers.runner.synthesis import _synthesis_findings
+
+    names, _ = roster_identifiers("kemuning", paths)
+    name = next(n for n in names if len(n.split()) >= 2)
+    page = tmp_path / ".synthesis.unscanned.html"
+    page.write_text("<p>Kepuasan kerja naik 0,32 poin di Kepahiang.</p>", encoding="utf-8")
+    assert _synthesis_findings(["kepahiang", "kemuning"], paths, [page]) == ""
+    page.write_text(f"<p>Menurut {name}, pelatihan berguna.</p>", encoding="utf-8")
+    found = _synthesis_findings(["kepahiang", "kemuning"], paths, [page])
+    assert "name" in found and name not in found

@@ -69,16 +69,47 @@ def _run_synthesis(
     if step.status == "ok":
         from helpers.report.export import export_report
 
+        target = project.reports / "synthesis.html"
+        unscanned = target.with_name(".synthesis.unscanned.html")
         try:
-            result.report = export_report(
-                step.output, project.reports / "synthesis.html", language="id"
-            )
+            export_report(step.output, unscanned, language="id")
+            leaks = _synthesis_findings(regions, project, [unscanned, step.output])
         except Exception as exc:  # the regions' reports stand without it
+            unscanned.unlink(missing_ok=True)
             result.error = f"export failed: {type(exc).__name__}: {exc}"
-        else:
-            effects = [
-                (inputs[s] if s in inputs else project.published_region(s)) / "effects.parquet"
-                for s in regions
-            ]
-            write_text_atomic(stamp, _synthesis_fingerprint(regions, project, effects))
+            return result
+        if leaks:
+            unscanned.unlink(missing_ok=True)
+            step.output.unlink(missing_ok=True)
+            result.error = f"disclosure check failed: {leaks}"
+            say(f"[synthesis] {result.error}")
+            return result
+        result.report = unscanned.replace(target)  # nothing is published before it is scanned
+        effects = [
+            (inputs[s] if s in inputs else project.published_region(s)) / "effects.parquet"
+            for s in regions
+        ]
+        write_text_atomic(stamp, _synthesis_fingerprint(regions, project, effects))
     return result
+
+
+def _synthesis_findings(regions: Sequence[str], project: ProjectPaths, files: list[Path]) -> str:
+    """What the disclosure scan finds in the synthesis page and its executed notebook, with
+    every region's roster names and NIPs (empty when nothing): its inputs were scanned with
+    their regions, and the page is scanned again before it is published."""
+    from helpers.core.config import load_registry
+    from helpers.privacy.disclosure import scan_outputs, summarise_findings
+    from helpers.steps.scan import roster_identifiers
+
+    registry = load_registry(project.config_file)
+    names: list[str] = []
+    nips: list[str] = []
+    for slug in regions:
+        if slug in registry:
+            found_names, found_nips = roster_identifiers(registry[slug], project)
+            names += found_names
+            nips += found_nips
+    min_cell = min((registry[s].min_cell_size for s in regions if s in registry), default=5)
+    findings = scan_outputs([f for f in files if f.is_file()], names=names, nips=nips,
+                            min_cell=min_cell)  # fmt: skip
+    return summarise_findings(findings) if len(findings) else ""
