@@ -56,6 +56,7 @@ __all__ = [
     "read_raw",
     "RegionCleaning",
     "clean_table",
+    "TableCleaning",
     "clean_region",
     "write_cleaning",
     "roster_covariates",
@@ -72,6 +73,24 @@ NIP_TYPES = ("nip",)
 #: Table kinds whose processed table is checked against its kind's schema before writing
 #: (the others against the ``processed`` schema: no personal column, pid not a NIP).
 VALIDATED_KINDS = ("roster", "training", "skp", "survey", "person_outcome", "events", "rollout")
+
+
+@dataclass(frozen=True)
+class TableCleaning:
+    """What :func:`clean_table` gives for one raw table."""
+
+    data: pd.DataFrame
+    """The cleaned table (pseudonyms, no names), rows kept aside and duplicates dropped."""
+    log: pd.DataFrame
+    """One row per drop, correction, recode or flag (:mod:`helpers.io.log`)."""
+    rejected: pd.DataFrame
+    """The rows kept aside, with their reason (no values)."""
+    duplicates: pd.DataFrame
+    """The duplicate groups found, for review (``duplicates.csv``)."""
+    reliability: pd.DataFrame
+    """Cronbach's alpha of each scale of the table."""
+    children: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    """The cleaned repeat-group tables (KoboToolbox), by name."""
 
 
 @dataclass(frozen=True)
@@ -175,9 +194,9 @@ def clean_table(
     key: bytes,
     review: Mapping[str, pd.DataFrame] | None = None,
     names: list[str] | None = None,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
-    """Clean one table: returns (data, log, rejected, duplicates report, reliability, and the
-    cleaned repeat-group tables by name).
+) -> TableCleaning:
+    """Clean one table (:class:`TableCleaning`: the data, the log, the rows kept aside, the
+    duplicates report, the scales' reliability and the cleaned repeat-group tables by name).
 
     NIPs are validated, then replaced by keyed pseudonyms *before* duplicates and corrections
     are handled, so neither the log nor the review files ever hold a NIP. Free-text cells
@@ -363,7 +382,7 @@ def clean_table(
     log = mask_log(log, names or [])
     children = {n: _mask_free_text(c, rows, names or []) for n, c in children.items()}
     rej = pd.DataFrame(rejected, columns=["table", "row", "column", "reason"])
-    return data, log, rej, dup_report, reliability, children
+    return TableCleaning(data, log, rej, dup_report, reliability, children)
 
 
 def _share(value: float) -> str:
@@ -561,7 +580,7 @@ def clean_region(
     def run(spec: TableSpec, roster_nips):
         raw = read_raw(spec, project.raw_region(region.slug) / spec.file)
         raw_rows = len(raw.data)
-        data, log, rej, dup, reliability, children = clean_table(
+        cleaned = clean_table(
             spec,
             region,
             book,
@@ -571,6 +590,8 @@ def clean_region(
             review=review,
             names=names,
         )
+        data, log, rej, dup = cleaned.data, cleaned.log, cleaned.rejected, cleaned.duplicates
+        reliability, children = cleaned.reliability, cleaned.children
         tables[spec.name] = data
         for name, child in children.items():
             tables[name] = child
