@@ -110,3 +110,36 @@ def test_parallel_run_with_a_failing_region(project):
     ran = [s.notebook for s in failed.steps]
     assert "03-estimate-effects" not in ran and "04-region-report" not in ran
     assert _synthesis_regions(project) == ["kemuning"]
+
+
+def test_a_notebook_after_another_regions_gives_what_a_fresh_kernel_gives(make_project):
+    """Issue 14: one kernel state per notebook. Kemuning's notebooks run in the kernel that
+    has just run Kepahiang's (the sequential batch), then alone in a fresh kernel: every
+    processed output is byte-identical. And one run's outputs per folder: a stale check table
+    left in the published folder is gone after the next run."""
+    project = make_project("kernel_state", ["kepahiang", "kemuning"])
+    mp = pytest.MonkeyPatch()
+    mp.setenv("ASN_EVAL_ROOT", str(project.root))
+    mp.setenv("ASN_EVAL_KEY_FILE", str(project.root.parent / "k.key"))
+    try:
+        after = run_pipeline(["kepahiang", "kemuning"], project=project, force=True,
+                             synthesis=False)  # fmt: skip
+        assert [r.status for r in after] == ["ok", "ok"]
+        shared = {
+            f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(project.processed_region("kemuning").glob("*"))
+        }
+        alone = run_pipeline(["kemuning"], project=project, force=True, synthesis=False)
+        assert [r.status for r in alone] == ["ok"]
+        fresh = {
+            f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(project.processed_region("kemuning").glob("*"))
+        }
+        # a check table of an earlier design (kemuning has no roll-out) does not survive a run
+        stale = project.published_region("kemuning") / "pretrends.parquet"
+        stale.write_bytes((project.published_region("kemuning") / "effects.parquet").read_bytes())
+        again = run_pipeline(["kemuning"], project=project, force=True, synthesis=False)
+        assert [r.status for r in again] == ["ok"] and not stale.exists()
+    finally:
+        mp.undo()
+    assert len(shared) > 10 and fresh == shared
