@@ -689,3 +689,32 @@ def test_shipped_codes_planted_problems_are_handled(slug, registry, truth):
         assert "[nama]" in text and "[NIP]" in text and "[telepon]" in text
         for leaked in [*name.split(), nip, phone]:
             assert leaked not in text
+
+
+def test_a_finding_names_its_quotes_transcript_by_its_neutral_label_unless_suppressed():
+    data = pd.DataFrame(
+        {
+            "transcript": ["W-01", "W-02", "W-03", "W-04", "W-05", "W-06"],
+            "segment": [1, 1, 1, 1, 1, 1],
+            "code": ["a", "a", "a", "a", "a", "b"],
+            "coder": ["c1"] * 6,
+            "informant_role": ["Guru", "Staf", "Guru", "Staf", "Kepala Sekolah", "Guru"],
+            "quote": ["satu", "dua", "tiga", "empat", "lima", "enam"],
+        }
+    )
+    quotes = data.assign(
+        transcript_label=[f"Wawancara {i}" for i in range(1, 7)], rank=[1, 2, 3, 4, 5, 1]
+    )
+    book = CodeCodebook.from_frame(
+        pd.DataFrame(
+            {
+                "code": ["a", "b"],
+                "label": ["A", "B"],
+                "theme": ["T", "T"],
+                "kind": ["challenge"] * 2,
+            }
+        )
+    )
+    out = qualitative_findings(data, book, quotes=quotes, min_cell=5).set_index("code")
+    assert out.loc["a", "example_transcript"] == "Wawancara 1"
+    assert bool(out.loc["b", "suppressed"]) and pd.isna(out.loc["b", "example_transcript"])

@@ -150,6 +150,7 @@ FINDINGS_COLUMNS: tuple[str, ...] = (
     "share_of_transcripts",
     "example_quote",
     "example_role",
+    "example_transcript",
     "suppressed",
     "constructs",
 )
@@ -389,13 +390,16 @@ def qualitative_findings(
         Columns :data:`FINDINGS_COLUMNS`: ``level`` (Int64, Kirkpatrick 1-4 or NA), ``theme``,
         ``kind``, ``code``, ``label``, ``n_segments``, ``n_transcripts``, ``n_informants``,
         ``roles`` (comma-separated roles), ``share_of_transcripts`` (transcripts with the code
-        / all transcripts in ``data``), ``example_quote``, ``example_role``, ``suppressed``.
+        / all transcripts in ``data``), ``example_quote``, ``example_role``,
+        ``example_transcript`` (the quote's neutral transcript label, e.g. "Wawancara 15",
+        when ``quotes`` has ``transcript_label``), ``suppressed``.
         Ordered by level (NA last), theme, kind, decreasing ``n_segments``, code.
 
     Notes
     -----
     Suppression: when a code's informants number fewer than ``min_cell``, ``suppressed`` is
-    True and the role breakdown is blanked: ``roles`` and ``example_role`` are NA. The counts
+    True and the role breakdown is blanked: ``roles``, ``example_role`` and
+    ``example_transcript`` are NA. The counts
     and the de-identified example quote stay (a count is not a group of people's answers, and
     the quote carries no name). ``example_role`` is also NA when that role has fewer than
     ``min_cell`` people in the whole data, counted as distinct people by
@@ -437,13 +441,17 @@ def qualitative_findings(
     )
     out["example_quote"] = pd.Series(pd.NA, index=out.index, dtype="str")
     out["example_role"] = pd.Series(pd.NA, index=out.index, dtype="str")
+    out["example_transcript"] = pd.Series(pd.NA, index=out.index, dtype="str")
     if quotes is not None:
         _check_frame(quotes, "quotes", ["code", "quote", "informant_role"])
         ranked = quotes.sort_values("rank") if "rank" in quotes.columns else quotes
         best = ranked.dropna(subset=["code", "quote"]).drop_duplicates("code").set_index("code")
         out["example_quote"] = out["code"].map(best["quote"]).astype("str")
         out["example_role"] = out["code"].map(best["informant_role"]).astype("str")
+        if "transcript_label" in best.columns:  # a neutral label ("Wawancara 15"), not the file
+            out["example_transcript"] = out["code"].map(best["transcript_label"]).astype("str")
     out["suppressed"] = out["n_informants"] < min_cell
+    out.loc[out["suppressed"], "example_transcript"] = pd.NA
     rare_role = out["example_role"].map(lambda r: _is_missing(r) or role_size.get(r, 0) < min_cell)
     out.loc[out["suppressed"], "roles"] = pd.NA
     out.loc[out["suppressed"] | rare_role.astype(bool), "example_role"] = pd.NA

@@ -30,13 +30,15 @@ __all__ = [
 ]
 
 
-def quote(text: object, role: object = None) -> Html:
-    """One de-identified quote, escaped (``role`` is left out when missing or recoded: a role
-    too rare to show is never attributed, not even as a placeholder)."""
+def quote(text: object, role: object = None, transcript: object = None) -> Html:
+    """One de-identified quote, escaped, with its informant's role and its transcript's neutral
+    label ("Wawancara 15") where the cell size allows (``role`` is left out when missing or
+    recoded: a role too rare to show is never attributed, not even as a placeholder)."""
     if not isinstance(text, str):
         return Html("")
     who = role if isinstance(role, str) and role and not role.startswith("[") else None
-    return render("quote.html.j2", text=text, role=who)
+    where = transcript if isinstance(transcript, str) and transcript else None
+    return render("quote.html.j2", text=text, role=who, transcript=where)
 
 
 def _direction(est: float) -> str:
@@ -349,7 +351,9 @@ def _voice(r: ReportData, x: dict) -> dict:
         "label": x["label"],
         "n": counts,
         "quote": quote(
-            x.get("example_quote"), None if x.get("suppressed") else x.get("example_role")
+            x.get("example_quote"),
+            None if x.get("suppressed") else x.get("example_role"),
+            None if x.get("suppressed") else x.get("example_transcript"),
         ),
     }
 
@@ -407,7 +411,9 @@ def challenges(r: ReportData, *, top: int = 5) -> Html:
             "n": None if x.get("suppressed") else x["n_transcripts"],
             "share": None if x.get("suppressed") else x["share_of_transcripts"],
             "quote": quote(
-                x.get("example_quote"), None if x.get("suppressed") else x.get("example_role")
+                x.get("example_quote"),
+                None if x.get("suppressed") else x.get("example_role"),
+                None if x.get("suppressed") else x.get("example_transcript"),
             ),
         }
         for x in c.to_dict("records")

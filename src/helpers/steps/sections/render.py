@@ -108,7 +108,7 @@ def render(template: str, language: Language = "id", **context: Any) -> Html:
 
     Examples
     --------
-    >>> str(render("quote.html.j2", text="<b>x</b>", role=None)).strip()
+    >>> str(render("quote.html.j2", text="<b>x</b>", role=None, transcript=None)).strip()
     '<blockquote class="quote" lang="id">“&lt;b&gt;x&lt;/b&gt;”</blockquote>'
     """
     if language not in _ENVIRONMENTS:
