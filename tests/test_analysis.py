@@ -9,14 +9,14 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FIVE
+from conftest import TEST_KEY as KEY
 
 from helpers.core.errors import ConfigError, EstimationError
 from helpers.stats.multiplicity import adjust_pvalues
 from helpers.steps.analysis import PREFERRED_DESIGNS, estimate_region, panel_frame, person_frame
 from helpers.steps.cleaning import clean_region
 
-FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
-KEY = b"test-key-for-pseudonyms-0123456789"
 COLUMNS = {
     "region",
     "level",

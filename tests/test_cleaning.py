@@ -6,12 +6,12 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import FIVE
+from conftest import TEST_KEY as KEY
 
 from helpers.core.config import PROJECT_ROOT, ProjectPaths
 from helpers.steps.cleaning import clean_region, write_cleaning
 
-FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
-KEY = b"test-key-for-pseudonyms-0123456789"
 REASON = {"length": "length", "non-digit": "non-digit", "gender": r"\(gender\)", "tmt": "TMT CPNS"}
 
 

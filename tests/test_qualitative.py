@@ -4,10 +4,9 @@ planted personal data masked, HTML escaped."""
 from __future__ import annotations
 
 import pytest
+from conftest import FIVE
 
 from helpers.steps.qualitative import clean_region_codes
-
-FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIVE
 
 from helpers.core.config import PROJECT_ROOT
 from helpers.core.formatting import fmt_p, fmt_pct, fmt_pvalue, fmt_tick, format_cell
@@ -31,7 +32,7 @@ from helpers.core.vocabulary import DESIGNS, LEVELS
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REGIONS = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
+REGIONS = list(FIVE)
 ENGLISH = "kemuning"  # built with `language: en` to show an English report stays complete
 
 

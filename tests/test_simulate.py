@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FIVE
 from scipy import stats
 
 from helpers.core.config import PROJECT_ROOT, ProjectPaths
@@ -16,7 +17,6 @@ from helpers.simulate.common import PREDIKAT
 from helpers.simulate.driver import generate_region
 
 RAW = PROJECT_ROOT / "data" / "raw"
-FIVE = ["kepahiang", "medan", "kalianda", "jambi", "kemuning"]
 
 
 def _read(slug: str, name: str, **kw) -> pd.DataFrame:
