@@ -32,9 +32,13 @@ import codecs
 import csv
 import datetime as dt
 import difflib
+import hashlib
 import io
 import itertools
-from collections.abc import Iterable, Sequence
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +49,9 @@ from helpers.core.errors import InputFileError
 __all__ = [
     "read_table",
     "check_xlsx_limits",
+    "xlsx_sheets",
+    "clear_read_cache",
+    "READ_CACHE_SIZE",
     "MAX_XLSX_UNCOMPRESSED_BYTES",
     "MAX_XLSX_RATIO",
     "RAW_ROW",
@@ -112,11 +119,16 @@ def read_table(
     row are dropped; empty rows inside the data are kept (all missing) so that row numbers
     match the file.
 
-    XLSX: values are read with openpyxl, formulas as their cached results (a formula never
-    calculated by a spreadsheet program reads as empty); dates become ISO text
+    XLSX: values are read with calamine (:func:`xlsx_sheets`), formulas as their cached
+    results (a formula never calculated by a spreadsheet program reads as empty); dates become
+    ISO text
     (``2024-01-12`` or ``2024-01-12 08:30:00``), whole numbers lose their ``.0``, and a
     number too long for a float (an 18-digit NIP typed as a number) keeps Excel's ``e+17``
     form so that :func:`helpers.privacy.nip.validate_nip` can say its digits were lost.
+
+    A file is parsed once per content: the last :data:`READ_CACHE_SIZE` tables read are kept,
+    keyed by a hash of the file's bytes (a changed file is parsed again), and each call
+    returns its own copy.
     """
     path = Path(path)
     if not isinstance(skip_rows, int) or isinstance(skip_rows, bool) or skip_rows < 0:
@@ -129,27 +141,46 @@ def read_table(
     if suffix in CSV_EXTENSIONS:
         if sheet is not None:
             raise InputFileError(path, f"a CSV file has no sheets, but sheet={sheet!r} was given")
-        records = _read_csv_records(path, skip_rows)
-        sheet_name = None
-    elif suffix in XLSX_EXTENSIONS:
-        records, sheet_name = _read_xlsx_records(path, sheet)
     elif suffix == ".xls":
         raise InputFileError(
             path, "the old .xls format is not supported; open it in Excel and save as .xlsx or CSV"
         )
-    else:
+    elif suffix not in XLSX_EXTENSIONS:
         raise InputFileError(
             path,
             f"unknown file type {path.suffix!r}; expected one of "
             f"{', '.join(sorted(CSV_EXTENSIONS | XLSX_EXTENSIONS))}",
         )
-    frame = _records_to_frame(path, records[skip_rows:], sheet=sheet_name, skip_rows=skip_rows)
+    if suffix in XLSX_EXTENSIONS:
+        check_xlsx_limits(path)
+    raw = _read_bytes(path)
+    key = ("table", _content_key(raw), suffix, sheet, skip_rows)
+    frame, sheet_name = _cached(key, lambda: _parse_table(path, raw, sheet, skip_rows))
     _check_required(path, frame.columns, required_columns, sheet=sheet_name)
-    return frame
+    return frame.copy()
 
 
-def _read_csv_records(path: Path, skip_rows: int) -> list[list[str]]:
-    raw = path.read_bytes()
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
+
+
+def _parse_table(
+    path: Path, raw: bytes, sheet: str | int | None, skip_rows: int
+) -> tuple[pd.DataFrame, str | None]:
+    """The table of a file's bytes (what :func:`read_table` keeps for the next read)."""
+    if path.suffix.lower() in CSV_EXTENSIONS:
+        records = _read_csv_records(path, skip_rows, raw)
+        sheet_name = None
+    else:
+        records, sheet_name = _read_xlsx_records(path, sheet, raw)
+    frame = _records_to_frame(path, records[skip_rows:], sheet=sheet_name, skip_rows=skip_rows)
+    return frame, sheet_name
+
+
+def _read_csv_records(path: Path, skip_rows: int, raw: bytes) -> list[list[str]]:
     text = _decode(raw)
     if not text.strip():
         raise InputFileError(path, "file is empty; expected a header row and data rows")
@@ -321,42 +352,168 @@ def check_xlsx_limits(path: str | Path) -> None:
                 )
 
 
-def _read_xlsx_records(path: Path, sheet: str | int | None) -> tuple[list[list[Any]], str]:
-    import openpyxl  # imported here: reading CSV should not pay for it
-
-    check_xlsx_limits(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same to a user
-        raise InputFileError(
-            path,
-            "not a readable XLSX workbook (damaged, truncated or password-protected?); open it "
-            f"in Excel and save a copy as .xlsx without a password [{type(exc).__name__}: {exc}]",
-        ) from exc
-    try:
-        names = list(workbook.sheetnames)
-        name = _choose_sheet(path, names, sheet)
-        worksheet = workbook[name]
-        if not hasattr(worksheet, "iter_rows"):
-            raise InputFileError(path, "sheet is a chart, not a table of cells", sheet=name)
-        if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()  # some writers store a wrong size; read every row
-        records = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
-    except InputFileError:
-        raise
-    except Exception as exc:
-        raise InputFileError(
-            path,
-            "not a readable XLSX workbook (damaged or truncated?); open it in Excel and save a "
-            f"copy [{type(exc).__name__}: {exc}]",
-        ) from exc
-    finally:
-        workbook.close()
+def _read_xlsx_records(
+    path: Path, sheet: str | int | None, raw: bytes
+) -> tuple[list[list[Any]], str]:
+    sheets = _workbook(path, raw)
+    name = _choose_sheet(path, list(sheets), sheet)
+    records = sheets[name]
+    if records is None:
+        raise InputFileError(path, "sheet is a chart, not a table of cells", sheet=name)
     if not any(any(v is not None for v in r) for r in records):
         raise InputFileError(
             path, "sheet is empty; expected a header row and data rows", sheet=name
         )
     return records, name
+
+
+#: Parsed files kept for the next read of the same content (most recently used last); a
+#: pipeline reads a raw file in its data check, its cleaning and its disclosure scan.
+_READ_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+#: How many parsed files are kept (the bound keeps a long batch's memory flat).
+READ_CACHE_SIZE = 24
+_READ_CACHE_LOCK = threading.Lock()
+
+
+def _cached(key: tuple, make: Callable[[], Any]) -> Any:
+    """``make()``, or what it returned for the same key before (errors are not kept)."""
+    with _READ_CACHE_LOCK:
+        if key in _READ_CACHE:
+            _READ_CACHE.move_to_end(key)
+            return _READ_CACHE[key]
+    value = make()
+    with _READ_CACHE_LOCK:
+        _READ_CACHE[key] = value
+        while len(_READ_CACHE) > READ_CACHE_SIZE:
+            _READ_CACHE.popitem(last=False)
+    return value
+
+
+def clear_read_cache() -> None:
+    """Forget every parsed file (:func:`read_table` and :func:`xlsx_sheets` keep the last
+    :data:`READ_CACHE_SIZE`, keyed by the file's content, so a changed file is read again)."""
+    with _READ_CACHE_LOCK:
+        _READ_CACHE.clear()
+
+
+def _content_key(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def xlsx_sheets(path: str | Path) -> dict[str, list[list[str | None]] | None]:
+    """Every sheet of a workbook as rows of cell text, in workbook order (None: a chart sheet).
+
+    Each workbook is parsed once per content (the result is shared: do not modify it), with
+    the Rust calamine reader; a workbook holding what calamine reads differently (error cells
+    such as ``#DIV/0!``, which it reads as empty, or whole numbers of 16 digits or more stored
+    as integers, which it reads as floats) is read with openpyxl instead, so the text is the
+    same either way. Cells are as :func:`read_table` documents (``None`` for an empty cell);
+    with calamine, each row ends at its last non-empty cell.
+
+    Raises
+    ------
+    InputFileError
+        The workbook is too large (:func:`check_xlsx_limits`) or not readable.
+    """
+    path = Path(path)
+    check_xlsx_limits(path)
+    return _workbook(path, _read_bytes(path))
+
+
+def _workbook(path: Path, raw: bytes) -> dict[str, list[list[str | None]] | None]:
+    return _cached(("xlsx", _content_key(raw)), lambda: _parse_workbook(path, raw))
+
+
+_CALAMINE_DIFFERS = re.compile(rb'\bt="e"|<v>\s*-?\d{16,}\s*</v>')
+
+
+def _needs_openpyxl(raw: bytes) -> bool:
+    """True when a worksheet holds an error cell or a long whole number written as one."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            sheets = [
+                i
+                for i in archive.infolist()
+                if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+            ]
+            return any(_CALAMINE_DIFFERS.search(archive.read(i)) for i in sheets)
+    except Exception:  # not a readable zip (or a damaged part): the reader says so
+        return False
+
+
+def _parse_workbook(path: Path, raw: bytes) -> dict[str, list[list[str | None]] | None]:
+    if _needs_openpyxl(raw):
+        return _openpyxl_sheets(path, raw)
+    import python_calamine  # imported here: reading CSV should not pay for it
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        metadata = list(workbook.sheets_metadata)
+    except Exception as exc:  # zip, XML and calamine errors all mean the same to a user
+        raise _unreadable(path, exc, opened=False) from exc
+    sheets: dict[str, list[list[str | None]] | None] = {}
+    try:
+        for meta in metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                sheets[meta.name] = None
+                continue
+            rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheets[meta.name] = [_calamine_row(row) for row in rows]
+    except Exception as exc:
+        raise _unreadable(path, exc, opened=True) from exc
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _calamine_row(row: list[Any]) -> list[str | None]:
+    """A calamine row as cell text, ending at its last non-empty cell (as openpyxl's rows)."""
+    end = len(row)
+    while end and row[end - 1] == "":
+        end -= 1
+    return [None if v == "" else _cell_text(v) for v in row[:end]]
+
+
+def _openpyxl_sheets(path: Path, raw: bytes) -> dict[str, list[list[str | None]] | None]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same to a user
+        raise _unreadable(path, exc, opened=False) from exc
+    sheets: dict[str, list[list[str | None]] | None] = {}
+    try:
+        for name in workbook.sheetnames:
+            worksheet = workbook[name]
+            if not hasattr(worksheet, "iter_rows"):
+                sheets[name] = None  # a chart sheet
+                continue
+            if hasattr(worksheet, "reset_dimensions"):
+                worksheet.reset_dimensions()  # some writers store a wrong size; read every row
+            sheets[name] = [
+                [_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)
+            ]
+    except Exception as exc:
+        raise _unreadable(path, exc, opened=True) from exc
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _unreadable(path: Path, exc: Exception, *, opened: bool) -> InputFileError:
+    if opened:
+        return InputFileError(
+            path,
+            "not a readable XLSX workbook (damaged or truncated?); open it in Excel and save a "
+            f"copy [{type(exc).__name__}: {exc}]",
+        )
+    return InputFileError(
+        path,
+        "not a readable XLSX workbook (damaged, truncated or password-protected?); open it "
+        f"in Excel and save a copy as .xlsx without a password [{type(exc).__name__}: {exc}]",
+    )
 
 
 def _choose_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
