@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import unicodedata
-from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -87,23 +85,34 @@ def is_lossy_number(text: str) -> bool:
     return set(digits[15:]) == {"0"} or int(digits) == int(float(digits))
 
 
-@lru_cache(maxsize=1)
-def _text_table() -> dict[int, str | None]:
+class _TextTable(dict):
     """``str.translate`` table: digits of every script to ASCII, spaces of every kind to a plain
     space, invisible and format characters (Unicode category Cf: soft hyphen, zero-width
     characters, BOM, word joiner, bidi marks) and control characters (Cc, NUL included; tab,
-    line feed and carriage return kept) removed."""
-    table: dict[int, str | None] = {}
-    for code in range(sys.maxunicode + 1):
+    line feed and carriage return kept) removed. Filled character by character as text needs
+    it (building it for all of Unicode took a second in every process)."""
+
+    def __missing__(self, code: int) -> str | None | int:
         ch = chr(code)
         category = unicodedata.category(ch)
         if category == "Nd" and code > 0x7F:
-            table[code] = str(unicodedata.decimal(ch))
+            value: str | None | int = str(unicodedata.decimal(ch))
         elif category == "Cf" or (category == "Cc" and ch not in "\t\n\r"):
-            table[code] = None
+            value = None
         elif category == "Zs" and ch != " ":
-            table[code] = " "
-    return table
+            value = " "
+        else:
+            value = code  # kept as it is
+        self[code] = value
+        return value
+
+
+_TEXT_TABLE = _TextTable()
+
+
+def _text_table() -> dict[int, str | None | int]:
+    """The translate table of :func:`clean_text` (see :class:`_TextTable`)."""
+    return _TEXT_TABLE
 
 
 def clean_text(text: str) -> str:
