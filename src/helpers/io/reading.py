@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from helpers.core.errors import InputFileError
@@ -563,7 +564,10 @@ def _cell_text(value: Any) -> str | None:
 def _records_to_frame(
     path: Path, records: list[list[Any]], *, sheet: str | None, skip_rows: int
 ) -> pd.DataFrame:
-    records = [[("" if v is None else str(v)) for v in r] for r in records]
+    records = [
+        r if None not in r and all(v.__class__ is str for v in r) else _as_fields(r)
+        for r in records
+    ]
     while records and not any(f.strip() for f in records[-1]):
         records.pop()
     while records and not any(f.strip() for f in records[0]):
@@ -581,20 +585,10 @@ def _records_to_frame(
             sheet=sheet,
         )
     width = len(header)
-    rows: list[list[str]] = []
-    for number, fields in enumerate(body, start=1):
-        fields = _trim_to(fields, width)
-        if len(fields) > width:
-            extra = [k for k, f in enumerate(fields) if k >= width and f.strip()]
-            raise InputFileError(
-                path,
-                f"row has {len(_trim_trailing_empty(fields))} fields but the header has {width}"
-                f" (the first extra value is in field {extra[0] + 1}; values are not shown, "
-                "they may be personal data); is a delimiter or quote missing?",
-                row=number,
-                sheet=sheet,
-            )
-        rows.append(fields + [""] * (width - len(fields)))
+    if all(len(fields) == width for fields in body):  # the usual table: nothing to trim or pad
+        rows = body
+    else:
+        rows = _fit_rows(path, body, width, sheet)
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
     keep: list[int] = []
     for position, name in enumerate(header):
@@ -611,11 +605,43 @@ def _records_to_frame(
                 sheet=sheet,
             )
     _check_unique(path, [(header[p], p + 1) for p in keep], sheet=sheet)
-    data = {
-        header[p]: pd.Series([v if v.strip() else None for v in columns[p]], dtype="str")
-        for p in keep
-    }
+    data = {header[p]: _text_column(columns[p]) for p in keep}
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+def _as_fields(record: list[Any]) -> list[str]:
+    return ["" if v is None else str(v) for v in record]
+
+
+def _text_column(values: Sequence[str]) -> pd.Series:
+    """A column of fields as text, empty or whitespace-only fields missing (each distinct
+    field is looked at once)."""
+    column = pd.Series(list(values), dtype="str")
+    codes, found = pd.factorize(column, use_na_sentinel=True)
+    blank = [i for i, v in enumerate(found) if not v.strip()]
+    if not blank:
+        return column
+    return column.where(~np.isin(codes, blank))
+
+
+def _fit_rows(path: Path, body: list[list[str]], width: int, sheet: str | None) -> list[list[str]]:
+    """Rows trimmed of empty fields beyond ``width`` and padded to it; a row with a value
+    beyond the header is refused, naming the row."""
+    rows: list[list[str]] = []
+    for number, fields in enumerate(body, start=1):
+        fields = _trim_to(fields, width)
+        if len(fields) > width:
+            extra = [k for k, f in enumerate(fields) if k >= width and f.strip()]
+            raise InputFileError(
+                path,
+                f"row has {len(_trim_trailing_empty(fields))} fields but the header has {width}"
+                f" (the first extra value is in field {extra[0] + 1}; values are not shown, "
+                "they may be personal data); is a delimiter or quote missing?",
+                row=number,
+                sheet=sheet,
+            )
+        rows.append(fields + [""] * (width - len(fields)))
+    return rows
 
 
 def _check_unique(path: Path, names: list[tuple[str, int]], *, sheet: str | None) -> None:
