@@ -42,7 +42,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from helpers.core.errors import InputFileError
@@ -233,10 +232,20 @@ def _decode_8bit(raw: bytes) -> str:
 
 
 def _detect_delimiter(text: str, skip_rows: int = 0) -> str:
-    """Choose the delimiter that splits the header into most columns consistently."""
+    """Choose the delimiter that splits the header into most columns consistently.
+
+    ``csv.Sniffer`` (slow on a large sample) is asked only when it decides: two delimiters
+    tie, or none splits the header."""
     sample = text[:_SNIFF_CHARS]
     if len(text) > _SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rfind("\n")]
+    shapes = {d: _delimiter_shape(sample, d, skip_rows) for d in _DELIMITERS}
+    widths = {d: w for d, (kind, w) in shapes.items() if kind == "fits"}
+    if widths:
+        top = max(widths.values())
+        winners = [d for d, w in widths.items() if w == top]
+        if len(winners) == 1:
+            return winners[0]
     try:
         sniffed: str | None = csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
     except csv.Error:
@@ -245,35 +254,45 @@ def _detect_delimiter(text: str, skip_rows: int = 0) -> str:
     best: tuple[int, str] | None = None
     single_column: str | None = None
     for delimiter in order:
-        try:
-            rows = list(
-                itertools.islice(
-                    csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter),
-                    skip_rows,
-                    skip_rows + _SNIFF_ROWS + 1,
-                )
-            )
-        except csv.Error:
-            continue
-        rows = [r for r in rows if any(f.strip() for f in r)]
-        if not rows:
-            continue
-        header, body = rows[0], rows[1:]
-        width = len(_trim_trailing_empty(header))
-        if width <= 1:
-            if single_column is None and all(len(_trim_trailing_empty(r)) <= 1 for r in body):
-                single_column = delimiter
-            continue
-        fitting = sum(len(_trim_to(r, len(header))) == len(header) for r in body)
-        if body and fitting / len(body) < 0.5:
-            continue
-        if best is None or width > best[0]:
+        kind, width = shapes[delimiter]
+        if kind == "single" and single_column is None:
+            single_column = delimiter
+        elif kind == "fits" and (best is None or width > best[0]):
             best = (width, delimiter)
     if best is not None:
         return best[1]
     if single_column is not None:
         return single_column
     return sniffed or ","
+
+
+def _delimiter_shape(sample: str, delimiter: str, skip_rows: int) -> tuple[str, int]:
+    """How ``delimiter`` splits the first rows: ``("fits", header width)`` when the header
+    has several columns and at least half the rows agree; ``("single", 1)`` when every row
+    is one column; else ``("no", 0)``."""
+    try:
+        rows = list(
+            itertools.islice(
+                csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter),
+                skip_rows,
+                skip_rows + _SNIFF_ROWS + 1,
+            )
+        )
+    except csv.Error:
+        return "no", 0
+    rows = [r for r in rows if any(f.strip() for f in r)]
+    if not rows:
+        return "no", 0
+    header, body = rows[0], rows[1:]
+    width = len(_trim_trailing_empty(header))
+    if width <= 1:
+        if all(len(_trim_trailing_empty(r)) <= 1 for r in body):
+            return "single", 1
+        return "no", 0
+    fitting = sum(len(_trim_to(r, len(header))) == len(header) for r in body)
+    if body and fitting / len(body) < 0.5:
+        return "no", 0
+    return "fits", width
 
 
 def _trim_trailing_empty(fields: Sequence[str]) -> list[str]:
@@ -564,10 +583,7 @@ def _cell_text(value: Any) -> str | None:
 def _records_to_frame(
     path: Path, records: list[list[Any]], *, sheet: str | None, skip_rows: int
 ) -> pd.DataFrame:
-    records = [
-        r if None not in r and all(v.__class__ is str for v in r) else _as_fields(r)
-        for r in records
-    ]
+    records = [r if None not in r else _as_fields(r) for r in records]  # cells are text
     while records and not any(f.strip() for f in records[-1]):
         records.pop()
     while records and not any(f.strip() for f in records[0]):
@@ -613,15 +629,24 @@ def _as_fields(record: list[Any]) -> list[str]:
     return ["" if v is None else str(v) for v in record]
 
 
+#: The characters ``str.strip`` removes (``str.isspace``; tests check the list).
+WHITESPACE_CODES = (
+    *range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+    0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+)  # fmt: skip
+#: A field that is empty or whitespace only (an RE2 pattern pyarrow matches on a column).
+_BLANK_FIELD = "^[" + "".join(f"\\x{{{c:x}}}" for c in WHITESPACE_CODES) + "]*$"
+
+
 def _text_column(values: Sequence[str]) -> pd.Series:
-    """A column of fields as text, empty or whitespace-only fields missing (each distinct
-    field is looked at once)."""
-    column = pd.Series(list(values), dtype="str")
-    codes, found = pd.factorize(column, use_na_sentinel=True)
-    blank = [i for i, v in enumerate(found) if not v.strip()]
-    if not blank:
-        return column
-    return column.where(~np.isin(codes, blank))
+    """A column of fields as text, empty or whitespace-only fields missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = pa.array(list(values), type=pa.large_string())
+    blank = pc.match_substring_regex(column, _BLANK_FIELD)
+    column = pc.if_else(blank, pa.scalar(None, type=column.type), column)
+    return pd.Series(pd.array(column, dtype="str"))
 
 
 def _fit_rows(path: Path, body: list[list[str]], width: int, sheet: str | None) -> list[list[str]]:
