@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help setup kernel data reports test test-fast lint format bench lab clean
+.PHONY: help setup kernel data reports test test-fast lint format bench stages lab clean
 
 help: ## list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,6 +49,9 @@ format: $(STAMP) ## format code and notebooks with ruff
 
 bench: $(STAMP) ## measure the batch vs its floor, rebuild time and --jobs 2 (benchmarks/batch.py)
 	$(PY) benchmarks/batch.py $(ARGS)
+
+stages: $(STAMP) ## seconds per stage per region, in one process (benchmarks/stages.py)
+	$(PY) benchmarks/stages.py $(ARGS)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks

@@ -68,7 +68,7 @@ start = time.perf_counter()
 import nbformat
 from matplotlib.figure import Figure
 from helpers.core.config import load_registry
-from helpers.pipeline import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK
+from helpers.runner.notebooks import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK
 from helpers.core.config import paths
 
 def display(*objs, **kw):

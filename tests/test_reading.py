@@ -515,3 +515,14 @@ def test_normalise_digits():
     assert out.tolist()[:3] == ["199001012010011001"] * 3
     assert out.iloc[3:5].isna().all()
     assert out.iloc[5] == "A1"
+
+
+def test_blank_fields_are_what_str_strip_removes(tmp_path):
+    import sys
+
+    from helpers.io.reading import WHITESPACE_CODES
+
+    assert list(WHITESPACE_CODES) == [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    odd = "\x1c\u3000\xa0"  # all whitespace to str.strip
+    df = read_table(write(tmp_path, "w.csv", f"a,b\n{odd},x\n \u200b ,y\n"))
+    assert df["a"].isna().tolist() == [True, False]  # a zero-width space is not whitespace

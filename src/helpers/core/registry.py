@@ -20,6 +20,8 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -442,6 +444,38 @@ def load_registry(path: str | Path | None = None) -> dict[str, Region]:
     source = _source(path)
     if not path.is_file():
         raise ConfigError(f"{source}: region registry not found")
+    key = _registry_key(path)
+    with _REGISTRY_LOCK:
+        known = _REGISTRY_CACHE.get(key)
+    if known is not None:
+        return dict(known)
+    regions = _read_registry(path, source)
+    with _REGISTRY_LOCK:
+        _REGISTRY_CACHE[key] = regions
+        while len(_REGISTRY_CACHE) > 8:
+            _REGISTRY_CACHE.pop(next(iter(_REGISTRY_CACHE)))
+    return dict(regions)
+
+
+#: Registries already read, by file and content (their regions are frozen, so shared): a
+#: notebook, the runner and the scan each ask for the registry, and parsing it takes 0.2 s.
+_REGISTRY_CACHE: dict[tuple[str, str, str], dict[str, Region]] = {}
+_REGISTRY_LOCK = threading.Lock()
+
+
+def _registry_key(path: Path) -> tuple[str, str, str]:
+    """The registry file and its construct vocabulary, by content."""
+
+    def digest(p: Path) -> str:
+        try:
+            return hashlib.blake2b(p.read_bytes(), digest_size=20).hexdigest()
+        except OSError:
+            return ""
+
+    return (str(path.resolve()), digest(path), digest(path.with_name("constructs.yaml")))
+
+
+def _read_registry(path: Path, source: str) -> dict[str, Region]:
     doc = load_yaml(path, source=source)
     if not isinstance(doc, Mapping) or not isinstance(doc.get("regions"), list):
         raise ConfigError(f"{source}: expected a top-level 'regions:' list")

@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import math
 import re
 from collections.abc import Mapping
@@ -180,6 +181,31 @@ def load_codebook(path: str | Path) -> Codebook:
         and column, and lists the other problems.
     """
     path = Path(path)
+    before = _file_digest(path)
+    known = _CODEBOOK_CACHE.get((path.suffix.lower(), before)) if before else None
+    if known is not None:
+        return Codebook(table=known.copy(), path=path)
+    book = _load_codebook(path)
+    if before and _file_digest(path) == before:  # not changed while it was read
+        _CODEBOOK_CACHE[(path.suffix.lower(), before)] = book.table.copy()
+        while len(_CODEBOOK_CACHE) > 16:
+            _CODEBOOK_CACHE.pop(next(iter(_CODEBOOK_CACHE)))
+    return book
+
+
+#: Validated codebook tables by file type and content: a region's codebook is loaded by the
+#: data check, the cleaning, the interviews and the scan.
+_CODEBOOK_CACHE: dict[tuple[str, str], pd.DataFrame] = {}
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=20).hexdigest()
+    except OSError:
+        return ""  # the reader names the problem
+
+
+def _load_codebook(path: Path) -> Codebook:
     raw = _read_codebook_file(path)
     columns = {str(c).strip().casefold(): c for c in raw.columns}
     missing = [c for c in _REQUIRED_CODEBOOK_COLUMNS if c not in columns]

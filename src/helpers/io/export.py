@@ -12,7 +12,7 @@ from typing import Literal, get_args
 import pandas as pd
 
 from helpers.core.errors import ConfigError, InputFileError
-from helpers.io.parsing import is_missing
+from helpers.io.parsing import distinct_values, spread
 from helpers.io.reading import did_you_mean
 
 __all__ = [
@@ -175,14 +175,13 @@ class _SheetShape:
 
 
 def _fold_listed(values: pd.Series, pattern: str) -> tuple[pd.Series, list[str]]:
-    """Answers split on ``pattern`` and joined with ``;``; the choices in order of appearance."""
+    """Answers split on ``pattern`` and joined with ``;``; the choices in order of appearance
+    (each distinct answer split once)."""
+    codes, uniques = distinct_values(values)
     choices: list[str] = []
-    out: list[str | None] = []
-    for v in values.astype(object):
-        if is_missing(v):
-            out.append(None)
-            continue
+    folded: list[str | None] = []
+    for v in uniques:
         parts = [p.strip() for p in re.split(pattern, str(v).strip()) if p.strip()]
         choices.extend(p for p in parts if p not in choices)
-        out.append(MULTISELECT_SEPARATOR.join(parts) if parts else None)
-    return pd.Series(out, index=values.index, dtype="str"), choices
+        folded.append(MULTISELECT_SEPARATOR.join(parts) if parts else None)
+    return pd.Series(spread(folded, codes), index=values.index, dtype="str"), choices

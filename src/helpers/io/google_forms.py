@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from helpers.io.export import (
@@ -17,7 +18,7 @@ from helpers.io.export import (
     _check_forced,
     _fold_listed,
 )
-from helpers.io.parsing import is_missing
+from helpers.io.parsing import distinct_values
 from helpers.io.reading import XLSX_EXTENSIONS
 from helpers.io.timestamps import _failed_note, _parse_timestamps, _Parsed
 
@@ -114,16 +115,25 @@ def _fold_checkboxes(
 
 
 def _list_choices(values: pd.Series, separator: str) -> list[str] | None:
-    """The choices when ``values`` look like lists of repeated choices (module docstring)."""
-    answers = [str(v) for v in values.astype(object) if not is_missing(v)]
-    lists = [[p.strip() for p in a.split(separator)] for a in answers]
+    """The choices when ``values`` look like lists of repeated choices (module docstring).
+
+    Each distinct answer is split once; counts weigh it by how often it was given."""
+    codes, uniques = distinct_values(values)
+    weights = np.bincount(codes[codes >= 0], minlength=len(uniques)).tolist()
+    lists = [[p.strip() for p in str(a).split(separator)] for a in uniques]
     if not any(len(parts) > 1 for parts in lists):
         return None
     if any(not p or len(p) > _MAX_CHOICE_CHARS for parts in lists for p in parts):
         return None
-    rows_with = Counter(p for parts in lists for p in set(parts))
-    total = sum(len(parts) for parts in lists)
-    repeated = sum(1 for parts in lists for p in parts if rows_with[p] >= 2)
+    rows_with: Counter = Counter()
+    for parts, weight in zip(lists, weights, strict=True):
+        for p in set(parts):
+            rows_with[p] += weight
+    total = sum(len(parts) * weight for parts, weight in zip(lists, weights, strict=True))
+    repeated = sum(
+        weight * sum(1 for p in parts if rows_with[p] >= 2)
+        for parts, weight in zip(lists, weights, strict=True)
+    )
     if repeated * 3 < total * 2:
         return None
     positions: dict[str, set[int]] = defaultdict(set)

@@ -15,8 +15,10 @@ import numpy as np
 import pandas as pd
 
 from helpers.io.parsing import (
+    distinct_values,
     is_missing,
     raw_row_numbers,
+    spread,
 )
 
 __all__ = [
@@ -314,20 +316,22 @@ def _match_values(
     values: pd.Series, matcher: _LabelMatcher
 ) -> tuple[list[Any], dict[Any, _Match], list[bool]]:
     """Codes per cell (None where missing or unmapped), matches by distinct value, missingness."""
-    cache: dict[Any, _Match] = {}
-    codes: list[Any] = []
-    missing: list[bool] = []
-    for v in values.astype(object):
-        if is_missing(v):
-            codes.append(None)
-            missing.append(True)
-            continue
-        missing.append(False)
-        key = v if isinstance(v, str) else (type(v).__name__, v)
-        if key not in cache:
-            cache[key] = matcher.match(v)
-        codes.append(cache[key].code)
-    return codes, cache, missing
+    cells, uniques, found = _match_distinct(values, matcher)
+    cache = {
+        (v if isinstance(v, str) else (type(v).__name__, v)): m
+        for v, m in zip(uniques, found, strict=True)
+    }
+    codes = spread([m.code for m in found], cells).tolist()
+    return codes, cache, (cells < 0).tolist()
+
+
+def _match_distinct(
+    values: pd.Series, matcher: _LabelMatcher
+) -> tuple[np.ndarray, list[Any], list[_Match]]:
+    """Each distinct value matched once: (cell codes, distinct values, their matches); see
+    :func:`helpers.io.parsing.distinct_values`."""
+    cells, uniques = distinct_values(values)
+    return cells, uniques, [matcher.match(v) for v in uniques]
 
 
 def map_labels(

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import unicodedata
-from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
@@ -25,6 +23,8 @@ __all__ = [
     "raw_row_numbers",
     "is_missing",
     "cell_text",
+    "distinct_values",
+    "spread",
 ]
 
 
@@ -87,23 +87,34 @@ def is_lossy_number(text: str) -> bool:
     return set(digits[15:]) == {"0"} or int(digits) == int(float(digits))
 
 
-@lru_cache(maxsize=1)
-def _text_table() -> dict[int, str | None]:
+class _TextTable(dict):
     """``str.translate`` table: digits of every script to ASCII, spaces of every kind to a plain
     space, invisible and format characters (Unicode category Cf: soft hyphen, zero-width
     characters, BOM, word joiner, bidi marks) and control characters (Cc, NUL included; tab,
-    line feed and carriage return kept) removed."""
-    table: dict[int, str | None] = {}
-    for code in range(sys.maxunicode + 1):
+    line feed and carriage return kept) removed. Filled character by character as text needs
+    it (building it for all of Unicode took a second in every process)."""
+
+    def __missing__(self, code: int) -> str | None | int:
         ch = chr(code)
         category = unicodedata.category(ch)
         if category == "Nd" and code > 0x7F:
-            table[code] = str(unicodedata.decimal(ch))
+            value: str | None | int = str(unicodedata.decimal(ch))
         elif category == "Cf" or (category == "Cc" and ch not in "\t\n\r"):
-            table[code] = None
+            value = None
         elif category == "Zs" and ch != " ":
-            table[code] = " "
-    return table
+            value = " "
+        else:
+            value = code  # kept as it is
+        self[code] = value
+        return value
+
+
+_TEXT_TABLE = _TextTable()
+
+
+def _text_table() -> dict[int, str | None | int]:
+    """The translate table of :func:`clean_text` (see :class:`_TextTable`)."""
+    return _TEXT_TABLE
 
 
 def clean_text(text: str) -> str:
@@ -180,7 +191,9 @@ def normalise_digits(values: pd.Series) -> pd.Series:
             s = m.group(1)
         return _DIGIT_SEPARATORS.sub("", s) or None
 
-    return pd.Series([one(v) for v in text], index=values.index, name=values.name, dtype="str")
+    # text that is ASCII digits only is already normalised (the common, clean NIP)
+    out = [v if v.__class__ is str and v.isdigit() and v.isascii() else one(v) for v in text]
+    return pd.Series(out, index=values.index, name=values.name, dtype="str")
 
 
 def _as_text(values: pd.Series) -> list[Any]:
@@ -203,6 +216,64 @@ def is_missing(value: Any) -> bool:
     if isinstance(value, (float, np.floating)) and np.isnan(value):
         return True
     return isinstance(value, str) and not value.strip()
+
+
+def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """Each cell as a position in its column's distinct values: ``(codes, uniques)``.
+
+    ``uniques`` are the distinct values that are not missing (:func:`is_missing`), in order of
+    first appearance; ``codes[i]`` is cell ``i``'s position in them, ``-1`` where the cell is
+    missing. A function of one cell is then computed once per distinct value and spread back
+    with ``codes``. Text columns are factorised by pandas; other columns are compared as
+    Python values, keyed by type as well (``1``, ``1.0`` and ``True`` stay apart).
+
+    Examples
+    --------
+    >>> codes, uniques = distinct_values(pd.Series(["b", " ", None, "a", "b"], dtype="str"))
+    >>> codes.tolist(), uniques
+    ([0, -1, -1, 1, 0], ['b', 'a'])
+    """
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(
+        values.dtype
+    ):
+        codes, found = pd.factorize(values, use_na_sentinel=True)
+        found = list(found)
+        blank = [i for i, v in enumerate(found) if is_missing(v)]
+        if not blank:
+            return np.asarray(codes, dtype=np.int64), found
+        keep = np.ones(len(found), dtype=bool)
+        keep[blank] = False
+        renumber = np.full(len(found) + 1, -1, dtype=np.int64)  # the last slot: code -1
+        renumber[:-1][keep] = np.arange(int(keep.sum()))
+        return renumber[codes], [v for v, k in zip(found, keep, strict=True) if k]
+    positions: dict[Any, int] = {}
+    uniques: list[Any] = []
+    codes = np.empty(len(values), dtype=np.int64)
+    for i, v in enumerate(values.astype(object)):
+        if is_missing(v):
+            codes[i] = -1
+            continue
+        key = v if isinstance(v, str) else (type(v).__name__, v)
+        code = positions.get(key)
+        if code is None:
+            code = positions[key] = len(uniques)
+            uniques.append(v)
+        codes[i] = code
+    return codes, uniques
+
+
+def spread(per_value: list[Any], codes: np.ndarray, missing: Any = None) -> np.ndarray:
+    """``per_value[code]`` for every cell (an object array), ``missing`` where code is -1.
+
+    Examples
+    --------
+    >>> spread(["x", "y"], np.array([1, -1, 0])).tolist()
+    ['y', None, 'x']
+    """
+    table = np.empty(len(per_value) + 1, dtype=object)
+    table[: len(per_value)] = per_value
+    table[-1] = missing
+    return table[codes]
 
 
 def cell_text(value: Any) -> str:
@@ -291,22 +362,16 @@ def parse_number(
         values = series.astype("float64")
         return values, pd.Series(False, index=series.index, name=series.name)
 
-    readings: dict[Any, tuple[float | None, float | None]] = {}
+    codes, uniques = distinct_values(series)
+    readings = [_readings(v) for v in uniques]
     votes = {",": 0, ".": 0}
-    objects = list(series.astype(object))
-    for v in objects:
-        if is_missing(v):
-            continue
-        if v not in readings:
-            readings[v] = _readings(v)
-        _count_vote(readings[v], votes)
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    for reading, count in zip(readings, counts, strict=True):
+        _count_vote(reading, votes, int(count))
     majority = "." if votes["."] > votes[","] else ","  # ties and no evidence: decimal comma
-    out = np.full(len(objects), np.nan)
-    failed = np.zeros(len(objects), dtype=bool)
-    for i, v in enumerate(objects):
-        if is_missing(v):
-            continue
-        comma, point = readings[v]
+    chosen = np.full(len(uniques) + 1, np.nan)
+    bad = np.zeros(len(uniques) + 1, dtype=bool)  # the last slot: missing cells
+    for k, (comma, point) in enumerate(readings):
         if decimal == ",":
             value = comma
         elif decimal == ".":
@@ -316,21 +381,24 @@ def parse_number(
         else:
             value = comma if comma is not None else point
         if value is None:
-            failed[i] = True
+            bad[k] = True
         else:
-            out[i] = value
+            chosen[k] = value
+    out, failed = chosen[codes], bad[codes]
     return (
         pd.Series(out, index=series.index, name=series.name, dtype="float64"),
         pd.Series(failed, index=series.index, name=series.name),
     )
 
 
-def _count_vote(reading: tuple[float | None, float | None], votes: dict[str, int]) -> None:
+def _count_vote(
+    reading: tuple[float | None, float | None], votes: dict[str, int], count: int = 1
+) -> None:
     comma, point = reading
     if comma is not None and point is None:
-        votes[","] += 1
+        votes[","] += count
     elif point is not None and comma is None:
-        votes["."] += 1
+        votes["."] += count
 
 
 def _readings(value: Any) -> tuple[float | None, float | None]:
@@ -461,22 +529,10 @@ def parse_date(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, 
             values.astype("datetime64[ns]"),
             pd.Series(False, index=series.index, name=series.name),
         )
-    cache: dict[Any, pd.Timestamp | None] = {}
-    out: list[Any] = []
-    failed = np.zeros(len(series), dtype=bool)
-    for i, v in enumerate(series.astype(object)):
-        if is_missing(v):
-            out.append(pd.NaT)
-            continue
-        key = (type(v).__name__, v) if not isinstance(v, str) else v
-        if key not in cache:
-            cache[key] = _parse_one_date(v, dayfirst=dayfirst)
-        stamp = cache[key]
-        if stamp is None:
-            failed[i] = True
-            out.append(pd.NaT)
-        else:
-            out.append(stamp)
+    codes, uniques = distinct_values(series)
+    stamps = [_parse_one_date(v, dayfirst=dayfirst) for v in uniques]
+    failed = np.array([s is None for s in stamps] + [False], dtype=bool)[codes]
+    out = spread([pd.NaT if s is None else s for s in stamps], codes, pd.NaT)
     return (
         pd.Series(
             pd.DatetimeIndex(out, dtype="datetime64[ns]"), index=series.index, name=series.name

@@ -32,9 +32,13 @@ import codecs
 import csv
 import datetime as dt
 import difflib
+import hashlib
 import io
 import itertools
-from collections.abc import Iterable, Sequence
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +49,9 @@ from helpers.core.errors import InputFileError
 __all__ = [
     "read_table",
     "check_xlsx_limits",
+    "xlsx_sheets",
+    "clear_read_cache",
+    "READ_CACHE_SIZE",
     "MAX_XLSX_UNCOMPRESSED_BYTES",
     "MAX_XLSX_RATIO",
     "RAW_ROW",
@@ -112,11 +119,16 @@ def read_table(
     row are dropped; empty rows inside the data are kept (all missing) so that row numbers
     match the file.
 
-    XLSX: values are read with openpyxl, formulas as their cached results (a formula never
-    calculated by a spreadsheet program reads as empty); dates become ISO text
+    XLSX: values are read with calamine (:func:`xlsx_sheets`), formulas as their cached
+    results (a formula never calculated by a spreadsheet program reads as empty); dates become
+    ISO text
     (``2024-01-12`` or ``2024-01-12 08:30:00``), whole numbers lose their ``.0``, and a
     number too long for a float (an 18-digit NIP typed as a number) keeps Excel's ``e+17``
     form so that :func:`helpers.privacy.nip.validate_nip` can say its digits were lost.
+
+    A file is parsed once per content: the last :data:`READ_CACHE_SIZE` tables read are kept,
+    keyed by a hash of the file's bytes (a changed file is parsed again), and each call
+    returns its own copy.
     """
     path = Path(path)
     if not isinstance(skip_rows, int) or isinstance(skip_rows, bool) or skip_rows < 0:
@@ -129,27 +141,46 @@ def read_table(
     if suffix in CSV_EXTENSIONS:
         if sheet is not None:
             raise InputFileError(path, f"a CSV file has no sheets, but sheet={sheet!r} was given")
-        records = _read_csv_records(path, skip_rows)
-        sheet_name = None
-    elif suffix in XLSX_EXTENSIONS:
-        records, sheet_name = _read_xlsx_records(path, sheet)
     elif suffix == ".xls":
         raise InputFileError(
             path, "the old .xls format is not supported; open it in Excel and save as .xlsx or CSV"
         )
-    else:
+    elif suffix not in XLSX_EXTENSIONS:
         raise InputFileError(
             path,
             f"unknown file type {path.suffix!r}; expected one of "
             f"{', '.join(sorted(CSV_EXTENSIONS | XLSX_EXTENSIONS))}",
         )
-    frame = _records_to_frame(path, records[skip_rows:], sheet=sheet_name, skip_rows=skip_rows)
+    if suffix in XLSX_EXTENSIONS:
+        check_xlsx_limits(path)
+    raw = _read_bytes(path)
+    key = ("table", _content_key(raw), suffix, sheet, skip_rows)
+    frame, sheet_name = _cached(key, lambda: _parse_table(path, raw, sheet, skip_rows))
     _check_required(path, frame.columns, required_columns, sheet=sheet_name)
-    return frame
+    return frame.copy()
 
 
-def _read_csv_records(path: Path, skip_rows: int) -> list[list[str]]:
-    raw = path.read_bytes()
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror or exc})") from exc
+
+
+def _parse_table(
+    path: Path, raw: bytes, sheet: str | int | None, skip_rows: int
+) -> tuple[pd.DataFrame, str | None]:
+    """The table of a file's bytes (what :func:`read_table` keeps for the next read)."""
+    if path.suffix.lower() in CSV_EXTENSIONS:
+        records = _read_csv_records(path, skip_rows, raw)
+        sheet_name = None
+    else:
+        records, sheet_name = _read_xlsx_records(path, sheet, raw)
+    frame = _records_to_frame(path, records[skip_rows:], sheet=sheet_name, skip_rows=skip_rows)
+    return frame, sheet_name
+
+
+def _read_csv_records(path: Path, skip_rows: int, raw: bytes) -> list[list[str]]:
     text = _decode(raw)
     if not text.strip():
         raise InputFileError(path, "file is empty; expected a header row and data rows")
@@ -201,10 +232,20 @@ def _decode_8bit(raw: bytes) -> str:
 
 
 def _detect_delimiter(text: str, skip_rows: int = 0) -> str:
-    """Choose the delimiter that splits the header into most columns consistently."""
+    """Choose the delimiter that splits the header into most columns consistently.
+
+    ``csv.Sniffer`` (slow on a large sample) is asked only when it decides: two delimiters
+    tie, or none splits the header."""
     sample = text[:_SNIFF_CHARS]
     if len(text) > _SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rfind("\n")]
+    shapes = {d: _delimiter_shape(sample, d, skip_rows) for d in _DELIMITERS}
+    widths = {d: w for d, (kind, w) in shapes.items() if kind == "fits"}
+    if widths:
+        top = max(widths.values())
+        winners = [d for d, w in widths.items() if w == top]
+        if len(winners) == 1:
+            return winners[0]
     try:
         sniffed: str | None = csv.Sniffer().sniff(sample, delimiters="".join(_DELIMITERS)).delimiter
     except csv.Error:
@@ -213,35 +254,45 @@ def _detect_delimiter(text: str, skip_rows: int = 0) -> str:
     best: tuple[int, str] | None = None
     single_column: str | None = None
     for delimiter in order:
-        try:
-            rows = list(
-                itertools.islice(
-                    csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter),
-                    skip_rows,
-                    skip_rows + _SNIFF_ROWS + 1,
-                )
-            )
-        except csv.Error:
-            continue
-        rows = [r for r in rows if any(f.strip() for f in r)]
-        if not rows:
-            continue
-        header, body = rows[0], rows[1:]
-        width = len(_trim_trailing_empty(header))
-        if width <= 1:
-            if single_column is None and all(len(_trim_trailing_empty(r)) <= 1 for r in body):
-                single_column = delimiter
-            continue
-        fitting = sum(len(_trim_to(r, len(header))) == len(header) for r in body)
-        if body and fitting / len(body) < 0.5:
-            continue
-        if best is None or width > best[0]:
+        kind, width = shapes[delimiter]
+        if kind == "single" and single_column is None:
+            single_column = delimiter
+        elif kind == "fits" and (best is None or width > best[0]):
             best = (width, delimiter)
     if best is not None:
         return best[1]
     if single_column is not None:
         return single_column
     return sniffed or ","
+
+
+def _delimiter_shape(sample: str, delimiter: str, skip_rows: int) -> tuple[str, int]:
+    """How ``delimiter`` splits the first rows: ``("fits", header width)`` when the header
+    has several columns and at least half the rows agree; ``("single", 1)`` when every row
+    is one column; else ``("no", 0)``."""
+    try:
+        rows = list(
+            itertools.islice(
+                csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter),
+                skip_rows,
+                skip_rows + _SNIFF_ROWS + 1,
+            )
+        )
+    except csv.Error:
+        return "no", 0
+    rows = [r for r in rows if any(f.strip() for f in r)]
+    if not rows:
+        return "no", 0
+    header, body = rows[0], rows[1:]
+    width = len(_trim_trailing_empty(header))
+    if width <= 1:
+        if all(len(_trim_trailing_empty(r)) <= 1 for r in body):
+            return "single", 1
+        return "no", 0
+    fitting = sum(len(_trim_to(r, len(header))) == len(header) for r in body)
+    if body and fitting / len(body) < 0.5:
+        return "no", 0
+    return "fits", width
 
 
 def _trim_trailing_empty(fields: Sequence[str]) -> list[str]:
@@ -321,42 +372,168 @@ def check_xlsx_limits(path: str | Path) -> None:
                 )
 
 
-def _read_xlsx_records(path: Path, sheet: str | int | None) -> tuple[list[list[Any]], str]:
-    import openpyxl  # imported here: reading CSV should not pay for it
-
-    check_xlsx_limits(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same to a user
-        raise InputFileError(
-            path,
-            "not a readable XLSX workbook (damaged, truncated or password-protected?); open it "
-            f"in Excel and save a copy as .xlsx without a password [{type(exc).__name__}: {exc}]",
-        ) from exc
-    try:
-        names = list(workbook.sheetnames)
-        name = _choose_sheet(path, names, sheet)
-        worksheet = workbook[name]
-        if not hasattr(worksheet, "iter_rows"):
-            raise InputFileError(path, "sheet is a chart, not a table of cells", sheet=name)
-        if hasattr(worksheet, "reset_dimensions"):
-            worksheet.reset_dimensions()  # some writers store a wrong size; read every row
-        records = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
-    except InputFileError:
-        raise
-    except Exception as exc:
-        raise InputFileError(
-            path,
-            "not a readable XLSX workbook (damaged or truncated?); open it in Excel and save a "
-            f"copy [{type(exc).__name__}: {exc}]",
-        ) from exc
-    finally:
-        workbook.close()
+def _read_xlsx_records(
+    path: Path, sheet: str | int | None, raw: bytes
+) -> tuple[list[list[Any]], str]:
+    sheets = _workbook(path, raw)
+    name = _choose_sheet(path, list(sheets), sheet)
+    records = sheets[name]
+    if records is None:
+        raise InputFileError(path, "sheet is a chart, not a table of cells", sheet=name)
     if not any(any(v is not None for v in r) for r in records):
         raise InputFileError(
             path, "sheet is empty; expected a header row and data rows", sheet=name
         )
     return records, name
+
+
+#: Parsed files kept for the next read of the same content (most recently used last); a
+#: pipeline reads a raw file in its data check, its cleaning and its disclosure scan.
+_READ_CACHE: OrderedDict[tuple, Any] = OrderedDict()
+#: How many parsed files are kept (the bound keeps a long batch's memory flat).
+READ_CACHE_SIZE = 24
+_READ_CACHE_LOCK = threading.Lock()
+
+
+def _cached(key: tuple, make: Callable[[], Any]) -> Any:
+    """``make()``, or what it returned for the same key before (errors are not kept)."""
+    with _READ_CACHE_LOCK:
+        if key in _READ_CACHE:
+            _READ_CACHE.move_to_end(key)
+            return _READ_CACHE[key]
+    value = make()
+    with _READ_CACHE_LOCK:
+        _READ_CACHE[key] = value
+        while len(_READ_CACHE) > READ_CACHE_SIZE:
+            _READ_CACHE.popitem(last=False)
+    return value
+
+
+def clear_read_cache() -> None:
+    """Forget every parsed file (:func:`read_table` and :func:`xlsx_sheets` keep the last
+    :data:`READ_CACHE_SIZE`, keyed by the file's content, so a changed file is read again)."""
+    with _READ_CACHE_LOCK:
+        _READ_CACHE.clear()
+
+
+def _content_key(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def xlsx_sheets(path: str | Path) -> dict[str, list[list[str | None]] | None]:
+    """Every sheet of a workbook as rows of cell text, in workbook order (None: a chart sheet).
+
+    Each workbook is parsed once per content (the result is shared: do not modify it), with
+    the Rust calamine reader; a workbook holding what calamine reads differently (error cells
+    such as ``#DIV/0!``, which it reads as empty, or whole numbers of 16 digits or more stored
+    as integers, which it reads as floats) is read with openpyxl instead, so the text is the
+    same either way. Cells are as :func:`read_table` documents (``None`` for an empty cell);
+    with calamine, each row ends at its last non-empty cell.
+
+    Raises
+    ------
+    InputFileError
+        The workbook is too large (:func:`check_xlsx_limits`) or not readable.
+    """
+    path = Path(path)
+    check_xlsx_limits(path)
+    return _workbook(path, _read_bytes(path))
+
+
+def _workbook(path: Path, raw: bytes) -> dict[str, list[list[str | None]] | None]:
+    return _cached(("xlsx", _content_key(raw)), lambda: _parse_workbook(path, raw))
+
+
+_CALAMINE_DIFFERS = re.compile(rb'\bt="e"|<v>\s*-?\d{16,}\s*</v>')
+
+
+def _needs_openpyxl(raw: bytes) -> bool:
+    """True when a worksheet holds an error cell or a long whole number written as one."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            sheets = [
+                i
+                for i in archive.infolist()
+                if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")
+            ]
+            return any(_CALAMINE_DIFFERS.search(archive.read(i)) for i in sheets)
+    except Exception:  # not a readable zip (or a damaged part): the reader says so
+        return False
+
+
+def _parse_workbook(path: Path, raw: bytes) -> dict[str, list[list[str | None]] | None]:
+    if _needs_openpyxl(raw):
+        return _openpyxl_sheets(path, raw)
+    import python_calamine  # imported here: reading CSV should not pay for it
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+        metadata = list(workbook.sheets_metadata)
+    except Exception as exc:  # zip, XML and calamine errors all mean the same to a user
+        raise _unreadable(path, exc, opened=False) from exc
+    sheets: dict[str, list[list[str | None]] | None] = {}
+    try:
+        for meta in metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                sheets[meta.name] = None
+                continue
+            rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheets[meta.name] = [_calamine_row(row) for row in rows]
+    except Exception as exc:
+        raise _unreadable(path, exc, opened=True) from exc
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _calamine_row(row: list[Any]) -> list[str | None]:
+    """A calamine row as cell text, ending at its last non-empty cell (as openpyxl's rows)."""
+    end = len(row)
+    while end and row[end - 1] == "":
+        end -= 1
+    return [None if v == "" else _cell_text(v) for v in row[:end]]
+
+
+def _openpyxl_sheets(path: Path, raw: bytes) -> dict[str, list[list[str | None]] | None]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # zipfile, XML and openpyxl errors all mean the same to a user
+        raise _unreadable(path, exc, opened=False) from exc
+    sheets: dict[str, list[list[str | None]] | None] = {}
+    try:
+        for name in workbook.sheetnames:
+            worksheet = workbook[name]
+            if not hasattr(worksheet, "iter_rows"):
+                sheets[name] = None  # a chart sheet
+                continue
+            if hasattr(worksheet, "reset_dimensions"):
+                worksheet.reset_dimensions()  # some writers store a wrong size; read every row
+            sheets[name] = [
+                [_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)
+            ]
+    except Exception as exc:
+        raise _unreadable(path, exc, opened=True) from exc
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _unreadable(path: Path, exc: Exception, *, opened: bool) -> InputFileError:
+    if opened:
+        return InputFileError(
+            path,
+            "not a readable XLSX workbook (damaged or truncated?); open it in Excel and save a "
+            f"copy [{type(exc).__name__}: {exc}]",
+        )
+    return InputFileError(
+        path,
+        "not a readable XLSX workbook (damaged, truncated or password-protected?); open it "
+        f"in Excel and save a copy as .xlsx without a password [{type(exc).__name__}: {exc}]",
+    )
 
 
 def _choose_sheet(path: Path, names: list[str], sheet: str | int | None) -> str:
@@ -406,7 +583,7 @@ def _cell_text(value: Any) -> str | None:
 def _records_to_frame(
     path: Path, records: list[list[Any]], *, sheet: str | None, skip_rows: int
 ) -> pd.DataFrame:
-    records = [[("" if v is None else str(v)) for v in r] for r in records]
+    records = [r if None not in r else _as_fields(r) for r in records]  # cells are text
     while records and not any(f.strip() for f in records[-1]):
         records.pop()
     while records and not any(f.strip() for f in records[0]):
@@ -424,20 +601,10 @@ def _records_to_frame(
             sheet=sheet,
         )
     width = len(header)
-    rows: list[list[str]] = []
-    for number, fields in enumerate(body, start=1):
-        fields = _trim_to(fields, width)
-        if len(fields) > width:
-            extra = [k for k, f in enumerate(fields) if k >= width and f.strip()]
-            raise InputFileError(
-                path,
-                f"row has {len(_trim_trailing_empty(fields))} fields but the header has {width}"
-                f" (the first extra value is in field {extra[0] + 1}; values are not shown, "
-                "they may be personal data); is a delimiter or quote missing?",
-                row=number,
-                sheet=sheet,
-            )
-        rows.append(fields + [""] * (width - len(fields)))
+    if all(len(fields) == width for fields in body):  # the usual table: nothing to trim or pad
+        rows = body
+    else:
+        rows = _fit_rows(path, body, width, sheet)
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
     keep: list[int] = []
     for position, name in enumerate(header):
@@ -454,11 +621,52 @@ def _records_to_frame(
                 sheet=sheet,
             )
     _check_unique(path, [(header[p], p + 1) for p in keep], sheet=sheet)
-    data = {
-        header[p]: pd.Series([v if v.strip() else None for v in columns[p]], dtype="str")
-        for p in keep
-    }
+    data = {header[p]: _text_column(columns[p]) for p in keep}
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+def _as_fields(record: list[Any]) -> list[str]:
+    return ["" if v is None else str(v) for v in record]
+
+
+#: The characters ``str.strip`` removes (``str.isspace``; tests check the list).
+WHITESPACE_CODES = (
+    *range(0x09, 0x0E), *range(0x1C, 0x21), 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B),
+    0x2028, 0x2029, 0x202F, 0x205F, 0x3000,
+)  # fmt: skip
+#: A field that is empty or whitespace only (an RE2 pattern pyarrow matches on a column).
+_BLANK_FIELD = "^[" + "".join(f"\\x{{{c:x}}}" for c in WHITESPACE_CODES) + "]*$"
+
+
+def _text_column(values: Sequence[str]) -> pd.Series:
+    """A column of fields as text, empty or whitespace-only fields missing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = pa.array(list(values), type=pa.large_string())
+    blank = pc.match_substring_regex(column, _BLANK_FIELD)
+    column = pc.if_else(blank, pa.scalar(None, type=column.type), column)
+    return pd.Series(pd.array(column, dtype="str"))
+
+
+def _fit_rows(path: Path, body: list[list[str]], width: int, sheet: str | None) -> list[list[str]]:
+    """Rows trimmed of empty fields beyond ``width`` and padded to it; a row with a value
+    beyond the header is refused, naming the row."""
+    rows: list[list[str]] = []
+    for number, fields in enumerate(body, start=1):
+        fields = _trim_to(fields, width)
+        if len(fields) > width:
+            extra = [k for k, f in enumerate(fields) if k >= width and f.strip()]
+            raise InputFileError(
+                path,
+                f"row has {len(_trim_trailing_empty(fields))} fields but the header has {width}"
+                f" (the first extra value is in field {extra[0] + 1}; values are not shown, "
+                "they may be personal data); is a delimiter or quote missing?",
+                row=number,
+                sheet=sheet,
+            )
+        rows.append(fields + [""] * (width - len(fields)))
+    return rows
 
 
 def _check_unique(path: Path, names: list[tuple[str, int]], *, sheet: str | None) -> None:

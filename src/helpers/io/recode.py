@@ -16,17 +16,18 @@ from helpers.io.codebook import _NUMERIC_TYPES, _STEP, Codebook
 from helpers.io.labels import (
     _as_number,
     _LabelMatcher,
-    _match_values,
+    _match_distinct,
     parse_boolean,
     parse_value_labels,
 )
 from helpers.io.log import CleanResult, make_log
 from helpers.io.parsing import (
-    is_missing,
+    distinct_values,
     normalise_digits,
     parse_date,
     parse_number,
     raw_row_numbers,
+    spread,
 )
 from helpers.io.reading import did_you_mean
 
@@ -262,11 +263,10 @@ def _convert_column(
 
 
 def _stripped(raw: pd.Series) -> pd.Series:
-    objects = [
-        None if is_missing(v) else (v.strip() if isinstance(v, str) else v)
-        for v in raw.astype(object)
-    ]
-    if all(v is None or isinstance(v, str) for v in objects):
+    codes, uniques = distinct_values(raw)
+    stripped = [v.strip() if isinstance(v, str) else v for v in uniques]
+    objects = spread(stripped, codes)
+    if all(isinstance(v, str) for v in stripped):
         return pd.Series(objects, index=raw.index, dtype="str")
     return pd.Series(objects, index=raw.index, dtype=object)
 
@@ -279,14 +279,12 @@ def _apply_missing_codes(
         return text
     folded = {c.casefold() for c in codes}
     numbers = {n for n in (_as_number(c) for c in codes) if n is not None}
-    hit = []
-    for v in text.astype(object):
-        if is_missing(v):
-            hit.append(False)
-            continue
-        number = _as_number(v)
-        hit.append(str(v).casefold() in folded or (number is not None and number in numbers))
-    mask = pd.Series(hit, index=text.index)
+    cells, uniques = distinct_values(text)
+    hit = [
+        str(v).casefold() in folded or (number is not None and number in numbers)
+        for v, number in ((v, _as_number(v)) for v in uniques)
+    ]
+    mask = pd.Series(np.array([*hit, False], dtype=bool)[cells], index=text.index)
     for row, old in zip(rows[mask.to_numpy()], text[mask], strict=True):
         entries.append(
             {
@@ -335,37 +333,35 @@ def _convert_labels(
 ) -> pd.Series:
     """Label codes; a number outside ``bounds`` is kept for the range check to report."""
     matcher = _LabelMatcher(labels, synonyms=None, cutoff=cutoff)
-    codes, matches, _ = _match_values(text, matcher)
-    for position, (row, v) in enumerate(zip(rows, text.astype(object), strict=True)):
-        if is_missing(v):
-            continue
-        m = matches[v if isinstance(v, str) else (type(v).__name__, v)]
+    cells, uniques, found = _match_distinct(text, matcher)
+    codes = spread([m.code for m in found], cells).tolist()
+    # what each distinct value asks for: a number kept for the range check, or a log entry
+    kept: dict[int, float] = {}
+    logged: dict[int, tuple[Any, str]] = {}
+    for k, (v, m) in enumerate(zip(uniques, found, strict=True)):
         number = _as_number(v) if m.code is None and kind == "likert" else None
         if number is not None and not bounds[0] <= number <= bounds[1]:
-            codes[position] = number  # logged as out of range, the truer reason
+            kept[k] = number  # logged as out of range, the truer reason
         elif m.code is None:
-            entries.append(
-                {
-                    "row": row,
-                    "old_value": v,
-                    "new_value": "",
-                    "reason": f"label not in value_labels: {m.reason}",
-                }
-            )
+            logged[k] = ("", f"label not in value_labels: {m.reason}")
         elif m.method in ("synonym", "fuzzy"):
             how = (
                 "abbreviation/synonym"
                 if m.method == "synonym"
                 else (f"spelling (similarity {m.score:.2f})")
             )
-            entries.append(
-                {
-                    "row": row,
-                    "old_value": v,
-                    "new_value": m.code,
-                    "reason": f"label matched by {how}: {v!s} -> {m.label}",
-                }
-            )
+            logged[k] = (m.code, f"label matched by {how}: {v!s} -> {m.label}")
+    flagged = np.zeros(len(uniques) + 1, dtype=bool)
+    flagged[list(kept) + list(logged)] = True
+    for position in np.flatnonzero(flagged[cells]):
+        k = int(cells[position])
+        if k in kept:
+            codes[position] = kept[k]
+            continue
+        new, reason = logged[k]
+        entries.append(
+            {"row": rows[position], "old_value": uniques[k], "new_value": new, "reason": reason}
+        )
     if kind == "likert" or matcher.int_codes:
         floats = pd.Series([np.nan if c is None else float(c) for c in codes], index=text.index)
         return floats if kind == "likert" else floats.round().astype("Int64")
@@ -373,20 +369,27 @@ def _convert_labels(
 
 
 def _convert_boolean(text: pd.Series, rows: np.ndarray, entries: list[dict[str, Any]]) -> pd.Series:
-    out: list[Any] = []
-    for row, v in zip(rows, text.astype(object), strict=True):
+    cells, uniques = distinct_values(text)
+    parsed: list[Any] = []
+    failed: list[bool] = []
+    for v in uniques:
         try:
-            out.append(pd.NA if is_missing(v) else parse_boolean(v))
+            parsed.append(parse_boolean(v))
+            failed.append(False)
         except ValueError:
-            entries.append(
-                {
-                    "row": row,
-                    "old_value": v,
-                    "new_value": "",
-                    "reason": "not a boolean (expected ya/tidak, true/false, 1/0)",
-                }
-            )
-            out.append(pd.NA)
+            parsed.append(pd.NA)
+            failed.append(True)
+    out = spread(parsed, cells, pd.NA)
+    bad = np.array([*failed, False], dtype=bool)[cells]
+    for position in np.flatnonzero(bad):
+        entries.append(
+            {
+                "row": rows[position],
+                "old_value": uniques[int(cells[position])],
+                "new_value": "",
+                "reason": "not a boolean (expected ya/tidak, true/false, 1/0)",
+            }
+        )
     return pd.Series(out, index=text.index, dtype="boolean")
 
 

@@ -66,7 +66,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -84,7 +83,7 @@ from helpers.io.export import (
 from helpers.io.google_forms import _read_google_forms
 from helpers.io.kobo import _read_kobo
 from helpers.io.parsing import is_missing
-from helpers.io.reading import CSV_EXTENSIONS, XLSX_EXTENSIONS, check_xlsx_limits, read_table
+from helpers.io.reading import CSV_EXTENSIONS, XLSX_EXTENSIONS, read_table, xlsx_sheets
 
 __all__ = [
     "read_export",
@@ -240,37 +239,16 @@ def _check_source_fits_suffix(path: Path, source: str, suffix: str) -> None:
 
 
 def _workbook_shapes(path: Path) -> dict[str, _SheetShape]:
-    """Each sheet's header row and whether data rows follow, in workbook order."""
-    import openpyxl
-
-    check_xlsx_limits(path)
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip, XML and openpyxl errors all mean the same to a user
-        raise InputFileError(
-            path,
-            "not a readable XLSX workbook (damaged, truncated or password-protected?); "
-            f"download the export again [{type(exc).__name__}: {exc}]",
-        ) from exc
-    try:
-        return {name: _sheet_shape(workbook[name]) for name in workbook.sheetnames}
-    except Exception as exc:
-        raise InputFileError(
-            path,
-            "not a readable XLSX workbook (damaged or truncated?); download the export again "
-            f"[{type(exc).__name__}: {exc}]",
-        ) from exc
-    finally:
-        workbook.close()
+    """Each sheet's header row and whether data rows follow, in workbook order (from the
+    workbook :func:`~helpers.io.reading.read_table` reads next: it is parsed once)."""
+    return {name: _sheet_shape(rows) for name, rows in xlsx_sheets(path).items()}
 
 
-def _sheet_shape(worksheet: Any) -> _SheetShape:
-    if not hasattr(worksheet, "iter_rows"):
+def _sheet_shape(rows: list[list[str | None]] | None) -> _SheetShape:
+    if rows is None:
         return _SheetShape((), False)  # a chart sheet
-    if hasattr(worksheet, "reset_dimensions"):
-        worksheet.reset_dimensions()
     header: tuple[str, ...] | None = None
-    for row in worksheet.iter_rows(values_only=True):
+    for row in rows:
         if not any(not is_missing(v) for v in row):
             continue
         if header is not None:

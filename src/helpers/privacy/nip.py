@@ -181,46 +181,60 @@ def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:
     birth, tmt = birth.where(birth < far), tmt.where(tmt < far)
     gender = gender_digit.map({"1": "M", "2": "F"}).where(ok18)
 
-    reasons: list[list[str]] = [[] for _ in range(len(values))]
+    adult = (~(tmt < birth + pd.DateOffset(years=_MIN_AGE_AT_TMT))).to_numpy()
+    # a well-formed NIP passing every rule (most of them) has no reason; only the others are
+    # looked at one by one
+    passing = (
+        ok18
+        & ~np.asarray(far_birth, dtype=bool)
+        & ~np.asarray(far_tmt, dtype=bool)
+        & birth.notna().to_numpy()
+        & tmt.notna().to_numpy()
+        & gender_digit.isin(["1", "2"]).to_numpy()
+        & (sequence != "000").to_numpy()
+        & ~(birth > as_of_ts).to_numpy()
+        & ~(tmt > as_of_ts).to_numpy()
+        & adult
+    )
     raw_list, text_list = raw.tolist(), text.tolist()
     birth_list, tmt_list = birth.tolist(), tmt.tolist()
     gender_list, sequence_list = gender_digit.tolist(), sequence.tolist()
-    adult = (~(tmt < birth + pd.DateOffset(years=_MIN_AGE_AT_TMT))).tolist()
-    for i in range(len(values)):
+
+    def problems(i: int) -> list[str]:
         if missing[i]:
-            reasons[i].append("missing")
-            continue
+            return ["missing"]
         original = clean_text(str(raw_list[i])).strip()
         if _SCIENTIFIC.match(original) or is_lossy_number(original):
-            reasons[i].append(STORED_AS_NUMBER)
-            continue
+            return [STORED_AS_NUMBER]
         if not is_digits[i]:
-            reasons[i].append(_non_digit_reason(str(text_list[i])))
-            continue
+            return [_non_digit_reason(str(text_list[i]))]
         if lengths[i] != NIP_LENGTH:
-            reasons[i].append(f"length: {lengths[i]} digits, expected {NIP_LENGTH}")
-            continue
+            return [f"length: {lengths[i]} digits, expected {NIP_LENGTH}"]
+        found: list[str] = []
         b, t = birth_list[i], tmt_list[i]
         if far_birth[i]:
-            reasons[i].append("birth date (digits 1-8) in the future")
+            found.append("birth date (digits 1-8) in the future")
         elif pd.isna(b):
-            reasons[i].append("digits 1-8 (birth date) are not a valid date")
+            found.append("digits 1-8 (birth date) are not a valid date")
         if far_tmt[i]:
-            reasons[i].append("TMT CPNS (digits 9-14) after as_of")
+            found.append("TMT CPNS (digits 9-14) after as_of")
         elif pd.isna(t):
-            reasons[i].append("digits 9-14 (TMT CPNS) are not a valid year and month")
+            found.append("digits 9-14 (TMT CPNS) are not a valid year and month")
         if gender_list[i] not in ("1", "2"):
-            reasons[i].append("digit 15 (gender) is not 1 or 2")
+            found.append("digit 15 (gender) is not 1 or 2")
         if sequence_list[i] == "000":
-            reasons[i].append("digits 16-18 (sequence) are 000")
+            found.append("digits 16-18 (sequence) are 000")
         if pd.notna(b) and b > as_of_ts:
-            reasons[i].append("birth date (digits 1-8) in the future")
+            found.append("birth date (digits 1-8) in the future")
         if pd.notna(t) and t > as_of_ts:
-            reasons[i].append("TMT CPNS (digits 9-14) after as_of")
+            found.append("TMT CPNS (digits 9-14) after as_of")
         if pd.notna(b) and pd.notna(t) and not adult[i]:
-            reasons[i].append(f"TMT CPNS (digits 9-14) before age {_MIN_AGE_AT_TMT}")
+            found.append(f"TMT CPNS (digits 9-14) before age {_MIN_AGE_AT_TMT}")
+        return found
 
-    reason = ["; ".join(r) for r in reasons]
+    reason = [""] * len(values)
+    for i in np.flatnonzero(~passing):
+        reason[i] = "; ".join(problems(int(i)))
     return pd.DataFrame(
         {
             "nip": nip,

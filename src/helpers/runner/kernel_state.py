@@ -17,7 +17,9 @@ numpy's global random state      the state captured at kernel start
 ``os.environ``                   the kernel's environment at start, plus what the runner
                                  sets for this notebook (e.g. the staging folder)
 working directory                the notebook's folder (as papermill's ``cwd``)
-``helpers`` caches               cleared (:func:`clear_package_caches`)
+``helpers`` caches               cleared (:func:`clear_package_caches`); the caches keyed
+                                 by a file's content (parsed raw tables, the registry) are
+                                 kept: what they hold depends on those bytes only
 ================================ ==========================================================
 
 numpy, pandas and matplotlib are imported when the baseline is captured; every notebook

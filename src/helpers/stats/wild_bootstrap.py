@@ -9,6 +9,7 @@ R's ``fwildclusterboot`` do) and says what was done in a sentence a report can p
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Callable
@@ -256,7 +257,7 @@ def _wcr(
         boot.get_scores(bootstrap_type="11", impose_null=True, adj=True, cluster_adj=True)
         boot.get_weights(weights_type=weights)
         boot.get_numer()
-        boot.get_denom()
+        _denominator(boot)
         boot.get_tboot()
         boot.get_vcov()
         boot.get_tstat()
@@ -265,6 +266,45 @@ def _wcr(
     se = float(np.sqrt(boot.ssc * boot.vcov[j, j]))
     t_boot = np.asarray(boot.t_boot, dtype=float).reshape(-1)
     return float(boot.pvalue), t, se, int(boot.B), bool(boot.full_enumeration), t_boot
+
+
+def _denominator(boot: Any) -> None:
+    """``boot.get_denom()`` without its cost: wildboottest defines its numba kernel inside the
+    method, so every call compiled it again (0.7 s, 22 times for one roll-out region). The
+    same kernel, compiled once per process (and cached on disk by numba), on the same ``H``."""
+    if boot.crv_type != "crv1" or boot.parallel:
+        boot.get_denom()
+        return
+    H = np.zeros((boot.G, boot.G))
+    for ixg, _g in enumerate(boot.bootclustid):
+        for ixh, _h in enumerate(boot.bootclustid):
+            H[ixg, ixh] = (
+                boot.R @ boot.tXXinv @ boot.tXgXg_list[ixg] @ boot.tXXinv @ boot.scores_mat[:, ixh]
+            )
+    boot.denom = _denominator_kernel()(
+        boot.Cg, H, boot.bootclustid, boot.B, boot.G, boot.v, boot.ssc
+    )
+
+
+@functools.cache
+def _denominator_kernel() -> Callable[..., np.ndarray]:
+    """wildboottest's ``compute_denom`` (crv1, not parallel), compiled once."""
+    from numba import njit
+
+    @njit(cache=True)
+    def compute_denom(Cg, H, bootclustid, B, G, v, ssc):  # noqa: N803 (wildboottest's names)
+        denom = np.zeros(B)
+        for b in range(B):
+            Zg = np.zeros(G)  # noqa: N806
+            for ixg, _g in enumerate(bootclustid):
+                vH = 0  # noqa: N806
+                for ixh, _h in enumerate(bootclustid):
+                    vH += v[ixh, b] * H[ixg, ixh]  # noqa: N806
+                Zg[ixg] = Cg[ixg] * v[ixg, b] - vH
+            denom[b] = ssc * np.sum(np.power(Zg, 2))
+        return denom
+
+    return compute_denom
 
 
 def _invert(

@@ -40,6 +40,7 @@ PACKAGES = (
     "pyarrow",
     "pandera",
     "openpyxl",
+    "python-calamine",
     "krippendorff",
 )
 

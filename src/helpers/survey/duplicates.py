@@ -16,7 +16,7 @@ import pandas as pd
 
 from helpers.core.errors import InputFileError
 from helpers.io.log import CleanResult, make_log
-from helpers.io.parsing import parse_date, parse_number, raw_row_numbers
+from helpers.io.parsing import distinct_values, parse_date, parse_number, raw_row_numbers, spread
 from helpers.privacy.nip import canonical_id
 from helpers.survey._common import _require_columns, _text
 
@@ -134,11 +134,36 @@ def answer_collision_rate(
     """
     _require_columns(df, [id_column, *answer_columns], "answer_collision_rate")
     ids = canonical_id(df[id_column]).astype(object).tolist()
-    answers = [
-        tuple(_text(v) or _MISSING_ANSWER for v in values)
-        for values in df[list(answer_columns)].astype(object).itertuples(index=False, name=None)
-    ]
+    answers = _answer_texts(df, list(answer_columns))
     return _collision(ids, answers, _eligible(answers, rule))
+
+
+def _answer_texts(df: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]:
+    """Each row's answers as comparable text (:func:`_text`, a missing answer
+    :data:`_MISSING_ANSWER`); each distinct value of a text or numeric column is made text
+    once."""
+    if df.columns.has_duplicates:
+        return [
+            tuple(_text(v) or _MISSING_ANSWER for v in values)
+            for values in df[columns].astype(object).itertuples(index=False, name=None)
+        ]
+    texts = []
+    for column in columns:
+        values = df[column]
+        if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(
+            values.dtype
+        ):
+            codes, uniques = distinct_values(values)
+        elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+            values.dtype
+        ):
+            codes, found = pd.factorize(values, use_na_sentinel=True)
+            uniques = list(found)
+        else:
+            texts.append([_text(v) or _MISSING_ANSWER for v in values.astype(object)])
+            continue
+        texts.append(spread([_text(u) or _MISSING_ANSWER for u in uniques], codes, _MISSING_ANSWER))
+    return list(zip(*texts, strict=True)) if texts else []
 
 
 def _collision(ids: list[Any], answers: list[tuple[str, ...]], eligible: list[bool]) -> float:
@@ -234,10 +259,7 @@ def find_duplicates(
     ids = canonical_id(df[id_column]).astype(object).tolist()
     ids = [v if isinstance(v, str) else None for v in ids]
     submitted = _times(df, time_column)
-    answers = [
-        tuple(_text(v) or _MISSING_ANSWER for v in values)
-        for values in df[answer_columns].astype(object).itertuples(index=False, name=None)
-    ]
+    answers = _answer_texts(df, answer_columns)
 
     groups: list[tuple[int, str, str, list[int], str]] = []  # first row, kind, key, members
     by_id: dict[str, list[int]] = {}
