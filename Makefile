@@ -12,14 +12,24 @@ STAMP  := $(VENV)/.installed
 help: ## list every target
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins the versions the test suite last passed with (`make lock` rewrites it);
+# pyproject.toml keeps the ranges a user's own environment may resolve within.
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	$(PY) -m ipykernel install --sys-prefix --name asn-eval --display-name "Python (asn-eval)" > /dev/null
 	@touch $(STAMP)
 
-setup: $(STAMP) ## create .venv, install the package and register the Jupyter kernel
+setup: $(STAMP) ## create .venv, install the package (versions of constraints.txt) and register the Jupyter kernel
+
+lock: ## rewrite constraints.txt from a fresh install of pyproject.toml's ranges (then run make test)
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	.venv-lock/bin/python -m pip install --quiet -e ".[dev]"
+	{ echo "# Versions the test suite passed with; written by 'make lock' (pip constraints)."; \
+	  .venv-lock/bin/python -m pip freeze --exclude-editable; } > constraints.txt.tmp
+	mv constraints.txt.tmp constraints.txt && rm -rf .venv-lock
 
 kernel: $(STAMP) ## also register the kernel for a JupyterLab outside .venv (~/.local)
 	$(PY) -m ipykernel install --user --name asn-eval --display-name "Python (asn-eval)"

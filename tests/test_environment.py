@@ -46,3 +46,18 @@ def test_environment_pins_python_311():
     doc = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
     assert "python=3.11" in doc["dependencies"]
     assert doc["channels"] == ["conda-forge"]
+
+
+def test_the_lock_pins_every_declared_dependency_within_its_range():
+    """constraints.txt (``make lock``) pins each dependency of pyproject.toml at a version its
+    range admits, so ``make setup`` and CI install what the suite last passed with."""
+    from packaging.specifiers import SpecifierSet
+
+    pins = {}
+    for line in (PROJECT_ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.lower().replace("_", "-")] = version.strip()
+    for name, spec in _pyproject().items():
+        assert name in pins, f"{name} is not pinned in constraints.txt (run make lock)"
+        assert pins[name] in SpecifierSet(spec), f"{name}=={pins[name]} is outside {spec}"
