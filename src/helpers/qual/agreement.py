@@ -310,7 +310,8 @@ def _presence_agreement(
 ) -> dict[str, Any]:
     """One row of :func:`code_agreement` from 0/1 presence in long form."""
     notes = []
-    agree = long.groupby("unit")["value"].agg(lambda v: v.min() == v.max())
+    by_unit = long.groupby("unit")["value"]
+    agree = by_unit.min() == by_unit.max()
     kappa = kappa_se = float("nan")
     if n_coders == 2:
         ck = cohen_kappa(long, unit="unit", coder="coder", value="value")
