@@ -42,7 +42,16 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
     roots = mc.write_corpus(folder)
     mc.write_project(folder / "_intact")
     roots["_intact"] = folder / "_intact"
+    mc.write_project(folder / "_intact_did", region=mc.DID_REGION)
+    roots["_intact_did"] = folder / "_intact_did"
     return roots
+
+
+def slug_of(case: str) -> str:
+    """The shipped region a case's project copies."""
+    if case == "_intact_did":
+        return mc.DID_REGION
+    return next((c.region for c in mc.CASES if c.name == case), REGION)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +62,7 @@ def cleaned(corpus):
     def _clean(case: str):
         if case not in cache:
             root = corpus[case]
-            region = load_registry(root / "config" / "regions.yaml")[REGION]
+            region = load_registry(root / "config" / "regions.yaml")[slug_of(case)]
             cache[case] = clean_region(region, project=ProjectPaths(root), key=KEY)
         return cache[case]
 
@@ -88,8 +97,8 @@ def test_readme_documents_every_case():
 
 
 def test_every_case_breaks_something(corpus):
-    intact = corpus["_intact"]
     for case in mc.CASES:
+        intact = corpus["_intact" if case.region == REGION else "_intact_did"]
         root = corpus[case.name]
         changed = [
             p.relative_to(root)
@@ -444,3 +453,91 @@ def test_check_parameters_rejects_a_wrong_parameter_name():
 def test_check_parameters_rejects_a_wrong_parameter_type():
     with pytest.raises(ConfigError, match="region"):
         check_parameters(NOTEBOOK, {"region": 123})
+
+
+# --------------------------------------------------------------------------------------------
+# degrade, don't drop: an analysis that cannot be estimated is a row with its reason
+# --------------------------------------------------------------------------------------------
+
+
+def _estimated(corpus, cleaned, case: str, tmp_path: Path):
+    """estimate_region on the cleaned case (no exception), its effects written (schema)."""
+    from helpers.steps.analysis import _designs, estimate_region, write_effects
+    from helpers.steps.narrative import estimates_table
+
+    region = load_registry(corpus[case] / "config" / "regions.yaml")[slug_of(case)]
+    result = estimate_region(region, dict(cleaned(case).tables))
+    effects = result.effects
+    want = [(a.id, d) for a in region.analyses for d in _designs(a)]
+    assert list(zip(effects["analysis"], effects["design"], strict=True)) == want
+    assert (effects.groupby("analysis")["headline"].sum() == 1).all()
+    assert (effects["error"].notna() == effects["estimate"].isna()).all()
+    write_effects(result, region, project=ProjectPaths(tmp_path))
+    estimates_table(effects, min_cell=region.min_cell_size)  # the report's table builds
+    return result, effects.set_index(["analysis", "design"])
+
+
+def test_nobody_treated_gives_a_row_per_design_with_its_reason(corpus, cleaned, tmp_path):
+    result, effects = _estimated(corpus, cleaned, "nobody_treated", tmp_path)
+    assert effects["estimate"].isna().all() and effects["error"].notna().all()
+    compared = effects.drop(index="test_scores", level="analysis")
+    assert compared["error"].str.contains("only one group in treatment column 'treated'").all()
+    assert compared["error"].str.contains(r"usable rows are untreated \(0\)").all()
+    groups = result.treatment_groups.set_index("group")
+    assert groups.loc["treated", "n"] == 0 and not groups["suppressed"].any()
+
+
+def test_one_treated_is_withheld_or_not_estimated_and_never_counted(corpus, cleaned, tmp_path):
+    from helpers.steps.analysis import TOO_FEW_TO_SHOW
+
+    result, effects = _estimated(corpus, cleaned, "one_treated", tmp_path)
+    assert effects["estimate"].isna().all()
+    errors = effects["error"]
+    assert (
+        errors.str.startswith(TOO_FEW_TO_SHOW) | errors.str.contains("only one group|no rows")
+    ).all()
+    assert errors.str.startswith(TOO_FEW_TO_SHOW).any()
+    assert not errors.str.contains(r"\b1 treated|all 1 ").any()
+    withheld = effects[errors.str.startswith(TOO_FEW_TO_SHOW)]
+    assert withheld["comparison_mean"].isna().all()
+    groups = result.treatment_groups.set_index("group")
+    assert pd.isna(groups.loc["treated", "n"]) and groups.loc["treated", "suppressed"]
+
+
+def test_everyone_treated_keeps_the_before_after_gain(corpus, cleaned, tmp_path):
+    _, effects = _estimated(corpus, cleaned, "everyone_treated", tmp_path)
+    gain = effects.loc[("test_scores", "paired")]
+    assert pd.notna(gain["estimate"]) and pd.isna(gain["error"])
+    controlled = effects.drop(index="test_scores", level="analysis")
+    assert controlled["estimate"].isna().all()
+    assert controlled["error"].str.contains(r"usable rows are treated \(1\)").all()
+
+
+def test_a_scale_left_blank_by_everyone_loses_only_its_analysis(corpus, cleaned, tmp_path):
+    """Found by this case: the outcome's SD was computed before any design was tried, so a
+    scale with no answer (no score column) raised a KeyError and lost the whole region."""
+    _, effects = _estimated(corpus, cleaned, "scale_blank_everywhere", tmp_path)
+    blank = effects.loc["observed_skills"]
+    assert blank["estimate"].isna().all()
+    assert (
+        blank["error"]
+        .str.startswith("not estimated: outcome 'observed_skills_post' has no value in the data")
+        .all()
+    )
+    others = effects.drop(index="observed_skills", level="analysis")
+    assert others["estimate"].notna().all(), others["error"].dropna().to_dict()
+
+
+def test_a_did_with_one_dinas_loses_only_its_panel_analyses(corpus, cleaned, tmp_path):
+    _, effects = _estimated(corpus, cleaned, "did_single_dinas", tmp_path)
+    panel = effects.loc[["waiting_time", "ikm"]]
+    assert panel["estimate"].isna().all()
+    assert panel["error"].str.contains("no comparison units").all()
+    assert effects.loc["skp"]["estimate"].notna().all()
+
+
+def test_the_did_base_region_is_estimable_when_intact(corpus, cleaned, tmp_path):
+    """The control for did_single_dinas: the same panels with every dinas are estimated."""
+    _, effects = _estimated(corpus, cleaned, "_intact_did", tmp_path)
+    assert pd.notna(effects.loc[("waiting_time", "did"), "estimate"])
+    assert pd.notna(effects.loc[("ikm", "did"), "estimate"])

@@ -49,8 +49,8 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
     return roots
 
 
-def region_of(root: Path):
-    return load_registry(root / "config" / "regions.yaml")[REGION]
+def region_of(root: Path, slug: str = REGION):
+    return load_registry(root / "config" / "regions.yaml")[slug]
 
 
 def clean_and_write(root: Path, *, codes: bool = True):
@@ -241,6 +241,94 @@ def test_formula_answers_are_neutralised_and_read_back_as_typed(corpus):
         assert formula.strip() in {t.strip() for t in typed}, formula
 
 
+def formula_cells(project: ProjectPaths) -> dict[str, list[str]]:
+    """Every cell of every written CSV that a spreadsheet would run as a formula."""
+    found: dict[str, list[str]] = {}
+    for folder in (project.processed, project.review):
+        for path in sorted(folder.rglob("*.csv")) if folder.exists() else []:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+            cells = [*raw.columns, *(v for c in raw.columns for v in raw[c])]
+            bad = [
+                v
+                for v in cells
+                if v and v[0] in FORMULA_STARTS and not re.fullmatch(r"[+-]?[\d.,]+", v)
+            ]
+            if bad:
+                found[path.name] = bad
+    return found
+
+
+def test_no_written_csv_of_a_formula_case_holds_a_formula(corpus):
+    for case in ("formula_answers", "formula_codes", "formula_duplicates"):
+        _, _, project = clean_and_write(corpus[case])
+        assert formula_cells(project) == {}, case
+
+
+def test_formula_codes_are_neutralised_in_the_code_csvs_and_read_back_as_typed(corpus):
+    _, coded, project = clean_and_write(corpus["formula_codes"])
+    out = project.processed_region(REGION)
+    for name in ("unknown_codes.csv", "code_log.csv"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "'=HYPERLINK(" in text and "'@SUM(1)" in text, name
+        back = read_csv_for_people(out / name)
+        cells = {str(v).strip() for c in back.columns for v in back[c].dropna()}
+        for formula in mc.FORMULAS[:4]:
+            assert formula in cells, (name, formula)
+
+
+def test_formula_duplicates_reach_duplicates_csv_without_their_answers(corpus):
+    result, _, project = clean_and_write(corpus["formula_duplicates"], codes=False)
+    review = read_csv_for_people(project.review_region(REGION) / "duplicates.csv")
+    group = review.loc[review["row"].astype(int).isin([1, 2, 3]), "group"]
+    assert len(group) == 3 and group.nunique() == 1
+    text = (project.review_region(REGION) / "duplicates.csv").read_text(encoding="utf-8")
+    assert "HYPERLINK" not in text and "+1+1" not in text
+
+
+def test_roster_nips_with_invisible_characters_link_every_record(corpus):
+    got = clean_region(
+        region_of(corpus["roster_nip_invisible"]),
+        project=ProjectPaths(corpus["roster_nip_invisible"]),
+        key=KEY,
+    )
+    want = clean_region(
+        region_of(corpus["_intact"]), project=ProjectPaths(corpus["_intact"]), key=KEY
+    )
+    pd.testing.assert_frame_equal(got.summary, want.summary)
+    for table in ("roster", "training", "feedback", "skp"):
+        pd.testing.assert_frame_equal(got.tables[table], want.tables[table])
+
+
+def test_a_roster_nip_stored_as_a_number_is_explained_not_silently_dropped(corpus):
+    result, _, project = clean_and_write(corpus["roster_nip_excel_number"], codes=False)
+    log = result.log
+    roster = log[(log["file"] == mc.ROSTER) & (log["column"] == "nip") & (log["row"] == 1)]
+    assert len(roster) == 1
+    assert roster["reason"].iloc[0].startswith("invalid NIP: stored as a number")
+    assert "re-export the column formatted as text" in roster["reason"].iloc[0]
+    assert 1 not in set(result.tables["roster"]["raw_row"])
+    elsewhere = log[(log["file"] != mc.ROSTER) & log["reason"].str.contains("not in the roster")]
+    assert len(elsewhere) and elsewhere["row"].notna().all()
+    texts = [*map(str, log.to_numpy().ravel()), *result.rejected["reason"].astype(str)]
+    assert not any("198701242014022" in re.sub(r"[^0-9]", "", t) for t in texts)
+    for path, cells in output_texts(project).items():
+        assert not any("198701242014022" in re.sub(r"[^0-9]", "", c) for c in cells), path
+
+
+def test_a_roster_row_with_too_many_fields_names_row_and_field_only(corpus):
+    with pytest.raises(InputFileError) as info:
+        clean_region(
+            region_of(corpus["extra_field_in_roster"]),
+            project=ProjectPaths(corpus["extra_field_in_roster"]),
+            key=KEY,
+        )
+    error = info.value
+    assert error.path.name == mc.ROSTER and error.row == 2
+    assert "field 9" in error.message and "values are not shown" in error.message
+    assert not holds_planted_nip(str(error)) and not holds_planted_name(str(error))
+    assert not re.search(r"\d{8}", str(error))
+
+
 def test_xlsx_bomb_is_refused_before_parsing(corpus):
     from helpers.io.reading import MAX_XLSX_UNCOMPRESSED_BYTES, read_table
 
@@ -361,7 +449,9 @@ def test_every_message_is_free_of_the_planted_nip(corpus):
     for case in mc.CASES:
         try:
             result = clean_region(
-                region_of(corpus[case.name]), project=ProjectPaths(corpus[case.name]), key=KEY
+                region_of(corpus[case.name], case.region),
+                project=ProjectPaths(corpus[case.name]),
+                key=KEY,
             )
         except (HelpersError, FileNotFoundError) as error:
             assert not holds_planted_nip(clean_text(str(error))), case.name

@@ -51,6 +51,7 @@ class Case:
     what: str  # what is broken
     outcome: str  # the documented outcome
     make: Callable[[Path, Path], None]  # (project root, region folder) -> None
+    region: str = REGION  # the shipped region the project copies
 
 
 # --------------------------------------------------------------------------------------------
@@ -376,6 +377,57 @@ def _extra_field_with_nip(root: Path, region: Path) -> None:
     (region / SURVEY).write_text("\n".join(text), encoding="utf-8")
 
 
+def _roster_nip_invisible(root: Path, region: Path) -> None:
+    """Roster NIPs of rows 1-5 with a BOM, a NUL, a zero-width space, no-break spaces and
+    slashes (the survey, training and SKP files keep the plain NIPs)."""
+    rows = _read_rows(region / ROSTER)
+    dress = ("\ufeff{}", "{}\x00", "{}\u200b", "\u00a0{}\u00a0", None)
+    for k, pattern in enumerate(dress, start=1):
+        value = rows[k][0]
+        if pattern is None:
+            value = f"{value[:8]}/{value[8:14]}/{value[14]}/{value[15:]}"
+        else:
+            value = pattern.format(value)
+        rows[k][0] = value
+    _write_rows(region / ROSTER, rows)
+
+
+#: How a spreadsheet prints roster row 1's NIP once it has stored it as a number: 15
+#: significant digits, the last three lost.
+EXCEL_NIP = "1.98701242014022E+17"
+
+
+def _roster_nip_excel_number(root: Path, region: Path) -> None:
+    """Roster row 1's NIP stored as a number by a spreadsheet ('1.98701242014022E+17')."""
+    _set_cell(region / ROSTER, 1, "NIP", EXCEL_NIP)
+
+
+def _extra_field_in_roster(root: Path, region: Path) -> None:
+    """Roster row 2 has one field too many, holding row 1's name and NIP."""
+    text = (region / ROSTER).read_text(encoding="utf-8").split("\n")
+    text[2] = text[2] + f",{PLANTED_NAME} {PLANTED_NIP}"
+    (region / ROSTER).write_text("\n".join(text), encoding="utf-8")
+
+
+def _formula_codes(root: Path, region: Path) -> None:
+    """Interview codes (rows 1-5) typed as spreadsheet formulas: unknown codes, so they reach
+    unknown_codes.csv and code_log.csv."""
+    _column_rows(region / CODES, "Kode", FORMULAS)
+
+
+def _formula_duplicates(root: Path, region: Path) -> None:
+    """Survey row 1 submitted twice more, its 'Unit Kerja' answers spreadsheet formulas: a
+    duplicate group whose differing values reach duplicates.csv."""
+    rows = _read_rows(region / SURVEY)
+    unit = rows[0].index("Unit Kerja")
+    copies = []
+    for formula in FORMULAS[:2]:
+        copy = list(rows[1])
+        copy[unit] = formula
+        copies.append(copy)
+    _write_rows(region / SURVEY, [rows[0], rows[1], *copies, *rows[2:]])
+
+
 def _formula_answers(root: Path, region: Path) -> None:
     _column_rows(region / SURVEY, SURVEY_ITEM, FORMULAS, first=2)
 
@@ -421,20 +473,91 @@ def _yaml_deep_codebook(root: Path, region: Path) -> None:
     _use_yaml_codebook(root, "[" * 3000 + "]" * 3000 + "\n")
 
 
-def _three_treated(root: Path, region: Path) -> None:
-    """Only three people trained in the treatment window; everyone else's training is 2023."""
+def _only_treated(region: Path, n: int) -> None:
+    """Only the first ``n`` people of the training file trained in the treatment window
+    (2024-03-01 to 2024-10-31); everyone else's training is moved to January 2023."""
     rows = _read_rows(region / TRAINING)
     header, body = rows[0], rows[1:]
     nip, start, end, jp = (
         header.index(c) for c in ("NIP", "Tanggal Mulai", "Tanggal Selesai", "Jumlah JP")
     )
-    chosen = list(dict.fromkeys(r[nip] for r in body))[:3]
+    chosen = list(dict.fromkeys(r[nip] for r in body))[:n]
     for r in body:
         if r[nip] in chosen:
             r[start], r[end], r[jp] = "01/04/2024", "03/04/2024", "24"
         else:
             r[start], r[end] = "01/01/2023", "03/01/2023"
     _write_rows(region / TRAINING, [header, *body])
+
+
+def _three_treated(root: Path, region: Path) -> None:
+    _only_treated(region, 3)
+
+
+# --------------------------------------------------------------------------------------------
+# degrade, don't drop: analyses that cannot be estimated (issue 19)
+# --------------------------------------------------------------------------------------------
+
+
+def _nobody_treated(root: Path, region: Path) -> None:
+    _only_treated(region, 0)
+
+
+def _one_treated(root: Path, region: Path) -> None:
+    _only_treated(region, 1)
+
+
+def _everyone_treated(root: Path, region: Path) -> None:
+    """Every roster person gets a 24-JP training in the window, besides their own records."""
+    roster = _read_rows(region / ROSTER)
+    rows = _read_rows(region / TRAINING)
+    header = rows[0]
+    added = []
+    for person in roster[1:]:
+        row = dict.fromkeys(header, "")
+        row.update(
+            {
+                "NIP": person[roster[0].index("NIP")],
+                "Nama Pegawai": person[roster[0].index("Nama")],
+                "Nama Diklat": "Pelatihan Dasar Bersama",
+                "Tanggal Mulai": "01/04/2024",
+                "Tanggal Selesai": "03/04/2024",
+                "Jumlah JP": "24",
+            }
+        )
+        added.append([row[c] for c in header])
+    _write_rows(region / TRAINING, [*rows, *added])
+
+
+#: The region with a staggered roll-out across dinas (difference in differences): the one
+#: case that needs a DiD copies it instead of kemuning.
+DID_REGION = "jambi"
+DID_EVENTS = ("transaksi_layanan.csv", "survei_ikm.csv")
+
+
+def _did_single_dinas(root: Path, region: Path) -> None:
+    """Jambi's service transactions and IKM survey keep the rows of one dinas only: the
+    difference in differences has one unit (no comparison dinas)."""
+    for name in DID_EVENTS:
+        path = region / name
+        delimiter = ";" if name == "transaksi_layanan.csv" else ","
+        rows = _read_rows(path, delimiter)
+        first = rows[1][0]
+        _write_rows(path, [rows[0], *(r for r in rows[1:] if r[0] == first)], delimiter)
+
+
+#: The supervisor-observation scale every respondent left blank in ``scale_blank_everywhere``.
+OBSERVATION = "observasi_atasan.csv"
+
+
+def _scale_blank_everywhere(root: Path, region: Path) -> None:
+    """Every item of the observed-skills scale is blank in every row (both waves)."""
+    rows = _read_rows(region / OBSERVATION)
+    items = [k for k, c in enumerate(rows[0]) if k >= 3]  # the five observed_skills items
+    for r in rows[1:]:
+        for k in items:
+            r[k] = ""
+    _write_rows(region / OBSERVATION, rows)
 
 
 CASES: tuple[Case, ...] = (
@@ -749,20 +872,105 @@ CASES: tuple[Case, ...] = (
         "tables ('<5' or empty, suppressed); the scan flags any table that still shows them",
         _three_treated,
     ),
+    Case(
+        "roster_nip_invisible",
+        ROSTER,
+        "roster NIPs of rows 1-5 with a BOM, a NUL, a zero-width space, no-break spaces, slashes",
+        "accepted: normalised, every record still linked to its person (same cleaned roster, "
+        "training and survey as the intact files)",
+        _roster_nip_invisible,
+    ),
+    Case(
+        "roster_nip_excel_number",
+        ROSTER,
+        f"roster row 1's NIP stored by a spreadsheet as the number '{EXCEL_NIP}'",
+        "roster row 1 kept aside with 'invalid NIP: stored as a number ...; re-export the "
+        "column formatted as text' (no digits quoted); the person's records in other files "
+        "kept aside as 'NIP not in the roster', each with its row",
+        _roster_nip_excel_number,
+    ),
+    Case(
+        "extra_field_in_roster",
+        ROSTER,
+        "roster row 2 has a ninth field holding row 1's name and NIP",
+        "InputFileError naming the roster, row 2 and field 9; the message quotes neither the "
+        "name nor the NIP ('values are not shown')",
+        _extra_field_in_roster,
+    ),
+    Case(
+        "formula_codes",
+        CODES,
+        "interview codes (rows 1-5) typed as '=HYPERLINK(...)', '+1+1', '-2+3', '@SUM(1)', tab",
+        "unknown_codes.csv and code_log.csv hold them with a leading ' (no cell of any written "
+        "CSV starts with = + - @ tab); read back with read_csv_for_people they are as typed",
+        _formula_codes,
+    ),
+    Case(
+        "formula_duplicates",
+        SURVEY,
+        "survey row 1 submitted twice more, 'Unit Kerja' typed as '=HYPERLINK(...)' and '+1+1'",
+        "one duplicate group (rows 1-3) in duplicates.csv, which holds pseudonyms and counts, "
+        "never answers; no cell of any written CSV starts with = + - @ tab",
+        _formula_duplicates,
+    ),
+    Case(
+        "nobody_treated",
+        TRAINING,
+        "no training in the treatment window (every record moved to January 2023)",
+        "estimate_region raises nothing: one row per analysis x design, each with its error "
+        "('only one group in treatment column ...: all N usable rows are untreated') and no "
+        "estimate; the effects table passes its schema",
+        _nobody_treated,
+    ),
+    Case(
+        "one_treated",
+        TRAINING,
+        "one person trained in the treatment window",
+        "one row per analysis x design, none with an estimate: 'not shown: fewer than 5 "
+        "treated (disclosure rule)' or 'only one group'; the treated count is suppressed in "
+        "treatment_groups and no error quotes it",
+        _one_treated,
+    ),
+    Case(
+        "everyone_treated",
+        TRAINING,
+        "every roster person given a 24-JP training in the window",
+        "every controlled design a row with 'all N usable rows are treated (1)'; the "
+        "before/after test-score gain (no comparison group needed) still estimated",
+        _everyone_treated,
+    ),
+    Case(
+        "scale_blank_everywhere",
+        OBSERVATION,
+        "every item of the observed-skills scale blank in every row (both waves)",
+        "the observed_skills rows say 'not estimated: outcome 'observed_skills_post' has no "
+        "value in the data'; test scores, budgets and SKP still estimated",
+        _scale_blank_everywhere,
+    ),
+    Case(
+        "did_single_dinas",
+        ", ".join(DID_EVENTS),
+        "jambi (a staggered roll-out across dinas): service and IKM records of one dinas only",
+        "the did and twfe rows of waiting_time and ikm say 'no comparison units'; the SKP "
+        "estimates of the region still estimated",
+        _did_single_dinas,
+        region=DID_REGION,
+    ),
 )
 
 
-def write_project(root: str | Path, *, source: str | Path = REPO) -> Path:
-    """An intact small project at ``root``: ``config/regions.yaml`` and ``data/raw/kemuning/``
-    copied from ``source`` (only read). Returns the region's raw folder."""
+def write_project(root: str | Path, *, source: str | Path = REPO, region: str = REGION) -> Path:
+    """An intact small project at ``root``: ``config/regions.yaml`` and ``data/raw/<region>/``
+    (``kemuning`` unless a case needs another region's design) copied from ``source`` (only
+    read). Returns the region's raw folder."""
     root, source = Path(root), Path(source)
     if root.exists():
         shutil.rmtree(root)
     (root / "config").mkdir(parents=True)
     shutil.copy2(source / "config" / "regions.yaml", root / "config" / "regions.yaml")
-    region = root / "data" / "raw" / REGION
-    shutil.copytree(source / "data" / "raw" / REGION, region)
-    return region
+    folder = root / "data" / "raw" / region
+    shutil.copytree(source / "data" / "raw" / region, folder)
+    return folder
 
 
 def write_corpus(folder: str | Path, *, source: str | Path = REPO) -> dict[str, Path]:
@@ -774,7 +982,7 @@ def write_corpus(folder: str | Path, *, source: str | Path = REPO) -> dict[str, 
     roots: dict[str, Path] = {}
     for case in CASES:
         root = folder / case.name
-        case.make(root, write_project(root, source=source))
+        case.make(root, write_project(root, source=source, region=case.region))
         roots[case.name] = root
     return roots
 

@@ -157,6 +157,17 @@ def _with_baseline(spec: AnalysisSpec, frame: pd.DataFrame) -> tuple[AnalysisSpe
     return replace(spec, baseline=None), why
 
 
+def _no_outcome(spec: AnalysisSpec, frame: pd.DataFrame) -> str:
+    """Why no design of the analysis can be estimated because its outcome has no value at all
+    (a scale every respondent left blank gives no score, so no column); empty when it has."""
+    if spec.outcome in frame and frame[spec.outcome].notna().any():
+        return ""
+    return (
+        f"not estimated: outcome {spec.outcome!r} has no value in the data (every answer "
+        "to its items is blank or missing)"
+    )
+
+
 def _staggered(spec: AnalysisSpec, frame: pd.DataFrame) -> StaggeredResult:
     """The heterogeneity-robust DiD (Callaway-Sant'Anna, not-yet-treated comparison) of a
     roll-out panel, with its TWFE comparison and event study (seeded bootstrap)."""
@@ -528,14 +539,17 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
         frames[configured.id] = frame
         spec, no_baseline = _with_baseline(configured, frame)
         covs, dropped = _varying(frame, spec, _covariates(region, spec, frame))
-        sd = outcome_sd(tables, region, spec, frame)
+        no_outcome = _no_outcome(spec, frame)
+        sd = (np.nan, "pooled") if no_outcome else outcome_sd(tables, region, spec, frame)
         designs = _designs(spec)
         staggered: dict[str, StaggeredResult] = {}
         estimated: dict[str, Effect | str] = {}
         for design in designs:
-            if no_baseline and design in BASELINE_DESIGNS:
+            if no_outcome:
+                estimated[design] = no_outcome
+            elif no_baseline and design in BASELINE_DESIGNS:
                 estimated[design] = f"not estimated: {no_baseline}"
-        if "did" in designs:
+        if "did" in designs and "did" not in estimated:
             try:
                 staggered[spec.id] = _staggered(spec, frame)
             except ESTIMATION_FAILURES as exc:
