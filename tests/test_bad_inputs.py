@@ -105,7 +105,8 @@ def test_every_case_breaks_something(corpus):
             for p in sorted(root.rglob("*"))
             if p.is_file()
             and (
-                not (intact / p.relative_to(root)).is_file()
+                p.is_symlink()
+                or not (intact / p.relative_to(root)).is_file()
                 or (intact / p.relative_to(root)).read_bytes() != p.read_bytes()
             )
         ]
@@ -414,6 +415,31 @@ def test_slug_with_path_traversal_is_refused(corpus):
         ProjectPaths(root).report_file("../../etc")
 
 
+@pytest.mark.parametrize(
+    ("case", "fragment"),
+    [
+        ("codebook_climbs_out", "must not climb out of data/raw/kemuning/ with '..'"),
+        ("code_codebook_absolute", "not an absolute path"),
+        ("codebook_symlink_out", "resolves outside the project (a symbolic link?)"),
+    ],
+)
+def test_registry_paths_out_of_the_project_are_refused_before_reading(corpus, case, fragment):
+    from helpers.steps.qualitative import clean_region_codes
+
+    project = ProjectPaths(corpus[case])
+    region = load_registry(project.config_file)[REGION]
+    problems = check_region_files(region, project)
+    assert len(problems) == 1 and fragment in problems[0]
+    for step in (
+        lambda: clean_region(region, project=project, key=KEY),
+        lambda: clean_region_codes(region, project=project),
+    ):
+        with pytest.raises(ConfigError, match=re.escape(fragment)) as info:
+            step()
+        assert "kemuning" in str(info.value)
+    assert not project.processed.exists()
+
+
 # --------------------------------------------------------------------------------------------
 # report safety: parameters are checked before anything runs
 # --------------------------------------------------------------------------------------------
@@ -541,3 +567,15 @@ def test_the_did_base_region_is_estimable_when_intact(corpus, cleaned, tmp_path)
     _, effects = _estimated(corpus, cleaned, "_intact_did", tmp_path)
     assert pd.notna(effects.loc[("waiting_time", "did"), "estimate"])
     assert pd.notna(effects.loc[("ikm", "did"), "estimate"])
+
+
+def test_a_blank_reaction_scale_empties_level_1_only(corpus, cleaned, tmp_path):
+    from helpers.steps.analysis import estimate_region
+
+    result = cleaned("reaction_scale_blank")
+    assert len(result.tables["feedback"]) == len(cleaned("_intact").tables["feedback"])
+    got, effects = _estimated(corpus, cleaned, "reaction_scale_blank", tmp_path)
+    assert got.reaction.empty
+    region = load_registry(corpus["_intact"] / "config" / "regions.yaml")[REGION]
+    want = estimate_region(region, dict(cleaned("_intact").tables)).effects
+    pd.testing.assert_frame_equal(got.effects, want)

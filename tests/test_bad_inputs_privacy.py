@@ -150,6 +150,32 @@ def test_a_unique_role_is_one_person_and_never_shown(corpus):
         assert not any("kepala bkpsdm" in fold_name(c) for c in cells), path
 
 
+def test_a_name_after_a_common_role_is_masked_in_every_output(corpus):
+    _, coded, project = clean_and_write(corpus["name_in_informant_role"])
+    masked = f"{mc.COMMON_ROLE} ([nama])"
+    assert coded.segments["informant_role"].eq(masked).sum() > 0
+    for table in (coded.segments, coded.quotes):
+        roles = set(table["informant_role"].dropna())
+        assert roles <= {masked, RARE_ROLE}, roles
+    assert masked in set(coded.findings["example_role"])
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_name(c) for c in cells), path
+    names, nips = roster_identifiers(corpus["name_in_informant_role"])
+    found = scan_outputs([project.processed], names=names, nips=nips)
+    assert found[found["kind"] == "name"].empty, found.to_dict("records")
+
+
+def test_an_unknown_code_used_once_names_no_transcript_or_row(corpus):
+    _, coded, project = clean_and_write(corpus["unknown_code_once"])
+    unknown = coded.unknown.set_index("code")
+    once = unknown.loc[mc.UNKNOWN_CODE]
+    assert bool(once["suppressed"])
+    assert pd.isna(once["n"]) and pd.isna(once["n_transcripts"]) and pd.isna(once["example_rows"])
+    text = (project.processed_region(REGION) / "unknown_codes.csv").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if mc.UNKNOWN_CODE in x)
+    assert "W-01" not in line and not re.search(r",\s*1\s*,", line), line
+
+
 # --------------------------------------------------------------------------------------------
 # NIP validation: reasons by position, any dress normalised, Excel numbers explained
 # --------------------------------------------------------------------------------------------
@@ -208,13 +234,10 @@ def test_row_error_names_row_and_field_but_no_value(corpus):
     assert not re.search(r"\d{8}", str(error)) and "NIP" not in error.message
 
 
-def test_duplicate_roster_nip_names_the_rows(corpus):
+@pytest.mark.parametrize("case", ["duplicate_roster_nip", "duplicate_roster_nip_dressed"])
+def test_duplicate_roster_nip_names_the_rows(corpus, case):
     with pytest.raises(InputFileError) as info:
-        clean_region(
-            region_of(corpus["duplicate_roster_nip"]),
-            project=ProjectPaths(corpus["duplicate_roster_nip"]),
-            key=KEY,
-        )
+        clean_region(region_of(corpus[case]), project=ProjectPaths(corpus[case]), key=KEY)
     error = info.value
     assert error.path.name == mc.ROSTER and error.column == "NIP"
     assert "rows 1, 5" in error.message

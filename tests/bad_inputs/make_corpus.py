@@ -261,6 +261,36 @@ def _end_date_column_missing(root: Path, region: Path) -> None:
     _write_rows(region / CODEBOOK, rows)
 
 
+def _set_registry(root: Path, **settings: str) -> None:
+    """Set ``settings`` in the kemuning entry of the project's registry."""
+    config = root / "config" / "regions.yaml"
+    doc = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for entry in doc["regions"]:
+        if entry["slug"] == REGION:
+            entry.update(settings)
+    config.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+#: Registry paths that leave the project: climbing with '..', absolute.
+CLIMBING_CODEBOOK = "../../../../codebook.csv"
+ABSOLUTE_CODES = "/etc/passwd"
+
+
+def _codebook_climbs_out(root: Path, region: Path) -> None:
+    _set_registry(root, codebook=CLIMBING_CODEBOOK)
+
+
+def _code_codebook_absolute(root: Path, region: Path) -> None:
+    _set_registry(root, code_codebook=ABSOLUTE_CODES)
+
+
+def _codebook_symlink_out(root: Path, region: Path) -> None:
+    """The region's codebook.csv is a symbolic link to a file outside the project (the
+    shipped codebook, so the link resolves and only its place is wrong)."""
+    (region / CODEBOOK).unlink()
+    (region / CODEBOOK).symlink_to((REPO / "data" / "raw" / REGION / CODEBOOK).resolve())
+
+
 def _slug_traversal(root: Path, region: Path) -> None:
     config = root / "config" / "regions.yaml"
     doc = yaml.safe_load(config.read_text(encoding="utf-8"))
@@ -378,12 +408,16 @@ def _extra_field_with_nip(root: Path, region: Path) -> None:
 
 
 def _roster_nip_invisible(root: Path, region: Path) -> None:
-    """Roster NIPs of rows 1-5 with a BOM, a NUL, a zero-width space, no-break spaces and
-    slashes (the survey, training and SKP files keep the plain NIPs)."""
+    """Roster NIPs of rows 1-7 with a BOM, a NUL, a zero-width space, no-break spaces,
+    slashes, full-width and Arabic-Indic digits (the other files keep the plain NIPs)."""
     rows = _read_rows(region / ROSTER)
-    dress = ("\ufeff{}", "{}\x00", "{}\u200b", "\u00a0{}\u00a0", None)
+    dress = ("\ufeff{}", "{}\x00", "{}\u200b", "\u00a0{}\u00a0", None, "wide", "arabic")
     for k, pattern in enumerate(dress, start=1):
         value = rows[k][0]
+        if pattern in ("wide", "arabic"):
+            zero = 0xFF10 if pattern == "wide" else 0x0660
+            rows[k][0] = "".join(chr(zero + int(d)) for d in value)
+            continue
         if pattern is None:
             value = f"{value[:8]}/{value[8:14]}/{value[14]}/{value[15:]}"
         else:
@@ -407,6 +441,49 @@ def _extra_field_in_roster(root: Path, region: Path) -> None:
     text = (region / ROSTER).read_text(encoding="utf-8").split("\n")
     text[2] = text[2] + f",{PLANTED_NAME} {PLANTED_NIP}"
     (region / ROSTER).write_text("\n".join(text), encoding="utf-8")
+
+
+def _duplicate_roster_nip_dressed(root: Path, region: Path) -> None:
+    """Roster row 5 repeats row 1's NIP, written with slashes and a zero-width space."""
+    rows = _read_rows(region / ROSTER)
+    nip = rows[1][0]
+    rows[5][0] = f"{nip[:8]}/{nip[8:14]}/{nip[14]}/\u200b{nip[15:]}"
+    _write_rows(region / ROSTER, rows)
+
+
+#: The common informant role that ``name_in_informant_role`` follows with a roster name.
+COMMON_ROLE = "Pejabat Pengawas"
+
+
+def _name_in_informant_role(root: Path, region: Path) -> None:
+    """Every '[COMMON_ROLE]' informant role is followed by roster row 1's name, in turn in
+    each of the dresses above: a common role (not a rare one) holding a name."""
+    rows = _read_rows(region / CODES)
+    role = rows[0].index("Peran Informan")
+    k = 0
+    for r in rows[1:]:
+        if r[role] == COMMON_ROLE:
+            r[role] = f"{COMMON_ROLE} ({NAME_DRESSES[k % len(NAME_DRESSES)]})"
+            k += 1
+    _write_rows(region / CODES, rows)
+
+
+#: A code nobody defined, used once (one transcript, one row).
+UNKNOWN_CODE = "kode_asing_sekali"
+
+
+def _unknown_code_once(root: Path, region: Path) -> None:
+    _set_cell(region / CODES, 3, "Kode", UNKNOWN_CODE)
+
+
+def _reaction_scale_blank(root: Path, region: Path) -> None:
+    """Every satisfaction item of the reaction survey blank in every row."""
+    rows = _read_rows(region / SURVEY)
+    items = [k for k, c in enumerate(rows[0]) if c.startswith("Kepuasan")]
+    for r in rows[1:]:
+        for k in items:
+            r[k] = ""
+    _write_rows(region / SURVEY, rows)
 
 
 def _formula_codes(root: Path, region: Path) -> None:
@@ -875,7 +952,8 @@ CASES: tuple[Case, ...] = (
     Case(
         "roster_nip_invisible",
         ROSTER,
-        "roster NIPs of rows 1-5 with a BOM, a NUL, a zero-width space, no-break spaces, slashes",
+        "roster NIPs of rows 1-7 with a BOM, a NUL, a zero-width space, no-break spaces, "
+        "slashes, full-width and Arabic-Indic digits",
         "accepted: normalised, every record still linked to its person (same cleaned roster, "
         "training and survey as the intact files)",
         _roster_nip_invisible,
@@ -896,6 +974,31 @@ CASES: tuple[Case, ...] = (
         "InputFileError naming the roster, row 2 and field 9; the message quotes neither the "
         "name nor the NIP ('values are not shown')",
         _extra_field_in_roster,
+    ),
+    Case(
+        "duplicate_roster_nip_dressed",
+        ROSTER,
+        "roster row 5 repeats row 1's NIP written with slashes and a zero-width space",
+        "normalised first, so the same InputFileError as duplicate_roster_nip: rows 1 and 5, "
+        "column 'NIP', the NIP not quoted",
+        _duplicate_roster_nip_dressed,
+    ),
+    Case(
+        "name_in_informant_role",
+        CODES,
+        f"every '{COMMON_ROLE}' informant role followed by roster row 1's name in the dresses "
+        "above (a common role, not a rare one)",
+        f"masked to '{COMMON_ROLE} ([nama])' in segments, findings and quotes; the name "
+        "appears in no output",
+        _name_in_informant_role,
+    ),
+    Case(
+        "unknown_code_once",
+        CODES,
+        f"interview row 3 coded '{UNKNOWN_CODE}', a code not in codes.csv, used once",
+        "listed in unknown_codes with n, n_transcripts and example_rows blank (suppressed): "
+        "no transcript or row of a single use is named",
+        _unknown_code_once,
     ),
     Case(
         "formula_codes",
@@ -946,6 +1049,38 @@ CASES: tuple[Case, ...] = (
         "the observed_skills rows say 'not estimated: outcome 'observed_skills_post' has no "
         "value in the data'; test scores, budgets and SKP still estimated",
         _scale_blank_everywhere,
+    ),
+    Case(
+        "reaction_scale_blank",
+        SURVEY,
+        "every satisfaction item of the reaction survey blank in every row",
+        "rows kept; the reaction table (level 1) is empty instead of an error; every effect "
+        "estimated as from the intact files",
+        _reaction_scale_blank,
+    ),
+    Case(
+        "codebook_climbs_out",
+        "config/regions.yaml",
+        f"kemuning's codebook: '{CLIMBING_CODEBOOK}'",
+        "ConfigError 'must not climb out of data/raw/kemuning/ with '..'' from "
+        "check_region_files, clean_region and clean_region_codes, before any file is read",
+        _codebook_climbs_out,
+    ),
+    Case(
+        "code_codebook_absolute",
+        "config/regions.yaml",
+        f"kemuning's code_codebook: '{ABSOLUTE_CODES}'",
+        "ConfigError 'not an absolute path' from check_region_files, clean_region and "
+        "clean_region_codes; the file is never read",
+        _code_codebook_absolute,
+    ),
+    Case(
+        "codebook_symlink_out",
+        CODEBOOK,
+        "codebook.csv is a symbolic link to a codebook outside the project",
+        "ConfigError 'resolves outside the project (a symbolic link?)' from "
+        "check_region_files, clean_region and clean_region_codes",
+        _codebook_symlink_out,
     ),
     Case(
         "did_single_dinas",

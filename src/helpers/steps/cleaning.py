@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.core.config import ProjectPaths, Region, TableSpec, paths
+from helpers.core.config import ProjectPaths, Region, TableSpec, paths, region_inputs
 from helpers.core.errors import CodebookError, InputFileError, RegionCheckError
 from helpers.io.codebook import Codebook, load_codebook
 from helpers.io.contract import normalise_golongan
@@ -563,7 +563,12 @@ def check_unique_nips(checked: pd.DataFrame, path: Path, column: str) -> None:
 def clean_region(
     region: Region, *, project: ProjectPaths = paths, key: bytes | None = None
 ) -> RegionCleaning:
-    """Clean every non-interview table of a region (nothing is written)."""
+    """Clean every non-interview table of a region (nothing is written).
+
+    Every file the registry names is confined to the project first (no ``..``, no absolute
+    path, no symbolic link out): a :class:`ConfigError` before any file is read.
+    """
+    region_inputs(region, project)
     key = load_or_create_key() if key is None else key
     fingerprint = key_fingerprint(key)
     book = load_codebook(project.raw_region(region.slug) / region.codebook)

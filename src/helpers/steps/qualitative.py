@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core.config import ProjectPaths, Region, paths
+from helpers.core.config import ProjectPaths, Region, paths, region_inputs
 from helpers.core.errors import CodebookError
 from helpers.io.code_codebook import CodeCodebook, load_code_codebook
 from helpers.io.reading import read_table
@@ -184,6 +184,7 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
     specs = list(region.tables_of_kind("codes").values())
     if not specs:
         return _no_interviews(region)
+    region_inputs(region, project)  # every registry path confined to the project, first
     spec = specs[0]
     folder = project.raw_region(region.slug)
     layout = spec.source if spec.source in ("qualcoder", "taguette") else "auto"
