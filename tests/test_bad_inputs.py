@@ -330,6 +330,22 @@ def test_tmt_before_birth_names_the_raw_row(corpus, cleaned):
         assert flagged["column"].isin(["birth_date", "tmt_cpns"]).any()
 
 
+def test_a_missing_or_unreadable_start_date_keeps_the_row_aside(corpus, cleaned, tmp_path):
+    """Found by this corpus: a blank or unreadable required value (a training's start) made
+    the processed schema fail and the whole region was lost."""
+    result = cleaned("unreadable_start_date")
+    starts = log_rows(result, file=mc.TRAINING, column="start")
+    for row in (3, 4):
+        reasons = set(starts.loc[starts["row"] == row, "reason"])
+        assert "required value missing or unreadable; row kept aside" in reasons
+    unread = starts.loc[starts["row"] == 4, "reason"]
+    assert unread.str.startswith("not a date").any()  # the codebook step said why first
+    assert not {3, 4} & set(result.tables["training"]["raw_row"])
+    rejected = result.rejected[result.rejected["table"] == "training"]
+    assert {3, 4} <= set(rejected["row"])
+    write_cleaning(result, project=ProjectPaths(tmp_path))
+
+
 # --------------------------------------------------------------------------------------------
 # missing files, codebook mismatches, the registry
 # --------------------------------------------------------------------------------------------

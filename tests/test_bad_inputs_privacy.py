@@ -150,6 +150,58 @@ def test_a_unique_role_is_one_person_and_never_shown(corpus):
         assert not any("kepala bkpsdm" in fold_name(c) for c in cells), path
 
 
+@pytest.mark.parametrize(
+    ("case", "table", "column"),
+    [
+        ("nip_and_name_in_course", "training", "course"),
+        ("nip_and_name_in_xlsx", "budgets", "project"),
+    ],
+)
+def test_identifiers_in_other_free_text_are_masked_everywhere(corpus, case, table, column):
+    result, _, project = clean_and_write(corpus[case])
+    text = " ".join(result.tables[table][column].astype(str))
+    assert "[nama]" in text and "[NIP]" in text
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells), path
+        assert not any(holds_planted_name(c) for c in cells), path
+    names, nips = roster_identifiers(corpus[case])
+    found = scan_outputs([project.processed, project.review], names=names, nips=nips)
+    assert found[found["kind"].isin(["nip", "name"])].empty, found.to_dict("records")
+
+
+def test_identifiers_typed_into_typed_cells_are_masked_in_the_log(corpus):
+    result, _, project = clean_and_write(corpus["identifiers_in_typed_cells"])
+    log = result.log
+    cells = {
+        (mc.SURVEY, mc.SURVEY_ITEM_NAME, 1): "[NIP]",
+        (mc.SURVEY, mc.SURVEY_ITEM_NAME, 2): "[nama]",
+        (mc.TRAINING, "jp", 1): "[NIP]",
+        (mc.TRAINING, "start", 3): "[nama]",
+        (mc.TRAINING, "start", 4): "[NIP]",
+    }
+    for (file, column, row), shown in cells.items():
+        old = log.loc[
+            (log["file"] == file) & (log["column"] == column) & (log["row"] == row), "old_value"
+        ]
+        assert shown in set(old), (file, column, row, old.tolist())
+    for path, cells_ in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells_), path
+        assert not any(holds_planted_name(c) for c in cells_), path
+
+
+def test_a_workbook_row_with_an_extra_cell_names_row_and_field_only(corpus):
+    with pytest.raises(InputFileError) as info:
+        clean_region(
+            region_of(corpus["extra_cell_in_xlsx"]),
+            project=ProjectPaths(corpus["extra_cell_in_xlsx"]),
+            key=KEY,
+        )
+    error = info.value
+    assert error.path.name == mc.BUDGETS and error.row == 3 and error.sheet
+    assert "field 12" in error.message and "values are not shown" in error.message
+    assert not holds_planted_nip(str(error)) and not holds_planted_name(str(error))
+
+
 def test_a_name_after_a_common_role_is_masked_in_every_output(corpus):
     _, coded, project = clean_and_write(corpus["name_in_informant_role"])
     masked = f"{mc.COMMON_ROLE} ([nama])"

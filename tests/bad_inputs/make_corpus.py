@@ -486,6 +486,64 @@ def _reaction_scale_blank(root: Path, region: Path) -> None:
     _write_rows(region / SURVEY, rows)
 
 
+def _nip_and_name_in_course(root: Path, region: Path) -> None:
+    """Training course names (rows 1-7) holding roster row 1's name and NIP in the dresses."""
+    courses = [
+        f"Bimtek {name} NIP {nip}" for name, nip in zip(NAME_DRESSES, NIP_DRESSES, strict=True)
+    ]
+    _column_rows(region / TRAINING, "Nama Diklat", courses)
+
+
+def _xlsx_cells(path: Path, column: str, values) -> None:
+    """Set data rows 1.. of ``column`` in the workbook's first sheet (openpyxl)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    at = header.index(column) + 1
+    for k, value in enumerate(values, start=2):
+        sheet.cell(row=k, column=at, value=value)
+    workbook.save(path)
+
+
+def _nip_and_name_in_xlsx(root: Path, region: Path) -> None:
+    """Budget activity names (rows 1-7 of the workbook) holding the name and NIP dresses."""
+    values = [
+        f"Kegiatan {name} NIP {nip}" for name, nip in zip(NAME_DRESSES, NIP_DRESSES, strict=True)
+    ]
+    _xlsx_cells(region / BUDGETS, "Nama Kegiatan", values)
+
+
+def _extra_cell_in_xlsx(root: Path, region: Path) -> None:
+    """Budget workbook row 3 has a value two columns past the header, holding a NIP."""
+    import openpyxl
+
+    path = region / BUDGETS
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    sheet.cell(row=4, column=sheet.max_column + 2, value=f"NIP {PLANTED_NIP} {PLANTED_NAME}")
+    workbook.save(path)
+
+
+def _identifiers_in_typed_cells(root: Path, region: Path) -> None:
+    """Roster row 1's NIP and name typed into cells that must hold a Likert label (survey
+    rows 1-2), a number (training JP rows 1-2) and a date (training start rows 3-4): their
+    'old value' reaches the cleaning log."""
+    _column_rows(region / SURVEY, SURVEY_ITEM, [PLANTED_NIP, PLANTED_NAME])
+    rows = _read_rows(region / TRAINING)
+    jp, start = rows[0].index("Jumlah JP"), rows[0].index("Tanggal Mulai")
+    rows[1][jp], rows[2][jp] = PLANTED_NIP, f"NIP {NIP_DRESSES[0]}"
+    rows[3][start], rows[4][start] = PLANTED_NAME, NIP_DRESSES[1]
+    _write_rows(region / TRAINING, rows)
+
+
+def _unreadable_start_date(root: Path, region: Path) -> None:
+    """Training row 3 has no start date, row 4 one that is not a date ('belum diisi')."""
+    _set_cell(region / TRAINING, 3, "Tanggal Mulai", "")
+    _set_cell(region / TRAINING, 4, "Tanggal Mulai", "belum diisi")
+
+
 def _formula_codes(root: Path, region: Path) -> None:
     """Interview codes (rows 1-5) typed as spreadsheet formulas: unknown codes, so they reach
     unknown_codes.csv and code_log.csv."""
@@ -999,6 +1057,45 @@ CASES: tuple[Case, ...] = (
         "listed in unknown_codes with n, n_transcripts and example_rows blank (suppressed): "
         "no transcript or row of a single use is named",
         _unknown_code_once,
+    ),
+    Case(
+        "nip_and_name_in_course",
+        TRAINING,
+        "training course names (rows 1-7) holding roster row 1's name and NIP in the dresses",
+        "masked ([nama], [NIP]) in the cleaned training table; no NIP or name in any output",
+        _nip_and_name_in_course,
+    ),
+    Case(
+        "nip_and_name_in_xlsx",
+        BUDGETS,
+        "budget workbook activity names (rows 1-7) holding the name and NIP dresses",
+        "masked ([nama], [NIP]) in the cleaned budgets table; no NIP or name in any output",
+        _nip_and_name_in_xlsx,
+    ),
+    Case(
+        "extra_cell_in_xlsx",
+        BUDGETS,
+        "budget workbook row 3 has a value two columns past the header, holding a NIP and name",
+        "InputFileError naming the file, sheet and row 3: 'the first extra value is in field "
+        "12; values are not shown'; neither the NIP nor the name quoted",
+        _extra_cell_in_xlsx,
+    ),
+    Case(
+        "identifiers_in_typed_cells",
+        f"{SURVEY}, {TRAINING}",
+        "roster row 1's NIP and name typed into a Likert item (survey rows 1-2), JP (training "
+        "rows 1-2) and the start date (training rows 3-4)",
+        "values left missing (or the row kept aside, for the start date) with their "
+        "reasons; the cleaning log's old values show [NIP] / [nama], never the NIP or name",
+        _identifiers_in_typed_cells,
+    ),
+    Case(
+        "unreadable_start_date",
+        TRAINING,
+        "training row 3 with no start date, row 4 with 'belum diisi'",
+        "rows 3 and 4 kept aside with 'required value missing or unreadable' (column start) "
+        "and written; before, the processed schema failed and the region was lost",
+        _unreadable_start_date,
     ),
     Case(
         "formula_codes",

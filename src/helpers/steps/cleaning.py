@@ -39,6 +39,7 @@ from helpers.io.recode import apply_codebook
 from helpers.io.schemas import GOLONGAN_ORDER
 from helpers.io.sources import read_export
 from helpers.io.storage import read_csv_for_people, write_csv_atomic, write_parquet_atomic
+from helpers.io.table_schemas import KIND_SCHEMAS
 from helpers.privacy.deidentify import mask_series
 from helpers.privacy.nip import validate_nip
 from helpers.privacy.pseudonym import key_fingerprint, load_or_create_key, pseudonymise
@@ -273,6 +274,12 @@ def clean_table(
             "TMT CPNS not after the birth date",
             "dates",
         )
+
+    # 5c. a value the processed table cannot do without (a course's start date, an SKP
+    # year): a row where it is blank or could not be read is kept aside, never a schema
+    # failure that loses the region
+    for col in _required_values(spec.kind, data):
+        set_aside(data[col].isna(), col, "required value missing or unreadable", "required")
 
     # 6. pseudonyms instead of NIPs; names dropped
     for col in nip_cols:
@@ -558,6 +565,19 @@ def check_unique_nips(checked: pd.DataFrame, path: Path, column: str) -> None:
         row=groups[0][1],
         column=column,
     )
+
+
+def _required_values(kind: str, data: pd.DataFrame) -> list[str]:
+    """The columns of ``data`` its kind's processed schema requires a value in (the pseudonym
+    aside: it comes from the NIP, checked before)."""
+    schema = KIND_SCHEMAS.get(kind)
+    if schema is None:
+        return []
+    return [
+        name
+        for name, column in schema.columns.items()
+        if not column.nullable and column.required and name != "pid" and name in data
+    ]
 
 
 def clean_region(
