@@ -595,3 +595,30 @@ def test_a_blank_reaction_scale_empties_level_1_only(corpus, cleaned, tmp_path):
     region = load_registry(corpus["_intact"] / "config" / "regions.yaml")[REGION]
     want = estimate_region(region, dict(cleaned("_intact").tables)).effects
     pd.testing.assert_frame_equal(got.effects, want)
+
+
+def test_a_did_whose_dinas_all_start_together_loses_only_its_panels(corpus, cleaned, tmp_path):
+    _, effects = _estimated(corpus, cleaned, "did_same_month", tmp_path)
+    panel = effects.loc[["waiting_time", "ikm"]]
+    assert panel["estimate"].isna().all()
+    assert panel["error"].str.contains("only one cohort").all()
+    assert effects.loc["skp"]["estimate"].notna().all()
+
+
+def test_a_did_with_one_treated_dinas_says_it_rests_on_one_unit(corpus, cleaned, tmp_path):
+    _, effects = _estimated(corpus, cleaned, "did_one_treated_dinas", tmp_path)
+    did = effects.xs("did", level="design").loc[["waiting_time", "ikm"]]
+    assert did["estimate"].notna().all()
+    assert did["notes"].str.contains("cohorts of 1 units").all()
+    assert did["notes"].str.contains("few clusters").all()
+
+
+def test_a_roll_out_missing_units_loses_only_its_panels(corpus, cleaned, tmp_path):
+    """Found by this case: the panel frame's error was raised outside the per-design
+    fallback and lost the region."""
+    _, effects = _estimated(corpus, cleaned, "rollout_missing_units", tmp_path)
+    panel = effects.loc[["waiting_time", "ikm"]]
+    assert panel["estimate"].isna().all()
+    assert panel["error"].str.contains("units not in the roll-out table").all()
+    assert panel["error"].str.contains("Belum dijadwalkan").all()  # the fix is in the reason
+    assert effects.loc["skp"]["estimate"].notna().all()

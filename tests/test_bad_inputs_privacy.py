@@ -202,6 +202,26 @@ def test_a_workbook_row_with_an_extra_cell_names_row_and_field_only(corpus):
     assert not holds_planted_nip(str(error)) and not holds_planted_name(str(error))
 
 
+def test_a_personal_column_header_is_masked_in_the_log(corpus):
+    result, _, project = clean_and_write(corpus["identifiers_in_header"], codes=False)
+    left_out = result.log[result.log["reason"] == "column not in codebook; left out"]
+    assert "Catatan untuk [nama] [NIP]" in set(left_out["column"])
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells), path
+        assert not any(holds_planted_name(c) for c in cells), path
+
+
+def test_a_transcript_named_after_its_informant_is_masked(corpus):
+    _, coded, project = clean_and_write(corpus["name_in_transcript_id"])
+    assert "W-01 [nama] [NIP]" in set(coded.segments["transcript"])
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells), path
+        assert not any(holds_planted_name(c) for c in cells), path
+    names, nips = roster_identifiers(corpus["name_in_transcript_id"])
+    found = scan_outputs([project.processed], names=names, nips=nips)
+    assert found[found["kind"].isin(["nip", "name"])].empty, found.to_dict("records")
+
+
 def test_a_name_after_a_common_role_is_masked_in_every_output(corpus):
     _, coded, project = clean_and_write(corpus["name_in_informant_role"])
     masked = f"{mc.COMMON_ROLE} ([nama])"

@@ -544,6 +544,29 @@ def _unreadable_start_date(root: Path, region: Path) -> None:
     _set_cell(region / TRAINING, 4, "Tanggal Mulai", "belum diisi")
 
 
+#: A column header an export carried over from a free-text question: a name and a NIP.
+PERSONAL_HEADER = f"Catatan untuk {PLANTED_NAME} {PLANTED_NIP}"
+
+
+def _identifiers_in_header(root: Path, region: Path) -> None:
+    """The survey has one more column, its header naming roster row 1 (name and NIP)."""
+    rows = _read_rows(region / SURVEY)
+    rows[0].append(PERSONAL_HEADER)
+    for r in rows[1:]:
+        r.append("")
+    _write_rows(region / SURVEY, rows)
+
+
+def _name_in_transcript_id(root: Path, region: Path) -> None:
+    """Interview W-01 is identified by its informant's name and NIP instead of a code."""
+    rows = _read_rows(region / CODES)
+    at = rows[0].index("Transkrip")
+    for r in rows[1:]:
+        if r[at] == "W-01":
+            r[at] = f"W-01 {PLANTED_NAME} {NIP_DRESSES[0]}"
+    _write_rows(region / CODES, rows)
+
+
 def _formula_codes(root: Path, region: Path) -> None:
     """Interview codes (rows 1-5) typed as spreadsheet formulas: unknown codes, so they reach
     unknown_codes.csv and code_log.csv."""
@@ -679,6 +702,31 @@ def _did_single_dinas(root: Path, region: Path) -> None:
         rows = _read_rows(path, delimiter)
         first = rows[1][0]
         _write_rows(path, [rows[0], *(r for r in rows[1:] if r[0] == first)], delimiter)
+
+
+ROLLOUT = "jadwal_pelatihan_dinas.csv"
+
+
+def _rollout_missing_units(root: Path, region: Path) -> None:
+    """Jambi's roll-out schedule lists one dinas only; the others' records remain."""
+    _write_rows(region / ROLLOUT, _read_rows(region / ROLLOUT)[:2])
+
+
+def _did_one_treated_dinas(root: Path, region: Path) -> None:
+    """One dinas of jambi is trained (January 2024); every other is 'Belum dijadwalkan'."""
+    rows = _read_rows(region / ROLLOUT)
+    for r in rows[2:]:
+        r[1] = "Belum dijadwalkan"
+    _write_rows(region / ROLLOUT, rows)
+
+
+def _did_same_month(root: Path, region: Path) -> None:
+    """Every dinas of jambi's roll-out starts in the same month (no later-treated or
+    never-treated comparison)."""
+    rows = _read_rows(region / ROLLOUT)
+    for r in rows[1:]:
+        r[1] = rows[1][1]
+    _write_rows(region / ROLLOUT, rows)
 
 
 #: The supervisor-observation scale every respondent left blank in ``scale_blank_everywhere``.
@@ -1098,6 +1146,22 @@ CASES: tuple[Case, ...] = (
         _unreadable_start_date,
     ),
     Case(
+        "identifiers_in_header",
+        SURVEY,
+        "one more survey column, its header 'Catatan untuk <name> <NIP>' (roster row 1)",
+        "left out as 'column not in codebook', the log's column shown as 'Catatan untuk "
+        "[nama] [NIP]'; no NIP or name in any output",
+        _identifiers_in_header,
+    ),
+    Case(
+        "name_in_transcript_id",
+        CODES,
+        "interview W-01 identified as 'W-01 <name> <NIP with slashes>' (roster row 1)",
+        "the transcript masked to 'W-01 [nama] [NIP]' in segments, quotes and findings; no "
+        "NIP or name in any output",
+        _name_in_transcript_id,
+    ),
+    Case(
         "formula_codes",
         CODES,
         "interview codes (rows 1-5) typed as '=HYPERLINK(...)', '+1+1', '-2+3', '@SUM(1)', tab",
@@ -1186,6 +1250,33 @@ CASES: tuple[Case, ...] = (
         "the did and twfe rows of waiting_time and ikm say 'no comparison units'; the SKP "
         "estimates of the region still estimated",
         _did_single_dinas,
+        region=DID_REGION,
+    ),
+    Case(
+        "did_same_month",
+        ROLLOUT,
+        "jambi: every dinas of the roll-out starts in the same month",
+        "the did and twfe rows say 'only one cohort ... and no never-treated units'; SKP "
+        "still estimated",
+        _did_same_month,
+        region=DID_REGION,
+    ),
+    Case(
+        "did_one_treated_dinas",
+        ROLLOUT,
+        "jambi: one dinas trained (January 2024), every other 'Belum dijadwalkan'",
+        "estimated (one treated and 11 never-treated dinas), each did row noting 'cohorts of "
+        "1 units' and few clusters; no error",
+        _did_one_treated_dinas,
+        region=DID_REGION,
+    ),
+    Case(
+        "rollout_missing_units",
+        ROLLOUT,
+        "jambi: the roll-out table lists one dinas, the events name eleven more",
+        "the did and twfe rows give the reason ('units not in the roll-out table: ...', "
+        "with the fix); SKP still estimated. Before, the frame's error lost the region",
+        _rollout_missing_units,
         region=DID_REGION,
     ),
 )

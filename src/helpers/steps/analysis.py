@@ -523,6 +523,21 @@ def _groups(tables: Mapping[str, pd.DataFrame], region: Region) -> pd.DataFrame:
     return groups
 
 
+def _unframed_rows(region: Region, spec: AnalysisSpec, reason: str) -> list[dict]:
+    """One row per design of an analysis whose data could not be framed, each with the
+    reason; the first preferred design is its headline."""
+    designs = _designs(spec)
+    headline = next((d for d in PREFERRED_DESIGNS if d in designs), designs[0])
+    return [
+        {
+            **_row(region, spec, design, reason, (np.nan, "pooled")),
+            "headline": design == headline,
+            "headline_note": "no design could be estimated" if design == headline else "",
+        }
+        for design in designs
+    ]
+
+
 def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> RegionEffects:
     """Estimate every configured outcome x design; balance, event studies, heterogeneity by
     the pre-treatment moderators and the treatment groups alongside.
@@ -535,7 +550,11 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
     frames: dict[str, pd.DataFrame] = {}
     fits: dict[tuple[str, str], Effect] = {}
     for configured in region.analyses:
-        frame = analysis_frame(tables, region, configured)
+        try:
+            frame = analysis_frame(tables, region, configured)
+        except ESTIMATION_FAILURES as exc:  # no frame (a unit the roll-out lacks): a row each
+            rows.extend(_unframed_rows(region, configured, _reason(exc)))
+            continue
         frames[configured.id] = frame
         spec, no_baseline = _with_baseline(configured, frame)
         covs, dropped = _varying(frame, spec, _covariates(region, spec, frame))

@@ -449,10 +449,11 @@ def _mask_free_text(data: pd.DataFrame, rows: pd.DataFrame, names: list[str]) ->
 
 
 def mask_log(log: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """The log's ``old_value``, ``new_value`` and ``reason`` masked (a respondent may type a
-    NIP or a name into any answer; the log quotes answers it could not read)."""
+    """The log's ``column``, ``old_value``, ``new_value`` and ``reason`` masked (a respondent
+    may type a NIP or a name into any answer, and an export may carry a free-text question's
+    header; the log quotes answers it could not read and headers it left out)."""
     out = log.copy()
-    for column in ("old_value", "new_value", "reason"):
+    for column in ("column", "old_value", "new_value", "reason"):
         if column in out.columns:
             values = out[column]
             present = values.notna() & (values.astype(str) != "")

@@ -199,7 +199,7 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
     names = roster_names(region, project=project)
     unique_roles = tuple(str(r) for r in (region.extra or {}).get("identifying_roles", ()) or ())
     data, positions = protect_roles(
-        _mask_unknown_codes(normalised.data, names),
+        _mask_transcripts(_mask_unknown_codes(normalised.data, names), names),
         min_cell=region.min_cell_size,
         names=names,
         unique_roles=unique_roles,
@@ -234,6 +234,21 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
         findings,
         book,
     )
+
+
+def _mask_transcripts(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Transcript ids masked like free text: a project may name an interview by its
+    informant ('W-01 Eka Hutapea'), and the id is shown beside every quote."""
+    if "transcript" not in data.columns:
+        return data
+    values = data["transcript"]
+    present = values.notna()
+    if not present.any():
+        return data
+    out = data.copy()
+    masked = mask_series(values[present].astype(str), names=names)
+    out["transcript"] = values.astype(object).where(~present, masked)
+    return out
 
 
 def _mask_unknown_codes(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
