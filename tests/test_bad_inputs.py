@@ -346,6 +346,40 @@ def test_a_missing_or_unreadable_start_date_keeps_the_row_aside(corpus, cleaned,
     write_cleaning(result, project=ProjectPaths(tmp_path))
 
 
+def test_a_blank_skp_year_keeps_the_row_aside(cleaned, tmp_path):
+    result = cleaned("skp_year_blank")
+    for row in (2, 5):
+        e = entry(result, file="kinerja_skp.csv", column="year", row=row)
+        assert e["reason"] == "required value missing or unreadable; row kept aside"
+    assert not {2, 5} & set(result.tables["skp"]["raw_row"])
+    write_cleaning(result, project=ProjectPaths(tmp_path))
+
+
+def test_numbers_in_other_digit_scripts_are_read(cleaned):
+    result = cleaned("fullwidth_numbers")
+    training = result.tables["training"].set_index("raw_row")
+    assert training.loc[[1, 2], "jp"].tolist() == [24.0, 24.0]
+    assert log_rows(result, file=mc.TRAINING, column="jp").empty
+
+
+def test_a_line_cut_short_is_logged_with_its_row(cleaned):
+    result = cleaned("too_few_fields")
+    log = result.log
+    noted = log[(log["file"] == mc.SURVEY) & (log["row"] == 3) & (log["step"] == "read")]
+    assert noted["reason"].tolist() == [
+        "row has 4 fields but the header has 9: the missing fields read as blank "
+        "(a line cut short?)"
+    ]
+    feedback = result.tables["feedback"].set_index("raw_row")
+    assert feedback.loc[3, [f"training_satisfaction_{k}" for k in range(1, 6)]].isna().all()
+    assert len(result.tables["feedback"]) == len(cleaned("_intact").tables["feedback"])
+    assert (
+        not log[(log["step"] == "read") & (log["file"] != mc.SURVEY)]["reason"]
+        .str.contains("fields but the header")
+        .any()
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # missing files, codebook mismatches, the registry
 # --------------------------------------------------------------------------------------------

@@ -555,6 +555,50 @@ def test_every_message_is_free_of_the_planted_nip(corpus):
             assert not holds_planted_nip(clean_text(text)), case.name
 
 
+def _run_pipeline_on(case_root: Path, tmp_path: Path, slug: str = REGION):
+    """Run the real pipeline (notebooks included) on a copy of a case's project."""
+    import os
+    import subprocess
+
+    from helpers.core.config import PROJECT_ROOT
+
+    root = tmp_path / "project"
+    shutil.copytree(case_root, root)
+    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
+    env = {**os.environ, "ASN_EVAL_ROOT": str(root), "ASN_EVAL_KEY_FILE": str(tmp_path / "k")}
+    run = subprocess.run(
+        [sys.executable, "-m", "helpers.pipeline", "run", "--region", slug, "--no-synthesis"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    return root, run
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("case", "slug", "analysis"),
+    [
+        ("nobody_treated", REGION, "observed_skills"),
+        ("scale_blank_everywhere", REGION, "observed_skills"),
+        ("rollout_missing_units", mc.DID_REGION, "waiting_time"),
+    ],
+)
+def test_a_region_with_an_analysis_that_cannot_be_estimated_is_still_published(
+    corpus, tmp_path, case, slug, analysis
+):
+    root, run = _run_pipeline_on(corpus[case], tmp_path, slug)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = root / "reports" / f"{slug}.html"
+    assert report.is_file()
+    effects = pd.read_parquet(root / "data" / "processed" / slug / "effects.parquet")
+    assert effects.loc[effects["analysis"] == analysis, "error"].notna().all()
+    found = scan_region(slug, ProjectPaths(root))
+    assert found.empty, found.to_string()
+
+
 @pytest.mark.slow
 @pytest.mark.e2e
 def test_a_region_with_three_treated_is_published_with_its_estimates_withheld(corpus, tmp_path):

@@ -567,6 +567,29 @@ def _name_in_transcript_id(root: Path, region: Path) -> None:
     _write_rows(region / CODES, rows)
 
 
+SKP = "kinerja_skp.csv"
+
+
+def _skp_year_blank(root: Path, region: Path) -> None:
+    """SKP rows 2 and 5 have no year."""
+    _set_cell(region / SKP, 2, "Tahun", "")
+    _set_cell(region / SKP, 5, "Tahun", "")
+
+
+def _fullwidth_numbers(root: Path, region: Path) -> None:
+    """Numbers typed with full-width or Arabic-Indic digits: JP '２４' (training row 1) and
+    '٢٤' (row 2)."""
+    _set_cell(region / TRAINING, 1, "Jumlah JP", "\uff12\uff14")
+    _set_cell(region / TRAINING, 2, "Jumlah JP", "\u0662\u0664")
+
+
+def _too_few_fields(root: Path, region: Path) -> None:
+    """Survey row 3 ends after its fourth field (a line cut short)."""
+    text = (region / SURVEY).read_text(encoding="utf-8").split("\n")
+    text[3] = ",".join(next(csv.reader([text[3]]))[:4])
+    (region / SURVEY).write_text("\n".join(text), encoding="utf-8")
+
+
 def _formula_codes(root: Path, region: Path) -> None:
     """Interview codes (rows 1-5) typed as spreadsheet formulas: unknown codes, so they reach
     unknown_codes.csv and code_log.csv."""
@@ -1160,6 +1183,29 @@ CASES: tuple[Case, ...] = (
         "the transcript masked to 'W-01 [nama] [NIP]' in segments, quotes and findings; no "
         "NIP or name in any output",
         _name_in_transcript_id,
+    ),
+    Case(
+        "skp_year_blank",
+        SKP,
+        "SKP rows 2 and 5 without a year",
+        "rows 2 and 5 kept aside with 'required value missing or unreadable' (column year); "
+        "the rest written",
+        _skp_year_blank,
+    ),
+    Case(
+        "fullwidth_numbers",
+        TRAINING,
+        "JP typed with full-width ('２４', row 1) and Arabic-Indic digits ('٢٤', row 2)",
+        "accepted: both read as 24, nothing logged",
+        _fullwidth_numbers,
+    ),
+    Case(
+        "too_few_fields",
+        SURVEY,
+        "survey row 3 ends after its fourth field (a line cut short)",
+        "row kept, its missing answers blank; cleaning log: row 3, 'row has 4 fields but the "
+        "header has 9: the missing fields read as blank'. Before, nothing said so",
+        _too_few_fields,
     ),
     Case(
         "formula_codes",

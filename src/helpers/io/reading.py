@@ -425,6 +425,7 @@ def _records_to_frame(
         )
     width = len(header)
     rows: list[list[str]] = []
+    short: list[tuple[int, int]] = []
     for number, fields in enumerate(body, start=1):
         fields = _trim_to(fields, width)
         if len(fields) > width:
@@ -437,6 +438,9 @@ def _records_to_frame(
                 row=number,
                 sheet=sheet,
             )
+        if sheet is None and len(fields) < width and any(f.strip() for f in fields):
+            short.append((number, len(fields)))  # a CSV line cut short (not a workbook row,
+            # which simply ends at its last value)
         rows.append(fields + [""] * (width - len(fields)))
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
     keep: list[int] = []
@@ -458,7 +462,10 @@ def _records_to_frame(
         header[p]: pd.Series([v if v.strip() else None for v in columns[p]], dtype="str")
         for p in keep
     }
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    if short:
+        frame.attrs["short_rows"] = short  # (row, fields): the cleaning log says so
+    return frame
 
 
 def _check_unique(path: Path, names: list[tuple[str, int]], *, sheet: str | None) -> None:

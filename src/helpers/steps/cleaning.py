@@ -489,7 +489,22 @@ def read_raw(spec: TableSpec, path: Path, required: list[str] = ()) -> RawTable:
             ]
         )
         return RawTable(export.as_table(), notes, export.repeats)
-    return RawTable(read_table(path, sheet=spec.sheet, required_columns=required), make_log(), {})
+    frame = read_table(path, sheet=spec.sheet, required_columns=required)
+    width = len(frame.columns)
+    notes = make_log(
+        [
+            {
+                "step": "read",
+                "table": spec.name,
+                "file": spec.file,
+                "row": row,
+                "reason": f"row has {fields} fields but the header has {width}: the missing "
+                "fields read as blank (a line cut short?)",
+            }
+            for row, fields in frame.attrs.pop("short_rows", ())
+        ]
+    )
+    return RawTable(frame, notes, {})
 
 
 def _read_review(
