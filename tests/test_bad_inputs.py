@@ -580,6 +580,23 @@ def test_one_treated_is_withheld_or_not_estimated_and_never_counted(corpus, clea
     assert pd.isna(groups.loc["treated", "n"]) and groups.loc["treated", "suppressed"]
 
 
+def test_one_untrained_person_is_never_a_comparison_shown_or_counted(corpus, cleaned, tmp_path):
+    """Found by this case: the doubly robust design's own reason said 'the outcome model of
+    the untreated has 1 rows', the size the disclosure rule hides; a failed design of a
+    group below the minimum now says only that it is withheld."""
+    from helpers.steps.analysis import TOO_FEW_TO_SHOW
+
+    result, effects = _estimated(corpus, cleaned, "one_untrained", tmp_path)
+    gain = effects.loc[("test_scores", "paired")]
+    assert pd.notna(gain["estimate"])
+    controlled = effects.drop(index="test_scores", level="analysis")
+    assert controlled["estimate"].isna().all()
+    assert controlled.loc["skp", "error"].str.startswith(TOO_FEW_TO_SHOW).all()
+    assert not effects["error"].dropna().str.contains(r"\b[1-4] rows|\ball [1-4] ").any()
+    groups = result.treatment_groups.set_index("group")
+    assert pd.isna(groups.loc["untrained", "n"]) and groups.loc["untrained", "suppressed"]
+
+
 def test_everyone_treated_keeps_the_before_after_gain(corpus, cleaned, tmp_path):
     _, effects = _estimated(corpus, cleaned, "everyone_treated", tmp_path)
     gain = effects.loc[("test_scores", "paired")]

@@ -690,11 +690,25 @@ def _one_treated(root: Path, region: Path) -> None:
 
 def _everyone_treated(root: Path, region: Path) -> None:
     """Every roster person gets a 24-JP training in the window, besides their own records."""
+    _train_all_but(region, 0)
+
+
+def _one_untrained(root: Path, region: Path) -> None:
+    """Every roster person but the first is trained in the window; the first has no training
+    record at all (the one untrained person of the comparison group)."""
+    _train_all_but(region, 1)
+
+
+def _train_all_but(region: Path, n: int) -> None:
+    """A 24-JP training in the window for every roster person after the first ``n``, whose
+    own training records are removed (they stay untrained)."""
     roster = _read_rows(region / ROSTER)
+    left_out = {p[roster[0].index("NIP")] for p in roster[1 : 1 + n]}
     rows = _read_rows(region / TRAINING)
     header = rows[0]
+    rows = [rows[0], *(r for r in rows[1:] if r[header.index("NIP")] not in left_out)]
     added = []
-    for person in roster[1:]:
+    for person in roster[1 + n :]:
         row = dict.fromkeys(header, "")
         row.update(
             {
@@ -1248,6 +1262,15 @@ CASES: tuple[Case, ...] = (
         "every controlled design a row with 'all N usable rows are treated (1)'; the "
         "before/after test-score gain (no comparison group needed) still estimated",
         _everyone_treated,
+    ),
+    Case(
+        "one_untrained",
+        TRAINING,
+        "every roster person but one trained in the window; that one has no training record",
+        "no estimate with a comparison group shown: 'not shown: fewer than 5 comparison "
+        "(disclosure rule)' or 'only one group'; the untrained count suppressed in "
+        "treatment_groups; the before/after gain still estimated",
+        _one_untrained,
     ),
     Case(
         "scale_blank_everywhere",

@@ -292,9 +292,23 @@ def _too_few(fit: Effect, min_cell: int) -> str | None:
     """Why an estimate may not be shown: its treated or comparison group has fewer than
     ``min_cell`` people (an estimate and a comparison mean of three people give away their
     outcome). Never repeats the group's size."""
+    return _too_few_counts(int(fit.n_treated), int(fit.n_control), min_cell)
+
+
+def _too_few_in_frame(spec: AnalysisSpec, frame: pd.DataFrame, min_cell: int) -> str | None:
+    """:func:`_too_few` for a design that could not be fitted: its own reason may quote the
+    size of a small group ('the untreated has 1 rows'), so a person-level frame whose
+    treated or comparison group with an outcome is below ``min_cell`` says only that."""
+    if frame.attrs.get("panel") is not None or not {"treated", spec.outcome} <= set(frame):
+        return None
+    used = frame.loc[frame[spec.outcome].notna(), "treated"]
+    return _too_few_counts(int((used == 1).sum()), int((used == 0).sum()), min_cell)
+
+
+def _too_few_counts(n_treated: int, n_control: int, min_cell: int) -> str | None:
     small = [
         what
-        for n, what in ((fit.n_treated, "treated"), (fit.n_control, "comparison"))
+        for n, what in ((n_treated, "treated"), (n_control, "comparison"))
         if 0 < int(n) < min_cell
     ]
     if not small:
@@ -580,7 +594,8 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
             try:
                 estimated[design] = _one(spec, design, frame, covs, staggered)
             except ESTIMATION_FAILURES as exc:  # degrade, don't drop: a row with its reason
-                estimated[design] = _reason(exc)
+                small = _too_few_in_frame(spec, frame, region.min_cell_size)
+                estimated[design] = small or _reason(exc)
             else:
                 withheld = _too_few(estimated[design], region.min_cell_size)
                 estimated[design] = withheld or estimated[design]
