@@ -354,9 +354,17 @@ def formula_cells(project: ProjectPaths) -> dict[str, list[str]]:
 
 
 def test_no_written_csv_of_a_formula_case_holds_a_formula(corpus):
-    for case in ("formula_answers", "formula_codes", "formula_duplicates"):
+    for case in ("formula_answers", "formula_codes", "formula_duplicates", "formula_header"):
         _, _, project = clean_and_write(corpus[case])
         assert formula_cells(project) == {}, case
+
+
+def test_a_formula_header_is_neutralised_in_the_log(corpus):
+    _, _, project = clean_and_write(corpus["formula_header"], codes=False)
+    path = project.processed_region(REGION) / "cleaning_log.csv"
+    assert "'=HYPERLINK(" in path.read_text(encoding="utf-8")
+    back = read_csv_for_people(path)
+    assert mc.FORMULAS[0] in set(back["column"].dropna())
 
 
 def test_formula_codes_are_neutralised_in_the_code_csvs_and_read_back_as_typed(corpus):

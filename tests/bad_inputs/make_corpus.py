@@ -590,6 +590,15 @@ def _too_few_fields(root: Path, region: Path) -> None:
     (region / SURVEY).write_text("\n".join(text), encoding="utf-8")
 
 
+def _formula_header(root: Path, region: Path) -> None:
+    """The survey has one more column, its header a spreadsheet formula."""
+    rows = _read_rows(region / SURVEY)
+    rows[0].append(FORMULAS[0])
+    for r in rows[1:]:
+        r.append("")
+    _write_rows(region / SURVEY, rows)
+
+
 def _formula_codes(root: Path, region: Path) -> None:
     """Interview codes (rows 1-5) typed as spreadsheet formulas: unknown codes, so they reach
     unknown_codes.csv and code_log.csv."""
@@ -1220,6 +1229,14 @@ CASES: tuple[Case, ...] = (
         "row kept, its missing answers blank; cleaning log: row 3, 'row has 4 fields but the "
         "header has 9: the missing fields read as blank'. Before, nothing said so",
         _too_few_fields,
+    ),
+    Case(
+        "formula_header",
+        SURVEY,
+        "one more survey column whose header is '=HYPERLINK(...)'",
+        "left out as 'column not in codebook'; cleaning_log.csv shows the header with a "
+        "leading ' (no cell of any written CSV starts with = + - @ tab)",
+        _formula_header,
     ),
     Case(
         "formula_codes",
