@@ -412,6 +412,11 @@ def test_a_roster_nip_stored_as_a_number_is_explained_not_silently_dropped(corpu
     assert 1 not in set(result.tables["roster"]["raw_row"])
     elsewhere = log[(log["file"] != mc.ROSTER) & log["reason"].str.contains("not in the roster")]
     assert len(elsewhere) and elsewhere["row"].notna().all()
+    assert (
+        elsewhere["reason"]
+        .str.contains(f"{mc.ROSTER} has 1 row(s) kept aside for an invalid NIP", regex=False)
+        .all()
+    )
     texts = [*map(str, log.to_numpy().ravel()), *result.rejected["reason"].astype(str)]
     assert not any("198701242014022" in re.sub(r"[^0-9]", "", t) for t in texts)
     for path, cells in output_texts(project).items():

@@ -1116,7 +1116,8 @@ CASES: tuple[Case, ...] = (
         f"roster row 1's NIP stored by a spreadsheet as the number '{EXCEL_NIP}'",
         "roster row 1 kept aside with 'invalid NIP: stored as a number ...; re-export the "
         "column formatted as text' (no digits quoted); the person's records in other files "
-        "kept aside as 'NIP not in the roster', each with its row",
+        "kept aside as 'NIP not in the roster (roster_pegawai.csv has 1 row(s) kept aside for "
+        "an invalid NIP; this may be one of them)', each with its row",
         _roster_nip_excel_number,
     ),
     Case(

@@ -195,6 +195,7 @@ def clean_table(
     key: bytes,
     review: Mapping[str, pd.DataFrame] | None = None,
     names: list[str] | None = None,
+    unmatched: str = "NIP not in the roster",
 ) -> TableCleaning:
     """Clean one table (:class:`TableCleaning`: the data, the log, the rows kept aside, the
     duplicates report, the scales' reliability and the cleaned repeat-group tables by name).
@@ -253,7 +254,7 @@ def clean_table(
                 pd.Series(data.index == raw_row, index=data.index), col, f"invalid NIP: {reason}"
             )
         if roster_nips is not None:
-            set_aside(has_value & ~bad & ~data[col].isin(roster_nips), col, "NIP not in the roster")
+            set_aside(has_value & ~bad & ~data[col].isin(roster_nips), col, unmatched)
         if spec.kind != "survey":  # survey rows without NIP may be resubmissions: see below
             set_aside(~has_value, col, "NIP missing")
 
@@ -583,6 +584,18 @@ def check_unique_nips(checked: pd.DataFrame, path: Path, column: str) -> None:
     )
 
 
+def _unmatched_reason(checked: pd.DataFrame, roster_file: str) -> str:
+    """Why a record's NIP links to nobody: not in the roster, and, when roster rows were kept
+    aside for an invalid NIP (one a spreadsheet stored as a number), that it may be theirs."""
+    invalid = int((checked["nip"].notna() & ~checked["valid"].astype(bool)).sum())
+    if not invalid:
+        return "NIP not in the roster"
+    return (
+        f"NIP not in the roster ({roster_file} has {invalid} row(s) kept aside for an invalid "
+        "NIP; this may be one of them)"
+    )
+
+
 def _required_values(kind: str, data: pd.DataFrame) -> list[str]:
     """The columns of ``data`` its kind's processed schema requires a value in (the pseudonym
     aside: it comes from the NIP, checked before)."""
@@ -618,7 +631,7 @@ def clean_region(
     tables: dict[str, pd.DataFrame] = {}
     logs, rejected, dups, rel, summary = [], [], [], [], []
 
-    def run(spec: TableSpec, roster_nips):
+    def run(spec: TableSpec, roster_nips, unmatched: str = "NIP not in the roster"):
         raw = read_raw(spec, project.raw_region(region.slug) / spec.file)
         raw_rows = len(raw.data)
         cleaned = clean_table(
@@ -630,6 +643,7 @@ def clean_region(
             key=key,
             review=review,
             names=names,
+            unmatched=unmatched,
         )
         data, log, rej, dup = cleaned.data, cleaned.log, cleaned.rejected, cleaned.duplicates
         reliability, children = cleaned.reliability, cleaned.children
@@ -690,10 +704,11 @@ def clean_region(
     names = _roster_names(book, roster_spec, roster_raw)
     run(roster_spec, None)
     tables[roster_spec.name] = roster_covariates(tables[roster_spec.name], region.reference_date)
+    unmatched = _unmatched_reason(checked, roster_spec.file)
     for spec in region.tables.values():
         if spec.kind in ("roster", "codes"):
             continue
-        run(spec, roster_nips)
+        run(spec, roster_nips, unmatched)
 
     log = pd.concat([x for x in logs if len(x)], ignore_index=True)
     rejected_df = pd.concat(rejected, ignore_index=True)
