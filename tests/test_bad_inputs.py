@@ -42,7 +42,16 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
     roots = mc.write_corpus(folder)
     mc.write_project(folder / "_intact")
     roots["_intact"] = folder / "_intact"
+    mc.write_project(folder / "_intact_did", region=mc.DID_REGION)
+    roots["_intact_did"] = folder / "_intact_did"
     return roots
+
+
+def slug_of(case: str) -> str:
+    """The shipped region a case's project copies."""
+    if case == "_intact_did":
+        return mc.DID_REGION
+    return next((c.region for c in mc.CASES if c.name == case), REGION)
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +62,7 @@ def cleaned(corpus):
     def _clean(case: str):
         if case not in cache:
             root = corpus[case]
-            region = load_registry(root / "config" / "regions.yaml")[REGION]
+            region = load_registry(root / "config" / "regions.yaml")[slug_of(case)]
             cache[case] = clean_region(region, project=ProjectPaths(root), key=KEY)
         return cache[case]
 
@@ -88,15 +97,16 @@ def test_readme_documents_every_case():
 
 
 def test_every_case_breaks_something(corpus):
-    intact = corpus["_intact"]
     for case in mc.CASES:
+        intact = corpus["_intact" if case.region == REGION else "_intact_did"]
         root = corpus[case.name]
         changed = [
             p.relative_to(root)
             for p in sorted(root.rglob("*"))
             if p.is_file()
             and (
-                not (intact / p.relative_to(root)).is_file()
+                p.is_symlink()
+                or not (intact / p.relative_to(root)).is_file()
                 or (intact / p.relative_to(root)).read_bytes() != p.read_bytes()
             )
         ]
@@ -320,6 +330,56 @@ def test_tmt_before_birth_names_the_raw_row(corpus, cleaned):
         assert flagged["column"].isin(["birth_date", "tmt_cpns"]).any()
 
 
+def test_a_missing_or_unreadable_start_date_keeps_the_row_aside(corpus, cleaned, tmp_path):
+    """Found by this corpus: a blank or unreadable required value (a training's start) made
+    the processed schema fail and the whole region was lost."""
+    result = cleaned("unreadable_start_date")
+    starts = log_rows(result, file=mc.TRAINING, column="start")
+    for row in (3, 4):
+        reasons = set(starts.loc[starts["row"] == row, "reason"])
+        assert "required value missing or unreadable; row kept aside" in reasons
+    unread = starts.loc[starts["row"] == 4, "reason"]
+    assert unread.str.startswith("not a date").any()  # the codebook step said why first
+    assert not {3, 4} & set(result.tables["training"]["raw_row"])
+    rejected = result.rejected[result.rejected["table"] == "training"]
+    assert {3, 4} <= set(rejected["row"])
+    write_cleaning(result, project=ProjectPaths(tmp_path))
+
+
+def test_a_blank_skp_year_keeps_the_row_aside(cleaned, tmp_path):
+    result = cleaned("skp_year_blank")
+    for row in (2, 5):
+        e = entry(result, file="kinerja_skp.csv", column="year", row=row)
+        assert e["reason"] == "required value missing or unreadable; row kept aside"
+    assert not {2, 5} & set(result.tables["skp"]["raw_row"])
+    write_cleaning(result, project=ProjectPaths(tmp_path))
+
+
+def test_numbers_in_other_digit_scripts_are_read(cleaned):
+    result = cleaned("fullwidth_numbers")
+    training = result.tables["training"].set_index("raw_row")
+    assert training.loc[[1, 2], "jp"].tolist() == [24.0, 24.0]
+    assert log_rows(result, file=mc.TRAINING, column="jp").empty
+
+
+def test_a_line_cut_short_is_logged_with_its_row(cleaned):
+    result = cleaned("too_few_fields")
+    log = result.log
+    noted = log[(log["file"] == mc.SURVEY) & (log["row"] == 3) & (log["step"] == "read")]
+    assert noted["reason"].tolist() == [
+        "row has 4 fields but the header has 9: the missing fields read as blank "
+        "(a line cut short?)"
+    ]
+    feedback = result.tables["feedback"].set_index("raw_row")
+    assert feedback.loc[3, [f"training_satisfaction_{k}" for k in range(1, 6)]].isna().all()
+    assert len(result.tables["feedback"]) == len(cleaned("_intact").tables["feedback"])
+    assert (
+        not log[(log["step"] == "read") & (log["file"] != mc.SURVEY)]["reason"]
+        .str.contains("fields but the header")
+        .any()
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # missing files, codebook mismatches, the registry
 # --------------------------------------------------------------------------------------------
@@ -405,6 +465,31 @@ def test_slug_with_path_traversal_is_refused(corpus):
         ProjectPaths(root).report_file("../../etc")
 
 
+@pytest.mark.parametrize(
+    ("case", "fragment"),
+    [
+        ("codebook_climbs_out", "must not climb out of data/raw/kemuning/ with '..'"),
+        ("code_codebook_absolute", "not an absolute path"),
+        ("codebook_symlink_out", "resolves outside the project (a symbolic link?)"),
+    ],
+)
+def test_registry_paths_out_of_the_project_are_refused_before_reading(corpus, case, fragment):
+    from helpers.steps.qualitative import clean_region_codes
+
+    project = ProjectPaths(corpus[case])
+    region = load_registry(project.config_file)[REGION]
+    problems = check_region_files(region, project)
+    assert len(problems) == 1 and fragment in problems[0]
+    for step in (
+        lambda: clean_region(region, project=project, key=KEY),
+        lambda: clean_region_codes(region, project=project),
+    ):
+        with pytest.raises(ConfigError, match=re.escape(fragment)) as info:
+            step()
+        assert "kemuning" in str(info.value)
+    assert not project.processed.exists()
+
+
 # --------------------------------------------------------------------------------------------
 # report safety: parameters are checked before anything runs
 # --------------------------------------------------------------------------------------------
@@ -444,3 +529,147 @@ def test_check_parameters_rejects_a_wrong_parameter_name():
 def test_check_parameters_rejects_a_wrong_parameter_type():
     with pytest.raises(ConfigError, match="region"):
         check_parameters(NOTEBOOK, {"region": 123})
+
+
+# --------------------------------------------------------------------------------------------
+# degrade, don't drop: an analysis that cannot be estimated is a row with its reason
+# --------------------------------------------------------------------------------------------
+
+
+def _estimated(corpus, cleaned, case: str, tmp_path: Path):
+    """estimate_region on the cleaned case (no exception), its effects written (schema)."""
+    from helpers.steps.analysis import _designs, estimate_region, write_effects
+    from helpers.steps.narrative import estimates_table
+
+    region = load_registry(corpus[case] / "config" / "regions.yaml")[slug_of(case)]
+    result = estimate_region(region, dict(cleaned(case).tables))
+    effects = result.effects
+    want = [(a.id, d) for a in region.analyses for d in _designs(a)]
+    assert list(zip(effects["analysis"], effects["design"], strict=True)) == want
+    assert (effects.groupby("analysis")["headline"].sum() == 1).all()
+    assert (effects["error"].notna() == effects["estimate"].isna()).all()
+    write_effects(result, region, project=ProjectPaths(tmp_path))
+    estimates_table(effects, min_cell=region.min_cell_size)  # the report's table builds
+    return result, effects.set_index(["analysis", "design"])
+
+
+def test_nobody_treated_gives_a_row_per_design_with_its_reason(corpus, cleaned, tmp_path):
+    result, effects = _estimated(corpus, cleaned, "nobody_treated", tmp_path)
+    assert effects["estimate"].isna().all() and effects["error"].notna().all()
+    compared = effects.drop(index="test_scores", level="analysis")
+    assert compared["error"].str.contains("only one group in treatment column 'treated'").all()
+    assert compared["error"].str.contains(r"usable rows are untreated \(0\)").all()
+    groups = result.treatment_groups.set_index("group")
+    assert groups.loc["treated", "n"] == 0 and not groups["suppressed"].any()
+
+
+def test_one_treated_is_withheld_or_not_estimated_and_never_counted(corpus, cleaned, tmp_path):
+    from helpers.steps.analysis import TOO_FEW_TO_SHOW
+
+    result, effects = _estimated(corpus, cleaned, "one_treated", tmp_path)
+    assert effects["estimate"].isna().all()
+    errors = effects["error"]
+    assert (
+        errors.str.startswith(TOO_FEW_TO_SHOW) | errors.str.contains("only one group|no rows")
+    ).all()
+    assert errors.str.startswith(TOO_FEW_TO_SHOW).any()
+    assert not errors.str.contains(r"\b1 treated|all 1 ").any()
+    withheld = effects[errors.str.startswith(TOO_FEW_TO_SHOW)]
+    assert withheld["comparison_mean"].isna().all()
+    groups = result.treatment_groups.set_index("group")
+    assert pd.isna(groups.loc["treated", "n"]) and groups.loc["treated", "suppressed"]
+
+
+def test_one_untrained_person_is_never_a_comparison_shown_or_counted(corpus, cleaned, tmp_path):
+    """Found by this case: the doubly robust design's own reason said 'the outcome model of
+    the untreated has 1 rows', the size the disclosure rule hides; a failed design of a
+    group below the minimum now says only that it is withheld."""
+    from helpers.steps.analysis import TOO_FEW_TO_SHOW
+
+    result, effects = _estimated(corpus, cleaned, "one_untrained", tmp_path)
+    gain = effects.loc[("test_scores", "paired")]
+    assert pd.notna(gain["estimate"])
+    controlled = effects.drop(index="test_scores", level="analysis")
+    assert controlled["estimate"].isna().all()
+    assert controlled.loc["skp", "error"].str.startswith(TOO_FEW_TO_SHOW).all()
+    assert not effects["error"].dropna().str.contains(r"\b[1-4] rows|\ball [1-4] ").any()
+    groups = result.treatment_groups.set_index("group")
+    assert pd.isna(groups.loc["untrained", "n"]) and groups.loc["untrained", "suppressed"]
+
+
+def test_everyone_treated_keeps_the_before_after_gain(corpus, cleaned, tmp_path):
+    _, effects = _estimated(corpus, cleaned, "everyone_treated", tmp_path)
+    gain = effects.loc[("test_scores", "paired")]
+    assert pd.notna(gain["estimate"]) and pd.isna(gain["error"])
+    controlled = effects.drop(index="test_scores", level="analysis")
+    assert controlled["estimate"].isna().all()
+    assert controlled["error"].str.contains(r"usable rows are treated \(1\)").all()
+
+
+def test_a_scale_left_blank_by_everyone_loses_only_its_analysis(corpus, cleaned, tmp_path):
+    """Found by this case: the outcome's SD was computed before any design was tried, so a
+    scale with no answer (no score column) raised a KeyError and lost the whole region."""
+    _, effects = _estimated(corpus, cleaned, "scale_blank_everywhere", tmp_path)
+    blank = effects.loc["observed_skills"]
+    assert blank["estimate"].isna().all()
+    assert (
+        blank["error"]
+        .str.startswith("not estimated: outcome 'observed_skills_post' has no value in the data")
+        .all()
+    )
+    others = effects.drop(index="observed_skills", level="analysis")
+    assert others["estimate"].notna().all(), others["error"].dropna().to_dict()
+
+
+def test_a_did_with_one_dinas_loses_only_its_panel_analyses(corpus, cleaned, tmp_path):
+    _, effects = _estimated(corpus, cleaned, "did_single_dinas", tmp_path)
+    panel = effects.loc[["waiting_time", "ikm"]]
+    assert panel["estimate"].isna().all()
+    assert panel["error"].str.contains("no comparison units").all()
+    assert effects.loc["skp"]["estimate"].notna().all()
+
+
+def test_the_did_base_region_is_estimable_when_intact(corpus, cleaned, tmp_path):
+    """The control for did_single_dinas: the same panels with every dinas are estimated."""
+    _, effects = _estimated(corpus, cleaned, "_intact_did", tmp_path)
+    assert pd.notna(effects.loc[("waiting_time", "did"), "estimate"])
+    assert pd.notna(effects.loc[("ikm", "did"), "estimate"])
+
+
+def test_a_blank_reaction_scale_empties_level_1_only(corpus, cleaned, tmp_path):
+    from helpers.steps.analysis import estimate_region
+
+    result = cleaned("reaction_scale_blank")
+    assert len(result.tables["feedback"]) == len(cleaned("_intact").tables["feedback"])
+    got, effects = _estimated(corpus, cleaned, "reaction_scale_blank", tmp_path)
+    assert got.reaction.empty
+    region = load_registry(corpus["_intact"] / "config" / "regions.yaml")[REGION]
+    want = estimate_region(region, dict(cleaned("_intact").tables)).effects
+    pd.testing.assert_frame_equal(got.effects, want)
+
+
+def test_a_did_whose_dinas_all_start_together_loses_only_its_panels(corpus, cleaned, tmp_path):
+    _, effects = _estimated(corpus, cleaned, "did_same_month", tmp_path)
+    panel = effects.loc[["waiting_time", "ikm"]]
+    assert panel["estimate"].isna().all()
+    assert panel["error"].str.contains("only one cohort").all()
+    assert effects.loc["skp"]["estimate"].notna().all()
+
+
+def test_a_did_with_one_treated_dinas_says_it_rests_on_one_unit(corpus, cleaned, tmp_path):
+    _, effects = _estimated(corpus, cleaned, "did_one_treated_dinas", tmp_path)
+    did = effects.xs("did", level="design").loc[["waiting_time", "ikm"]]
+    assert did["estimate"].notna().all()
+    assert did["notes"].str.contains("cohorts of 1 units").all()
+    assert did["notes"].str.contains("few clusters").all()
+
+
+def test_a_roll_out_missing_units_loses_only_its_panels(corpus, cleaned, tmp_path):
+    """Found by this case: the panel frame's error was raised outside the per-design
+    fallback and lost the region."""
+    _, effects = _estimated(corpus, cleaned, "rollout_missing_units", tmp_path)
+    panel = effects.loc[["waiting_time", "ikm"]]
+    assert panel["estimate"].isna().all()
+    assert panel["error"].str.contains("units not in the roll-out table").all()
+    assert panel["error"].str.contains("Belum dijadwalkan").all()  # the fix is in the reason
+    assert effects.loc["skp"]["estimate"].notna().all()

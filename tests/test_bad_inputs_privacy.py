@@ -49,8 +49,8 @@ def corpus(tmp_path_factory) -> dict[str, Path]:
     return roots
 
 
-def region_of(root: Path):
-    return load_registry(root / "config" / "regions.yaml")[REGION]
+def region_of(root: Path, slug: str = REGION):
+    return load_registry(root / "config" / "regions.yaml")[slug]
 
 
 def clean_and_write(root: Path, *, codes: bool = True):
@@ -150,6 +150,104 @@ def test_a_unique_role_is_one_person_and_never_shown(corpus):
         assert not any("kepala bkpsdm" in fold_name(c) for c in cells), path
 
 
+@pytest.mark.parametrize(
+    ("case", "table", "column"),
+    [
+        ("nip_and_name_in_course", "training", "course"),
+        ("nip_and_name_in_xlsx", "budgets", "project"),
+    ],
+)
+def test_identifiers_in_other_free_text_are_masked_everywhere(corpus, case, table, column):
+    result, _, project = clean_and_write(corpus[case])
+    text = " ".join(result.tables[table][column].astype(str))
+    assert "[nama]" in text and "[NIP]" in text
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells), path
+        assert not any(holds_planted_name(c) for c in cells), path
+    names, nips = roster_identifiers(corpus[case])
+    found = scan_outputs([project.processed, project.review], names=names, nips=nips)
+    assert found[found["kind"].isin(["nip", "name"])].empty, found.to_dict("records")
+
+
+def test_identifiers_typed_into_typed_cells_are_masked_in_the_log(corpus):
+    result, _, project = clean_and_write(corpus["identifiers_in_typed_cells"])
+    log = result.log
+    cells = {
+        (mc.SURVEY, mc.SURVEY_ITEM_NAME, 1): "[NIP]",
+        (mc.SURVEY, mc.SURVEY_ITEM_NAME, 2): "[nama]",
+        (mc.TRAINING, "jp", 1): "[NIP]",
+        (mc.TRAINING, "start", 3): "[nama]",
+        (mc.TRAINING, "start", 4): "[NIP]",
+    }
+    for (file, column, row), shown in cells.items():
+        old = log.loc[
+            (log["file"] == file) & (log["column"] == column) & (log["row"] == row), "old_value"
+        ]
+        assert shown in set(old), (file, column, row, old.tolist())
+    for path, cells_ in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells_), path
+        assert not any(holds_planted_name(c) for c in cells_), path
+
+
+def test_a_workbook_row_with_an_extra_cell_names_row_and_field_only(corpus):
+    with pytest.raises(InputFileError) as info:
+        clean_region(
+            region_of(corpus["extra_cell_in_xlsx"]),
+            project=ProjectPaths(corpus["extra_cell_in_xlsx"]),
+            key=KEY,
+        )
+    error = info.value
+    assert error.path.name == mc.BUDGETS and error.row == 3 and error.sheet
+    assert "field 12" in error.message and "values are not shown" in error.message
+    assert not holds_planted_nip(str(error)) and not holds_planted_name(str(error))
+
+
+def test_a_personal_column_header_is_masked_in_the_log(corpus):
+    result, _, project = clean_and_write(corpus["identifiers_in_header"], codes=False)
+    left_out = result.log[result.log["reason"] == "column not in codebook; left out"]
+    assert "Catatan untuk [nama] [NIP]" in set(left_out["column"])
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells), path
+        assert not any(holds_planted_name(c) for c in cells), path
+
+
+def test_a_transcript_named_after_its_informant_is_masked(corpus):
+    _, coded, project = clean_and_write(corpus["name_in_transcript_id"])
+    assert "W-01 [nama] [NIP]" in set(coded.segments["transcript"])
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_nip(c) for c in cells), path
+        assert not any(holds_planted_name(c) for c in cells), path
+    names, nips = roster_identifiers(corpus["name_in_transcript_id"])
+    found = scan_outputs([project.processed], names=names, nips=nips)
+    assert found[found["kind"].isin(["nip", "name"])].empty, found.to_dict("records")
+
+
+def test_a_name_after_a_common_role_is_masked_in_every_output(corpus):
+    _, coded, project = clean_and_write(corpus["name_in_informant_role"])
+    masked = f"{mc.COMMON_ROLE} ([nama])"
+    assert coded.segments["informant_role"].eq(masked).sum() > 0
+    for table in (coded.segments, coded.quotes):
+        roles = set(table["informant_role"].dropna())
+        assert roles <= {masked, RARE_ROLE}, roles
+    assert masked in set(coded.findings["example_role"])
+    for path, cells in output_texts(project).items():
+        assert not any(holds_planted_name(c) for c in cells), path
+    names, nips = roster_identifiers(corpus["name_in_informant_role"])
+    found = scan_outputs([project.processed], names=names, nips=nips)
+    assert found[found["kind"] == "name"].empty, found.to_dict("records")
+
+
+def test_an_unknown_code_used_once_names_no_transcript_or_row(corpus):
+    _, coded, project = clean_and_write(corpus["unknown_code_once"])
+    unknown = coded.unknown.set_index("code")
+    once = unknown.loc[mc.UNKNOWN_CODE]
+    assert bool(once["suppressed"])
+    assert pd.isna(once["n"]) and pd.isna(once["n_transcripts"]) and pd.isna(once["example_rows"])
+    text = (project.processed_region(REGION) / "unknown_codes.csv").read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if mc.UNKNOWN_CODE in x)
+    assert "W-01" not in line and not re.search(r",\s*1\s*,", line), line
+
+
 # --------------------------------------------------------------------------------------------
 # NIP validation: reasons by position, any dress normalised, Excel numbers explained
 # --------------------------------------------------------------------------------------------
@@ -208,13 +306,10 @@ def test_row_error_names_row_and_field_but_no_value(corpus):
     assert not re.search(r"\d{8}", str(error)) and "NIP" not in error.message
 
 
-def test_duplicate_roster_nip_names_the_rows(corpus):
+@pytest.mark.parametrize("case", ["duplicate_roster_nip", "duplicate_roster_nip_dressed"])
+def test_duplicate_roster_nip_names_the_rows(corpus, case):
     with pytest.raises(InputFileError) as info:
-        clean_region(
-            region_of(corpus["duplicate_roster_nip"]),
-            project=ProjectPaths(corpus["duplicate_roster_nip"]),
-            key=KEY,
-        )
+        clean_region(region_of(corpus[case]), project=ProjectPaths(corpus[case]), key=KEY)
     error = info.value
     assert error.path.name == mc.ROSTER and error.column == "NIP"
     assert "rows 1, 5" in error.message
@@ -239,6 +334,107 @@ def test_formula_answers_are_neutralised_and_read_back_as_typed(corpus):
     typed = set(back["old_value"].dropna())
     for formula in mc.FORMULAS:
         assert formula.strip() in {t.strip() for t in typed}, formula
+
+
+def formula_cells(project: ProjectPaths) -> dict[str, list[str]]:
+    """Every cell of every written CSV that a spreadsheet would run as a formula."""
+    found: dict[str, list[str]] = {}
+    for folder in (project.processed, project.review):
+        for path in sorted(folder.rglob("*.csv")) if folder.exists() else []:
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+            cells = [*raw.columns, *(v for c in raw.columns for v in raw[c])]
+            bad = [
+                v
+                for v in cells
+                if v and v[0] in FORMULA_STARTS and not re.fullmatch(r"[+-]?[\d.,]+", v)
+            ]
+            if bad:
+                found[path.name] = bad
+    return found
+
+
+def test_no_written_csv_of_a_formula_case_holds_a_formula(corpus):
+    for case in ("formula_answers", "formula_codes", "formula_duplicates", "formula_header"):
+        _, _, project = clean_and_write(corpus[case])
+        assert formula_cells(project) == {}, case
+
+
+def test_a_formula_header_is_neutralised_in_the_log(corpus):
+    _, _, project = clean_and_write(corpus["formula_header"], codes=False)
+    path = project.processed_region(REGION) / "cleaning_log.csv"
+    assert "'=HYPERLINK(" in path.read_text(encoding="utf-8")
+    back = read_csv_for_people(path)
+    assert mc.FORMULAS[0] in set(back["column"].dropna())
+
+
+def test_formula_codes_are_neutralised_in_the_code_csvs_and_read_back_as_typed(corpus):
+    _, coded, project = clean_and_write(corpus["formula_codes"])
+    out = project.processed_region(REGION)
+    for name in ("unknown_codes.csv", "code_log.csv"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "'=HYPERLINK(" in text and "'@SUM(1)" in text, name
+        back = read_csv_for_people(out / name)
+        cells = {str(v).strip() for c in back.columns for v in back[c].dropna()}
+        for formula in mc.FORMULAS[:4]:
+            assert formula in cells, (name, formula)
+
+
+def test_formula_duplicates_reach_duplicates_csv_without_their_answers(corpus):
+    result, _, project = clean_and_write(corpus["formula_duplicates"], codes=False)
+    review = read_csv_for_people(project.review_region(REGION) / "duplicates.csv")
+    group = review.loc[review["row"].astype(int).isin([1, 2, 3]), "group"]
+    assert len(group) == 3 and group.nunique() == 1
+    text = (project.review_region(REGION) / "duplicates.csv").read_text(encoding="utf-8")
+    assert "HYPERLINK" not in text and "+1+1" not in text
+
+
+def test_roster_nips_with_invisible_characters_link_every_record(corpus):
+    got = clean_region(
+        region_of(corpus["roster_nip_invisible"]),
+        project=ProjectPaths(corpus["roster_nip_invisible"]),
+        key=KEY,
+    )
+    want = clean_region(
+        region_of(corpus["_intact"]), project=ProjectPaths(corpus["_intact"]), key=KEY
+    )
+    pd.testing.assert_frame_equal(got.summary, want.summary)
+    for table in ("roster", "training", "feedback", "skp"):
+        pd.testing.assert_frame_equal(got.tables[table], want.tables[table])
+
+
+def test_a_roster_nip_stored_as_a_number_is_explained_not_silently_dropped(corpus):
+    result, _, project = clean_and_write(corpus["roster_nip_excel_number"], codes=False)
+    log = result.log
+    roster = log[(log["file"] == mc.ROSTER) & (log["column"] == "nip") & (log["row"] == 1)]
+    assert len(roster) == 1
+    assert roster["reason"].iloc[0].startswith("invalid NIP: stored as a number")
+    assert "re-export the column formatted as text" in roster["reason"].iloc[0]
+    assert 1 not in set(result.tables["roster"]["raw_row"])
+    elsewhere = log[(log["file"] != mc.ROSTER) & log["reason"].str.contains("not in the roster")]
+    assert len(elsewhere) and elsewhere["row"].notna().all()
+    assert (
+        elsewhere["reason"]
+        .str.contains(f"{mc.ROSTER} has 1 row(s) kept aside for an invalid NIP", regex=False)
+        .all()
+    )
+    texts = [*map(str, log.to_numpy().ravel()), *result.rejected["reason"].astype(str)]
+    assert not any("198701242014022" in re.sub(r"[^0-9]", "", t) for t in texts)
+    for path, cells in output_texts(project).items():
+        assert not any("198701242014022" in re.sub(r"[^0-9]", "", c) for c in cells), path
+
+
+def test_a_roster_row_with_too_many_fields_names_row_and_field_only(corpus):
+    with pytest.raises(InputFileError) as info:
+        clean_region(
+            region_of(corpus["extra_field_in_roster"]),
+            project=ProjectPaths(corpus["extra_field_in_roster"]),
+            key=KEY,
+        )
+    error = info.value
+    assert error.path.name == mc.ROSTER and error.row == 2
+    assert "field 9" in error.message and "values are not shown" in error.message
+    assert not holds_planted_nip(str(error)) and not holds_planted_name(str(error))
+    assert not re.search(r"\d{8}", str(error))
 
 
 def test_xlsx_bomb_is_refused_before_parsing(corpus):
@@ -361,13 +557,59 @@ def test_every_message_is_free_of_the_planted_nip(corpus):
     for case in mc.CASES:
         try:
             result = clean_region(
-                region_of(corpus[case.name]), project=ProjectPaths(corpus[case.name]), key=KEY
+                region_of(corpus[case.name], case.region),
+                project=ProjectPaths(corpus[case.name]),
+                key=KEY,
             )
         except (HelpersError, FileNotFoundError) as error:
             assert not holds_planted_nip(clean_text(str(error))), case.name
         else:
             text = " ".join(map(str, result.log.to_numpy().ravel()))
             assert not holds_planted_nip(clean_text(text)), case.name
+
+
+def _run_pipeline_on(case_root: Path, tmp_path: Path, slug: str = REGION):
+    """Run the real pipeline (notebooks included) on a copy of a case's project."""
+    import os
+    import subprocess
+
+    from helpers.core.config import PROJECT_ROOT
+
+    root = tmp_path / "project"
+    shutil.copytree(case_root, root)
+    shutil.copytree(PROJECT_ROOT / "notebooks", root / "notebooks")
+    env = {**os.environ, "ASN_EVAL_ROOT": str(root), "ASN_EVAL_KEY_FILE": str(tmp_path / "k")}
+    run = subprocess.run(
+        [sys.executable, "-m", "helpers.pipeline", "run", "--region", slug, "--no-synthesis"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    return root, run
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("case", "slug", "analysis"),
+    [
+        ("nobody_treated", REGION, "observed_skills"),
+        ("scale_blank_everywhere", REGION, "observed_skills"),
+        ("rollout_missing_units", mc.DID_REGION, "waiting_time"),
+    ],
+)
+def test_a_region_with_an_analysis_that_cannot_be_estimated_is_still_published(
+    corpus, tmp_path, case, slug, analysis
+):
+    root, run = _run_pipeline_on(corpus[case], tmp_path, slug)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = root / "reports" / f"{slug}.html"
+    assert report.is_file()
+    effects = pd.read_parquet(root / "data" / "processed" / slug / "effects.parquet")
+    assert effects.loc[effects["analysis"] == analysis, "error"].notna().all()
+    found = scan_region(slug, ProjectPaths(root))
+    assert found.empty, found.to_string()
 
 
 @pytest.mark.slow

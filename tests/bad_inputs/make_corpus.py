@@ -51,6 +51,7 @@ class Case:
     what: str  # what is broken
     outcome: str  # the documented outcome
     make: Callable[[Path, Path], None]  # (project root, region folder) -> None
+    region: str = REGION  # the shipped region the project copies
 
 
 # --------------------------------------------------------------------------------------------
@@ -260,6 +261,36 @@ def _end_date_column_missing(root: Path, region: Path) -> None:
     _write_rows(region / CODEBOOK, rows)
 
 
+def _set_registry(root: Path, **settings: str) -> None:
+    """Set ``settings`` in the kemuning entry of the project's registry."""
+    config = root / "config" / "regions.yaml"
+    doc = yaml.safe_load(config.read_text(encoding="utf-8"))
+    for entry in doc["regions"]:
+        if entry["slug"] == REGION:
+            entry.update(settings)
+    config.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+#: Registry paths that leave the project: climbing with '..', absolute.
+CLIMBING_CODEBOOK = "../../../../codebook.csv"
+ABSOLUTE_CODES = "/etc/passwd"
+
+
+def _codebook_climbs_out(root: Path, region: Path) -> None:
+    _set_registry(root, codebook=CLIMBING_CODEBOOK)
+
+
+def _code_codebook_absolute(root: Path, region: Path) -> None:
+    _set_registry(root, code_codebook=ABSOLUTE_CODES)
+
+
+def _codebook_symlink_out(root: Path, region: Path) -> None:
+    """The region's codebook.csv is a symbolic link to a file outside the project (the
+    shipped codebook, so the link resolves and only its place is wrong)."""
+    (region / CODEBOOK).unlink()
+    (region / CODEBOOK).symlink_to((REPO / "data" / "raw" / REGION / CODEBOOK).resolve())
+
+
 def _slug_traversal(root: Path, region: Path) -> None:
     config = root / "config" / "regions.yaml"
     doc = yaml.safe_load(config.read_text(encoding="utf-8"))
@@ -376,6 +407,217 @@ def _extra_field_with_nip(root: Path, region: Path) -> None:
     (region / SURVEY).write_text("\n".join(text), encoding="utf-8")
 
 
+def _roster_nip_invisible(root: Path, region: Path) -> None:
+    """Roster NIPs of rows 1-7 with a BOM, a NUL, a zero-width space, no-break spaces,
+    slashes, full-width and Arabic-Indic digits (the other files keep the plain NIPs)."""
+    rows = _read_rows(region / ROSTER)
+    dress = ("\ufeff{}", "{}\x00", "{}\u200b", "\u00a0{}\u00a0", None, "wide", "arabic")
+    for k, pattern in enumerate(dress, start=1):
+        value = rows[k][0]
+        if pattern in ("wide", "arabic"):
+            zero = 0xFF10 if pattern == "wide" else 0x0660
+            rows[k][0] = "".join(chr(zero + int(d)) for d in value)
+            continue
+        if pattern is None:
+            value = f"{value[:8]}/{value[8:14]}/{value[14]}/{value[15:]}"
+        else:
+            value = pattern.format(value)
+        rows[k][0] = value
+    _write_rows(region / ROSTER, rows)
+
+
+#: How a spreadsheet prints roster row 1's NIP once it has stored it as a number: 15
+#: significant digits, the last three lost.
+EXCEL_NIP = "1.98701242014022E+17"
+
+
+def _roster_nip_excel_number(root: Path, region: Path) -> None:
+    """Roster row 1's NIP stored as a number by a spreadsheet ('1.98701242014022E+17')."""
+    _set_cell(region / ROSTER, 1, "NIP", EXCEL_NIP)
+
+
+def _extra_field_in_roster(root: Path, region: Path) -> None:
+    """Roster row 2 has one field too many, holding row 1's name and NIP."""
+    text = (region / ROSTER).read_text(encoding="utf-8").split("\n")
+    text[2] = text[2] + f",{PLANTED_NAME} {PLANTED_NIP}"
+    (region / ROSTER).write_text("\n".join(text), encoding="utf-8")
+
+
+def _duplicate_roster_nip_dressed(root: Path, region: Path) -> None:
+    """Roster row 5 repeats row 1's NIP, written with slashes and a zero-width space."""
+    rows = _read_rows(region / ROSTER)
+    nip = rows[1][0]
+    rows[5][0] = f"{nip[:8]}/{nip[8:14]}/{nip[14]}/\u200b{nip[15:]}"
+    _write_rows(region / ROSTER, rows)
+
+
+#: The common informant role that ``name_in_informant_role`` follows with a roster name.
+COMMON_ROLE = "Pejabat Pengawas"
+
+
+def _name_in_informant_role(root: Path, region: Path) -> None:
+    """Every '[COMMON_ROLE]' informant role is followed by roster row 1's name, in turn in
+    each of the dresses above: a common role (not a rare one) holding a name."""
+    rows = _read_rows(region / CODES)
+    role = rows[0].index("Peran Informan")
+    k = 0
+    for r in rows[1:]:
+        if r[role] == COMMON_ROLE:
+            r[role] = f"{COMMON_ROLE} ({NAME_DRESSES[k % len(NAME_DRESSES)]})"
+            k += 1
+    _write_rows(region / CODES, rows)
+
+
+#: A code nobody defined, used once (one transcript, one row).
+UNKNOWN_CODE = "kode_asing_sekali"
+
+
+def _unknown_code_once(root: Path, region: Path) -> None:
+    _set_cell(region / CODES, 3, "Kode", UNKNOWN_CODE)
+
+
+def _reaction_scale_blank(root: Path, region: Path) -> None:
+    """Every satisfaction item of the reaction survey blank in every row."""
+    rows = _read_rows(region / SURVEY)
+    items = [k for k, c in enumerate(rows[0]) if c.startswith("Kepuasan")]
+    for r in rows[1:]:
+        for k in items:
+            r[k] = ""
+    _write_rows(region / SURVEY, rows)
+
+
+def _nip_and_name_in_course(root: Path, region: Path) -> None:
+    """Training course names (rows 1-7) holding roster row 1's name and NIP in the dresses."""
+    courses = [
+        f"Bimtek {name} NIP {nip}" for name, nip in zip(NAME_DRESSES, NIP_DRESSES, strict=True)
+    ]
+    _column_rows(region / TRAINING, "Nama Diklat", courses)
+
+
+def _xlsx_cells(path: Path, column: str, values) -> None:
+    """Set data rows 1.. of ``column`` in the workbook's first sheet (openpyxl)."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    at = header.index(column) + 1
+    for k, value in enumerate(values, start=2):
+        sheet.cell(row=k, column=at, value=value)
+    workbook.save(path)
+
+
+def _nip_and_name_in_xlsx(root: Path, region: Path) -> None:
+    """Budget activity names (rows 1-7 of the workbook) holding the name and NIP dresses."""
+    values = [
+        f"Kegiatan {name} NIP {nip}" for name, nip in zip(NAME_DRESSES, NIP_DRESSES, strict=True)
+    ]
+    _xlsx_cells(region / BUDGETS, "Nama Kegiatan", values)
+
+
+def _extra_cell_in_xlsx(root: Path, region: Path) -> None:
+    """Budget workbook row 3 has a value two columns past the header, holding a NIP."""
+    import openpyxl
+
+    path = region / BUDGETS
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    sheet.cell(row=4, column=sheet.max_column + 2, value=f"NIP {PLANTED_NIP} {PLANTED_NAME}")
+    workbook.save(path)
+
+
+def _identifiers_in_typed_cells(root: Path, region: Path) -> None:
+    """Roster row 1's NIP and name typed into cells that must hold a Likert label (survey
+    rows 1-2), a number (training JP rows 1-2) and a date (training start rows 3-4): their
+    'old value' reaches the cleaning log."""
+    _column_rows(region / SURVEY, SURVEY_ITEM, [PLANTED_NIP, PLANTED_NAME])
+    rows = _read_rows(region / TRAINING)
+    jp, start = rows[0].index("Jumlah JP"), rows[0].index("Tanggal Mulai")
+    rows[1][jp], rows[2][jp] = PLANTED_NIP, f"NIP {NIP_DRESSES[0]}"
+    rows[3][start], rows[4][start] = PLANTED_NAME, NIP_DRESSES[1]
+    _write_rows(region / TRAINING, rows)
+
+
+def _unreadable_start_date(root: Path, region: Path) -> None:
+    """Training row 3 has no start date, row 4 one that is not a date ('belum diisi')."""
+    _set_cell(region / TRAINING, 3, "Tanggal Mulai", "")
+    _set_cell(region / TRAINING, 4, "Tanggal Mulai", "belum diisi")
+
+
+#: A column header an export carried over from a free-text question: a name and a NIP.
+PERSONAL_HEADER = f"Catatan untuk {PLANTED_NAME} {PLANTED_NIP}"
+
+
+def _identifiers_in_header(root: Path, region: Path) -> None:
+    """The survey has one more column, its header naming roster row 1 (name and NIP)."""
+    rows = _read_rows(region / SURVEY)
+    rows[0].append(PERSONAL_HEADER)
+    for r in rows[1:]:
+        r.append("")
+    _write_rows(region / SURVEY, rows)
+
+
+def _name_in_transcript_id(root: Path, region: Path) -> None:
+    """Interview W-01 is identified by its informant's name and NIP instead of a code."""
+    rows = _read_rows(region / CODES)
+    at = rows[0].index("Transkrip")
+    for r in rows[1:]:
+        if r[at] == "W-01":
+            r[at] = f"W-01 {PLANTED_NAME} {NIP_DRESSES[0]}"
+    _write_rows(region / CODES, rows)
+
+
+SKP = "kinerja_skp.csv"
+
+
+def _skp_year_blank(root: Path, region: Path) -> None:
+    """SKP rows 2 and 5 have no year."""
+    _set_cell(region / SKP, 2, "Tahun", "")
+    _set_cell(region / SKP, 5, "Tahun", "")
+
+
+def _fullwidth_numbers(root: Path, region: Path) -> None:
+    """Numbers typed with full-width or Arabic-Indic digits: JP '２４' (training row 1) and
+    '٢٤' (row 2)."""
+    _set_cell(region / TRAINING, 1, "Jumlah JP", "\uff12\uff14")
+    _set_cell(region / TRAINING, 2, "Jumlah JP", "\u0662\u0664")
+
+
+def _too_few_fields(root: Path, region: Path) -> None:
+    """Survey row 3 ends after its fourth field (a line cut short)."""
+    text = (region / SURVEY).read_text(encoding="utf-8").split("\n")
+    text[3] = ",".join(next(csv.reader([text[3]]))[:4])
+    (region / SURVEY).write_text("\n".join(text), encoding="utf-8")
+
+
+def _formula_header(root: Path, region: Path) -> None:
+    """The survey has one more column, its header a spreadsheet formula."""
+    rows = _read_rows(region / SURVEY)
+    rows[0].append(FORMULAS[0])
+    for r in rows[1:]:
+        r.append("")
+    _write_rows(region / SURVEY, rows)
+
+
+def _formula_codes(root: Path, region: Path) -> None:
+    """Interview codes (rows 1-5) typed as spreadsheet formulas: unknown codes, so they reach
+    unknown_codes.csv and code_log.csv."""
+    _column_rows(region / CODES, "Kode", FORMULAS)
+
+
+def _formula_duplicates(root: Path, region: Path) -> None:
+    """Survey row 1 submitted twice more, its 'Unit Kerja' answers spreadsheet formulas: a
+    duplicate group whose differing values reach duplicates.csv."""
+    rows = _read_rows(region / SURVEY)
+    unit = rows[0].index("Unit Kerja")
+    copies = []
+    for formula in FORMULAS[:2]:
+        copy = list(rows[1])
+        copy[unit] = formula
+        copies.append(copy)
+    _write_rows(region / SURVEY, [rows[0], rows[1], *copies, *rows[2:]])
+
+
 def _formula_answers(root: Path, region: Path) -> None:
     _column_rows(region / SURVEY, SURVEY_ITEM, FORMULAS, first=2)
 
@@ -421,20 +663,130 @@ def _yaml_deep_codebook(root: Path, region: Path) -> None:
     _use_yaml_codebook(root, "[" * 3000 + "]" * 3000 + "\n")
 
 
-def _three_treated(root: Path, region: Path) -> None:
-    """Only three people trained in the treatment window; everyone else's training is 2023."""
+def _only_treated(region: Path, n: int) -> None:
+    """Only the first ``n`` people of the training file trained in the treatment window
+    (2024-03-01 to 2024-10-31); everyone else's training is moved to January 2023."""
     rows = _read_rows(region / TRAINING)
     header, body = rows[0], rows[1:]
     nip, start, end, jp = (
         header.index(c) for c in ("NIP", "Tanggal Mulai", "Tanggal Selesai", "Jumlah JP")
     )
-    chosen = list(dict.fromkeys(r[nip] for r in body))[:3]
+    chosen = list(dict.fromkeys(r[nip] for r in body))[:n]
     for r in body:
         if r[nip] in chosen:
             r[start], r[end], r[jp] = "01/04/2024", "03/04/2024", "24"
         else:
             r[start], r[end] = "01/01/2023", "03/01/2023"
     _write_rows(region / TRAINING, [header, *body])
+
+
+def _three_treated(root: Path, region: Path) -> None:
+    _only_treated(region, 3)
+
+
+# --------------------------------------------------------------------------------------------
+# degrade, don't drop: analyses that cannot be estimated (issue 19)
+# --------------------------------------------------------------------------------------------
+
+
+def _nobody_treated(root: Path, region: Path) -> None:
+    _only_treated(region, 0)
+
+
+def _one_treated(root: Path, region: Path) -> None:
+    _only_treated(region, 1)
+
+
+def _everyone_treated(root: Path, region: Path) -> None:
+    """Every roster person gets a 24-JP training in the window, besides their own records."""
+    _train_all_but(region, 0)
+
+
+def _one_untrained(root: Path, region: Path) -> None:
+    """Every roster person but the first is trained in the window; the first has no training
+    record at all (the one untrained person of the comparison group)."""
+    _train_all_but(region, 1)
+
+
+def _train_all_but(region: Path, n: int) -> None:
+    """A 24-JP training in the window for every roster person after the first ``n``, whose
+    own training records are removed (they stay untrained)."""
+    roster = _read_rows(region / ROSTER)
+    left_out = {p[roster[0].index("NIP")] for p in roster[1 : 1 + n]}
+    rows = _read_rows(region / TRAINING)
+    header = rows[0]
+    rows = [rows[0], *(r for r in rows[1:] if r[header.index("NIP")] not in left_out)]
+    added = []
+    for person in roster[1 + n :]:
+        row = dict.fromkeys(header, "")
+        row.update(
+            {
+                "NIP": person[roster[0].index("NIP")],
+                "Nama Pegawai": person[roster[0].index("Nama")],
+                "Nama Diklat": "Pelatihan Dasar Bersama",
+                "Tanggal Mulai": "01/04/2024",
+                "Tanggal Selesai": "03/04/2024",
+                "Jumlah JP": "24",
+            }
+        )
+        added.append([row[c] for c in header])
+    _write_rows(region / TRAINING, [*rows, *added])
+
+
+#: The region with a staggered roll-out across dinas (difference in differences): the one
+#: case that needs a DiD copies it instead of kemuning.
+DID_REGION = "jambi"
+DID_EVENTS = ("transaksi_layanan.csv", "survei_ikm.csv")
+
+
+def _did_single_dinas(root: Path, region: Path) -> None:
+    """Jambi's service transactions and IKM survey keep the rows of one dinas only: the
+    difference in differences has one unit (no comparison dinas)."""
+    for name in DID_EVENTS:
+        path = region / name
+        delimiter = ";" if name == "transaksi_layanan.csv" else ","
+        rows = _read_rows(path, delimiter)
+        first = rows[1][0]
+        _write_rows(path, [rows[0], *(r for r in rows[1:] if r[0] == first)], delimiter)
+
+
+ROLLOUT = "jadwal_pelatihan_dinas.csv"
+
+
+def _rollout_missing_units(root: Path, region: Path) -> None:
+    """Jambi's roll-out schedule lists one dinas only; the others' records remain."""
+    _write_rows(region / ROLLOUT, _read_rows(region / ROLLOUT)[:2])
+
+
+def _did_one_treated_dinas(root: Path, region: Path) -> None:
+    """One dinas of jambi is trained (January 2024); every other is 'Belum dijadwalkan'."""
+    rows = _read_rows(region / ROLLOUT)
+    for r in rows[2:]:
+        r[1] = "Belum dijadwalkan"
+    _write_rows(region / ROLLOUT, rows)
+
+
+def _did_same_month(root: Path, region: Path) -> None:
+    """Every dinas of jambi's roll-out starts in the same month (no later-treated or
+    never-treated comparison)."""
+    rows = _read_rows(region / ROLLOUT)
+    for r in rows[1:]:
+        r[1] = rows[1][1]
+    _write_rows(region / ROLLOUT, rows)
+
+
+#: The supervisor-observation scale every respondent left blank in ``scale_blank_everywhere``.
+OBSERVATION = "observasi_atasan.csv"
+
+
+def _scale_blank_everywhere(root: Path, region: Path) -> None:
+    """Every item of the observed-skills scale is blank in every row (both waves)."""
+    rows = _read_rows(region / OBSERVATION)
+    items = [k for k, c in enumerate(rows[0]) if k >= 3]  # the five observed_skills items
+    for r in rows[1:]:
+        for k in items:
+            r[k] = ""
+    _write_rows(region / OBSERVATION, rows)
 
 
 CASES: tuple[Case, ...] = (
@@ -749,20 +1101,286 @@ CASES: tuple[Case, ...] = (
         "tables ('<5' or empty, suppressed); the scan flags any table that still shows them",
         _three_treated,
     ),
+    Case(
+        "roster_nip_invisible",
+        ROSTER,
+        "roster NIPs of rows 1-7 with a BOM, a NUL, a zero-width space, no-break spaces, "
+        "slashes, full-width and Arabic-Indic digits",
+        "accepted: normalised, every record still linked to its person (same cleaned roster, "
+        "training and survey as the intact files)",
+        _roster_nip_invisible,
+    ),
+    Case(
+        "roster_nip_excel_number",
+        ROSTER,
+        f"roster row 1's NIP stored by a spreadsheet as the number '{EXCEL_NIP}'",
+        "roster row 1 kept aside with 'invalid NIP: stored as a number ...; re-export the "
+        "column formatted as text' (no digits quoted); the person's records in other files "
+        "kept aside as 'NIP not in the roster (roster_pegawai.csv has 1 row(s) kept aside for "
+        "an invalid NIP; this may be one of them)', each with its row",
+        _roster_nip_excel_number,
+    ),
+    Case(
+        "extra_field_in_roster",
+        ROSTER,
+        "roster row 2 has a ninth field holding row 1's name and NIP",
+        "InputFileError naming the roster, row 2 and field 9; the message quotes neither the "
+        "name nor the NIP ('values are not shown')",
+        _extra_field_in_roster,
+    ),
+    Case(
+        "duplicate_roster_nip_dressed",
+        ROSTER,
+        "roster row 5 repeats row 1's NIP written with slashes and a zero-width space",
+        "normalised first, so the same InputFileError as duplicate_roster_nip: rows 1 and 5, "
+        "column 'NIP', the NIP not quoted",
+        _duplicate_roster_nip_dressed,
+    ),
+    Case(
+        "name_in_informant_role",
+        CODES,
+        f"every '{COMMON_ROLE}' informant role followed by roster row 1's name in the dresses "
+        "above (a common role, not a rare one)",
+        f"masked to '{COMMON_ROLE} ([nama])' in segments, findings and quotes; the name "
+        "appears in no output",
+        _name_in_informant_role,
+    ),
+    Case(
+        "unknown_code_once",
+        CODES,
+        f"interview row 3 coded '{UNKNOWN_CODE}', a code not in codes.csv, used once",
+        "listed in unknown_codes with n, n_transcripts and example_rows blank (suppressed): "
+        "no transcript or row of a single use is named",
+        _unknown_code_once,
+    ),
+    Case(
+        "nip_and_name_in_course",
+        TRAINING,
+        "training course names (rows 1-7) holding roster row 1's name and NIP in the dresses",
+        "masked ([nama], [NIP]) in the cleaned training table; no NIP or name in any output",
+        _nip_and_name_in_course,
+    ),
+    Case(
+        "nip_and_name_in_xlsx",
+        BUDGETS,
+        "budget workbook activity names (rows 1-7) holding the name and NIP dresses",
+        "masked ([nama], [NIP]) in the cleaned budgets table; no NIP or name in any output",
+        _nip_and_name_in_xlsx,
+    ),
+    Case(
+        "extra_cell_in_xlsx",
+        BUDGETS,
+        "budget workbook row 3 has a value two columns past the header, holding a NIP and name",
+        "InputFileError naming the file, sheet and row 3: 'the first extra value is in field "
+        "12; values are not shown'; neither the NIP nor the name quoted",
+        _extra_cell_in_xlsx,
+    ),
+    Case(
+        "identifiers_in_typed_cells",
+        f"{SURVEY}, {TRAINING}",
+        "roster row 1's NIP and name typed into a Likert item (survey rows 1-2), JP (training "
+        "rows 1-2) and the start date (training rows 3-4)",
+        "values left missing (or the row kept aside, for the start date) with their "
+        "reasons; the cleaning log's old values show [NIP] / [nama], never the NIP or name",
+        _identifiers_in_typed_cells,
+    ),
+    Case(
+        "unreadable_start_date",
+        TRAINING,
+        "training row 3 with no start date, row 4 with 'belum diisi'",
+        "rows 3 and 4 kept aside with 'required value missing or unreadable' (column start) "
+        "and written; before, the processed schema failed and the region was lost",
+        _unreadable_start_date,
+    ),
+    Case(
+        "identifiers_in_header",
+        SURVEY,
+        "one more survey column, its header 'Catatan untuk <name> <NIP>' (roster row 1)",
+        "left out as 'column not in codebook', the log's column shown as 'Catatan untuk "
+        "[nama] [NIP]'; no NIP or name in any output",
+        _identifiers_in_header,
+    ),
+    Case(
+        "name_in_transcript_id",
+        CODES,
+        "interview W-01 identified as 'W-01 <name> <NIP with slashes>' (roster row 1)",
+        "the transcript masked to 'W-01 [nama] [NIP]' in segments, quotes and findings; no "
+        "NIP or name in any output",
+        _name_in_transcript_id,
+    ),
+    Case(
+        "skp_year_blank",
+        SKP,
+        "SKP rows 2 and 5 without a year",
+        "rows 2 and 5 kept aside with 'required value missing or unreadable' (column year); "
+        "the rest written",
+        _skp_year_blank,
+    ),
+    Case(
+        "fullwidth_numbers",
+        TRAINING,
+        "JP typed with full-width ('２４', row 1) and Arabic-Indic digits ('٢٤', row 2)",
+        "accepted: both read as 24, nothing logged",
+        _fullwidth_numbers,
+    ),
+    Case(
+        "too_few_fields",
+        SURVEY,
+        "survey row 3 ends after its fourth field (a line cut short)",
+        "row kept, its missing answers blank; cleaning log: row 3, 'row has 4 fields but the "
+        "header has 9: the missing fields read as blank'. Before, nothing said so",
+        _too_few_fields,
+    ),
+    Case(
+        "formula_header",
+        SURVEY,
+        "one more survey column whose header is '=HYPERLINK(...)'",
+        "left out as 'column not in codebook'; cleaning_log.csv shows the header with a "
+        "leading ' (no cell of any written CSV starts with = + - @ tab)",
+        _formula_header,
+    ),
+    Case(
+        "formula_codes",
+        CODES,
+        "interview codes (rows 1-5) typed as '=HYPERLINK(...)', '+1+1', '-2+3', '@SUM(1)', tab",
+        "unknown_codes.csv and code_log.csv hold them with a leading ' (no cell of any written "
+        "CSV starts with = + - @ tab); read back with read_csv_for_people they are as typed",
+        _formula_codes,
+    ),
+    Case(
+        "formula_duplicates",
+        SURVEY,
+        "survey row 1 submitted twice more, 'Unit Kerja' typed as '=HYPERLINK(...)' and '+1+1'",
+        "one duplicate group (rows 1-3) in duplicates.csv, which holds pseudonyms and counts, "
+        "never answers; no cell of any written CSV starts with = + - @ tab",
+        _formula_duplicates,
+    ),
+    Case(
+        "nobody_treated",
+        TRAINING,
+        "no training in the treatment window (every record moved to January 2023)",
+        "estimate_region raises nothing: one row per analysis x design, each with its error "
+        "('only one group in treatment column ...: all N usable rows are untreated') and no "
+        "estimate; the effects table passes its schema",
+        _nobody_treated,
+    ),
+    Case(
+        "one_treated",
+        TRAINING,
+        "one person trained in the treatment window",
+        "one row per analysis x design, none with an estimate: 'not shown: fewer than 5 "
+        "treated (disclosure rule)' or 'only one group'; the treated count is suppressed in "
+        "treatment_groups and no error quotes it",
+        _one_treated,
+    ),
+    Case(
+        "everyone_treated",
+        TRAINING,
+        "every roster person given a 24-JP training in the window",
+        "every controlled design a row with 'all N usable rows are treated (1)'; the "
+        "before/after test-score gain (no comparison group needed) still estimated",
+        _everyone_treated,
+    ),
+    Case(
+        "one_untrained",
+        TRAINING,
+        "every roster person but one trained in the window; that one has no training record",
+        "no estimate with a comparison group shown: 'not shown: fewer than 5 comparison "
+        "(disclosure rule)' or 'only one group'; the untrained count suppressed in "
+        "treatment_groups; the before/after gain still estimated",
+        _one_untrained,
+    ),
+    Case(
+        "scale_blank_everywhere",
+        OBSERVATION,
+        "every item of the observed-skills scale blank in every row (both waves)",
+        "the observed_skills rows say 'not estimated: outcome 'observed_skills_post' has no "
+        "value in the data'; test scores, budgets and SKP still estimated",
+        _scale_blank_everywhere,
+    ),
+    Case(
+        "reaction_scale_blank",
+        SURVEY,
+        "every satisfaction item of the reaction survey blank in every row",
+        "rows kept; the reaction table (level 1) is empty instead of an error; every effect "
+        "estimated as from the intact files",
+        _reaction_scale_blank,
+    ),
+    Case(
+        "codebook_climbs_out",
+        "config/regions.yaml",
+        f"kemuning's codebook: '{CLIMBING_CODEBOOK}'",
+        "ConfigError 'must not climb out of data/raw/kemuning/ with '..'' from "
+        "check_region_files, clean_region and clean_region_codes, before any file is read",
+        _codebook_climbs_out,
+    ),
+    Case(
+        "code_codebook_absolute",
+        "config/regions.yaml",
+        f"kemuning's code_codebook: '{ABSOLUTE_CODES}'",
+        "ConfigError 'not an absolute path' from check_region_files, clean_region and "
+        "clean_region_codes; the file is never read",
+        _code_codebook_absolute,
+    ),
+    Case(
+        "codebook_symlink_out",
+        CODEBOOK,
+        "codebook.csv is a symbolic link to a codebook outside the project",
+        "ConfigError 'resolves outside the project (a symbolic link?)' from "
+        "check_region_files, clean_region and clean_region_codes",
+        _codebook_symlink_out,
+    ),
+    Case(
+        "did_single_dinas",
+        ", ".join(DID_EVENTS),
+        "jambi (a staggered roll-out across dinas): service and IKM records of one dinas only",
+        "the did and twfe rows of waiting_time and ikm say 'no comparison units'; the SKP "
+        "estimates of the region still estimated",
+        _did_single_dinas,
+        region=DID_REGION,
+    ),
+    Case(
+        "did_same_month",
+        ROLLOUT,
+        "jambi: every dinas of the roll-out starts in the same month",
+        "the did and twfe rows say 'only one cohort ... and no never-treated units'; SKP "
+        "still estimated",
+        _did_same_month,
+        region=DID_REGION,
+    ),
+    Case(
+        "did_one_treated_dinas",
+        ROLLOUT,
+        "jambi: one dinas trained (January 2024), every other 'Belum dijadwalkan'",
+        "estimated (one treated and 11 never-treated dinas), each did row noting 'cohorts of "
+        "1 units' and few clusters; no error",
+        _did_one_treated_dinas,
+        region=DID_REGION,
+    ),
+    Case(
+        "rollout_missing_units",
+        ROLLOUT,
+        "jambi: the roll-out table lists one dinas, the events name eleven more",
+        "the did and twfe rows give the reason ('units not in the roll-out table: ...', "
+        "with the fix); SKP still estimated. Before, the frame's error lost the region",
+        _rollout_missing_units,
+        region=DID_REGION,
+    ),
 )
 
 
-def write_project(root: str | Path, *, source: str | Path = REPO) -> Path:
-    """An intact small project at ``root``: ``config/regions.yaml`` and ``data/raw/kemuning/``
-    copied from ``source`` (only read). Returns the region's raw folder."""
+def write_project(root: str | Path, *, source: str | Path = REPO, region: str = REGION) -> Path:
+    """An intact small project at ``root``: ``config/regions.yaml`` and ``data/raw/<region>/``
+    (``kemuning`` unless a case needs another region's design) copied from ``source`` (only
+    read). Returns the region's raw folder."""
     root, source = Path(root), Path(source)
     if root.exists():
         shutil.rmtree(root)
     (root / "config").mkdir(parents=True)
     shutil.copy2(source / "config" / "regions.yaml", root / "config" / "regions.yaml")
-    region = root / "data" / "raw" / REGION
-    shutil.copytree(source / "data" / "raw" / REGION, region)
-    return region
+    folder = root / "data" / "raw" / region
+    shutil.copytree(source / "data" / "raw" / region, folder)
+    return folder
 
 
 def write_corpus(folder: str | Path, *, source: str | Path = REPO) -> dict[str, Path]:
@@ -774,7 +1392,7 @@ def write_corpus(folder: str | Path, *, source: str | Path = REPO) -> dict[str, 
     roots: dict[str, Path] = {}
     for case in CASES:
         root = folder / case.name
-        case.make(root, write_project(root, source=source))
+        case.make(root, write_project(root, source=source, region=case.region))
         roots[case.name] = root
     return roots
 

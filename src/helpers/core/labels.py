@@ -429,6 +429,16 @@ REASONS: list[tuple[str, str, str]] = [
     (r"NIP not in the roster", "NIP tidak ada di daftar pegawai", "NIP not in the roster"),
     (r"NIP missing", "NIP kosong", "NIP missing"),
     (
+        r"fields but the header has .* read as blank",
+        "baris terpotong, kolom yang hilang dibaca kosong",
+        "line cut short, missing fields read as blank",
+    ),
+    (
+        r"^required value missing",
+        "nilai wajib kosong atau tidak terbaca",
+        "required value missing or unreadable",
+    ),
+    (
         r"matched by spelling",
         "label Likert salah ketik, dipetakan ke label terdekat",
         "misspelt Likert label, mapped to the nearest",

@@ -601,10 +601,11 @@ def _records_to_frame(
             sheet=sheet,
         )
     width = len(header)
+    short: list[tuple[int, int]] = []
     if all(len(fields) == width for fields in body):  # the usual table: nothing to trim or pad
         rows = body
     else:
-        rows = _fit_rows(path, body, width, sheet)
+        rows, short = _fit_rows(path, body, width, sheet)
     columns = list(zip(*rows, strict=True)) if rows else [()] * width
     keep: list[int] = []
     for position, name in enumerate(header):
@@ -622,7 +623,10 @@ def _records_to_frame(
             )
     _check_unique(path, [(header[p], p + 1) for p in keep], sheet=sheet)
     data = {header[p]: _text_column(columns[p]) for p in keep}
-    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+    if short:
+        frame.attrs["short_rows"] = short  # (row, fields): the cleaning log says so
+    return frame
 
 
 def _as_fields(record: list[Any]) -> list[str]:
@@ -649,10 +653,14 @@ def _text_column(values: Sequence[str]) -> pd.Series:
     return pd.Series(pd.array(column, dtype="str"))
 
 
-def _fit_rows(path: Path, body: list[list[str]], width: int, sheet: str | None) -> list[list[str]]:
-    """Rows trimmed of empty fields beyond ``width`` and padded to it; a row with a value
-    beyond the header is refused, naming the row."""
+def _fit_rows(
+    path: Path, body: list[list[str]], width: int, sheet: str | None
+) -> tuple[list[list[str]], list[tuple[int, int]]]:
+    """Rows trimmed of empty fields beyond ``width`` and padded to it, and the CSV lines that
+    were cut short, as (row, fields); a row with a value beyond the header is refused, naming
+    the row."""
     rows: list[list[str]] = []
+    short: list[tuple[int, int]] = []
     for number, fields in enumerate(body, start=1):
         fields = _trim_to(fields, width)
         if len(fields) > width:
@@ -665,8 +673,11 @@ def _fit_rows(path: Path, body: list[list[str]], width: int, sheet: str | None) 
                 row=number,
                 sheet=sheet,
             )
+        if sheet is None and len(fields) < width and any(f.strip() for f in fields):
+            short.append((number, len(fields)))  # a CSV line cut short (not a workbook row,
+            # which simply ends at its last value)
         rows.append(fields + [""] * (width - len(fields)))
-    return rows
+    return rows, short
 
 
 def _check_unique(path: Path, names: list[tuple[str, int]], *, sheet: str | None) -> None:

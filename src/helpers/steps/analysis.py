@@ -157,6 +157,17 @@ def _with_baseline(spec: AnalysisSpec, frame: pd.DataFrame) -> tuple[AnalysisSpe
     return replace(spec, baseline=None), why
 
 
+def _no_outcome(spec: AnalysisSpec, frame: pd.DataFrame) -> str:
+    """Why no design of the analysis can be estimated because its outcome has no value at all
+    (a scale every respondent left blank gives no score, so no column); empty when it has."""
+    if spec.outcome in frame and frame[spec.outcome].notna().any():
+        return ""
+    return (
+        f"not estimated: outcome {spec.outcome!r} has no value in the data (every answer "
+        "to its items is blank or missing)"
+    )
+
+
 def _staggered(spec: AnalysisSpec, frame: pd.DataFrame) -> StaggeredResult:
     """The heterogeneity-robust DiD (Callaway-Sant'Anna, not-yet-treated comparison) of a
     roll-out panel, with its TWFE comparison and event study (seeded bootstrap)."""
@@ -281,9 +292,23 @@ def _too_few(fit: Effect, min_cell: int) -> str | None:
     """Why an estimate may not be shown: its treated or comparison group has fewer than
     ``min_cell`` people (an estimate and a comparison mean of three people give away their
     outcome). Never repeats the group's size."""
+    return _too_few_counts(int(fit.n_treated), int(fit.n_control), min_cell)
+
+
+def _too_few_in_frame(spec: AnalysisSpec, frame: pd.DataFrame, min_cell: int) -> str | None:
+    """:func:`_too_few` for a design that could not be fitted: its own reason may quote the
+    size of a small group ('the untreated has 1 rows'), so a person-level frame whose
+    treated or comparison group with an outcome is below ``min_cell`` says only that."""
+    if frame.attrs.get("panel") is not None or not {"treated", spec.outcome} <= set(frame):
+        return None
+    used = frame.loc[frame[spec.outcome].notna(), "treated"]
+    return _too_few_counts(int((used == 1).sum()), int((used == 0).sum()), min_cell)
+
+
+def _too_few_counts(n_treated: int, n_control: int, min_cell: int) -> str | None:
     small = [
         what
-        for n, what in ((fit.n_treated, "treated"), (fit.n_control, "comparison"))
+        for n, what in ((n_treated, "treated"), (n_control, "comparison"))
         if 0 < int(n) < min_cell
     ]
     if not small:
@@ -512,6 +537,21 @@ def _groups(tables: Mapping[str, pd.DataFrame], region: Region) -> pd.DataFrame:
     return groups
 
 
+def _unframed_rows(region: Region, spec: AnalysisSpec, reason: str) -> list[dict]:
+    """One row per design of an analysis whose data could not be framed, each with the
+    reason; the first preferred design is its headline."""
+    designs = _designs(spec)
+    headline = next((d for d in PREFERRED_DESIGNS if d in designs), designs[0])
+    return [
+        {
+            **_row(region, spec, design, reason, (np.nan, "pooled")),
+            "headline": design == headline,
+            "headline_note": "no design could be estimated" if design == headline else "",
+        }
+        for design in designs
+    ]
+
+
 def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> RegionEffects:
     """Estimate every configured outcome x design; balance, event studies, heterogeneity by
     the pre-treatment moderators and the treatment groups alongside.
@@ -524,18 +564,25 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
     frames: dict[str, pd.DataFrame] = {}
     fits: dict[tuple[str, str], Effect] = {}
     for configured in region.analyses:
-        frame = analysis_frame(tables, region, configured)
+        try:
+            frame = analysis_frame(tables, region, configured)
+        except ESTIMATION_FAILURES as exc:  # no frame (a unit the roll-out lacks): a row each
+            rows.extend(_unframed_rows(region, configured, _reason(exc)))
+            continue
         frames[configured.id] = frame
         spec, no_baseline = _with_baseline(configured, frame)
         covs, dropped = _varying(frame, spec, _covariates(region, spec, frame))
-        sd = outcome_sd(tables, region, spec, frame)
+        no_outcome = _no_outcome(spec, frame)
+        sd = (np.nan, "pooled") if no_outcome else outcome_sd(tables, region, spec, frame)
         designs = _designs(spec)
         staggered: dict[str, StaggeredResult] = {}
         estimated: dict[str, Effect | str] = {}
         for design in designs:
-            if no_baseline and design in BASELINE_DESIGNS:
+            if no_outcome:
+                estimated[design] = no_outcome
+            elif no_baseline and design in BASELINE_DESIGNS:
                 estimated[design] = f"not estimated: {no_baseline}"
-        if "did" in designs:
+        if "did" in designs and "did" not in estimated:
             try:
                 staggered[spec.id] = _staggered(spec, frame)
             except ESTIMATION_FAILURES as exc:
@@ -547,7 +594,8 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
             try:
                 estimated[design] = _one(spec, design, frame, covs, staggered)
             except ESTIMATION_FAILURES as exc:  # degrade, don't drop: a row with its reason
-                estimated[design] = _reason(exc)
+                small = _too_few_in_frame(spec, frame, region.min_cell_size)
+                estimated[design] = small or _reason(exc)
             else:
                 withheld = _too_few(estimated[design], region.min_cell_size)
                 estimated[design] = withheld or estimated[design]

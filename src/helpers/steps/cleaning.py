@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers.core.config import ProjectPaths, Region, TableSpec, paths
+from helpers.core.config import ProjectPaths, Region, TableSpec, paths, region_inputs
 from helpers.core.errors import CodebookError, InputFileError, RegionCheckError
 from helpers.io.codebook import Codebook, load_codebook
 from helpers.io.contract import normalise_golongan
@@ -39,6 +39,7 @@ from helpers.io.recode import apply_codebook
 from helpers.io.schemas import GOLONGAN_ORDER
 from helpers.io.sources import read_export
 from helpers.io.storage import read_csv_for_people, write_csv_atomic, write_parquet_atomic
+from helpers.io.table_schemas import KIND_SCHEMAS
 from helpers.privacy.deidentify import mask_series
 from helpers.privacy.nip import validate_nip
 from helpers.privacy.pseudonym import key_fingerprint, load_or_create_key, pseudonymise
@@ -194,6 +195,7 @@ def clean_table(
     key: bytes,
     review: Mapping[str, pd.DataFrame] | None = None,
     names: list[str] | None = None,
+    unmatched: str = "NIP not in the roster",
 ) -> TableCleaning:
     """Clean one table (:class:`TableCleaning`: the data, the log, the rows kept aside, the
     duplicates report, the scales' reliability and the cleaned repeat-group tables by name).
@@ -252,7 +254,7 @@ def clean_table(
                 pd.Series(data.index == raw_row, index=data.index), col, f"invalid NIP: {reason}"
             )
         if roster_nips is not None:
-            set_aside(has_value & ~bad & ~data[col].isin(roster_nips), col, "NIP not in the roster")
+            set_aside(has_value & ~bad & ~data[col].isin(roster_nips), col, unmatched)
         if spec.kind != "survey":  # survey rows without NIP may be resubmissions: see below
             set_aside(~has_value, col, "NIP missing")
 
@@ -273,6 +275,12 @@ def clean_table(
             "TMT CPNS not after the birth date",
             "dates",
         )
+
+    # 5c. a value the processed table cannot do without (a course's start date, an SKP
+    # year): a row where it is blank or could not be read is kept aside, never a schema
+    # failure that loses the region
+    for col in _required_values(spec.kind, data):
+        set_aside(data[col].isna(), col, "required value missing or unreadable", "required")
 
     # 6. pseudonyms instead of NIPs; names dropped
     for col in nip_cols:
@@ -442,10 +450,11 @@ def _mask_free_text(data: pd.DataFrame, rows: pd.DataFrame, names: list[str]) ->
 
 
 def mask_log(log: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """The log's ``old_value``, ``new_value`` and ``reason`` masked (a respondent may type a
-    NIP or a name into any answer; the log quotes answers it could not read)."""
+    """The log's ``column``, ``old_value``, ``new_value`` and ``reason`` masked (a respondent
+    may type a NIP or a name into any answer, and an export may carry a free-text question's
+    header; the log quotes answers it could not read and headers it left out)."""
     out = log.copy()
-    for column in ("old_value", "new_value", "reason"):
+    for column in ("column", "old_value", "new_value", "reason"):
         if column in out.columns:
             values = out[column]
             present = values.notna() & (values.astype(str) != "")
@@ -481,7 +490,22 @@ def read_raw(spec: TableSpec, path: Path, required: list[str] = ()) -> RawTable:
             ]
         )
         return RawTable(export.as_table(), notes, export.repeats)
-    return RawTable(read_table(path, sheet=spec.sheet, required_columns=required), make_log(), {})
+    frame = read_table(path, sheet=spec.sheet, required_columns=required)
+    width = len(frame.columns)
+    notes = make_log(
+        [
+            {
+                "step": "read",
+                "table": spec.name,
+                "file": spec.file,
+                "row": row,
+                "reason": f"row has {fields} fields but the header has {width}: the missing "
+                "fields read as blank (a line cut short?)",
+            }
+            for row, fields in frame.attrs.pop("short_rows", ())
+        ]
+    )
+    return RawTable(frame, notes, {})
 
 
 def _read_review(
@@ -560,10 +584,40 @@ def check_unique_nips(checked: pd.DataFrame, path: Path, column: str) -> None:
     )
 
 
+def _unmatched_reason(checked: pd.DataFrame, roster_file: str) -> str:
+    """Why a record's NIP links to nobody: not in the roster, and, when roster rows were kept
+    aside for an invalid NIP (one a spreadsheet stored as a number), that it may be theirs."""
+    invalid = int((checked["nip"].notna() & ~checked["valid"].astype(bool)).sum())
+    if not invalid:
+        return "NIP not in the roster"
+    return (
+        f"NIP not in the roster ({roster_file} has {invalid} row(s) kept aside for an invalid "
+        "NIP; this may be one of them)"
+    )
+
+
+def _required_values(kind: str, data: pd.DataFrame) -> list[str]:
+    """The columns of ``data`` its kind's processed schema requires a value in (the pseudonym
+    aside: it comes from the NIP, checked before)."""
+    schema = KIND_SCHEMAS.get(kind)
+    if schema is None:
+        return []
+    return [
+        name
+        for name, column in schema.columns.items()
+        if not column.nullable and column.required and name != "pid" and name in data
+    ]
+
+
 def clean_region(
     region: Region, *, project: ProjectPaths = paths, key: bytes | None = None
 ) -> RegionCleaning:
-    """Clean every non-interview table of a region (nothing is written)."""
+    """Clean every non-interview table of a region (nothing is written).
+
+    Every file the registry names is confined to the project first (no ``..``, no absolute
+    path, no symbolic link out): a :class:`ConfigError` before any file is read.
+    """
+    region_inputs(region, project)
     key = load_or_create_key() if key is None else key
     fingerprint = key_fingerprint(key)
     book = load_codebook(project.raw_region(region.slug) / region.codebook)
@@ -577,7 +631,7 @@ def clean_region(
     tables: dict[str, pd.DataFrame] = {}
     logs, rejected, dups, rel, summary = [], [], [], [], []
 
-    def run(spec: TableSpec, roster_nips):
+    def run(spec: TableSpec, roster_nips, unmatched: str = "NIP not in the roster"):
         raw = read_raw(spec, project.raw_region(region.slug) / spec.file)
         raw_rows = len(raw.data)
         cleaned = clean_table(
@@ -589,6 +643,7 @@ def clean_region(
             key=key,
             review=review,
             names=names,
+            unmatched=unmatched,
         )
         data, log, rej, dup = cleaned.data, cleaned.log, cleaned.rejected, cleaned.duplicates
         reliability, children = cleaned.reliability, cleaned.children
@@ -649,10 +704,11 @@ def clean_region(
     names = _roster_names(book, roster_spec, roster_raw)
     run(roster_spec, None)
     tables[roster_spec.name] = roster_covariates(tables[roster_spec.name], region.reference_date)
+    unmatched = _unmatched_reason(checked, roster_spec.file)
     for spec in region.tables.values():
         if spec.kind in ("roster", "codes"):
             continue
-        run(spec, roster_nips)
+        run(spec, roster_nips, unmatched)
 
     log = pd.concat([x for x in logs if len(x)], ignore_index=True)
     rejected_df = pd.concat(rejected, ignore_index=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.core.config import ProjectPaths, Region, paths
+from helpers.core.config import ProjectPaths, Region, paths, region_inputs
 from helpers.core.errors import CodebookError
 from helpers.io.code_codebook import CodeCodebook, load_code_codebook
 from helpers.io.reading import read_table
@@ -184,6 +184,7 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
     specs = list(region.tables_of_kind("codes").values())
     if not specs:
         return _no_interviews(region)
+    region_inputs(region, project)  # every registry path confined to the project, first
     spec = specs[0]
     folder = project.raw_region(region.slug)
     layout = spec.source if spec.source in ("qualcoder", "taguette") else "auto"
@@ -198,7 +199,7 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
     names = roster_names(region, project=project)
     unique_roles = tuple(str(r) for r in (region.extra or {}).get("identifying_roles", ()) or ())
     data, positions = protect_roles(
-        _mask_unknown_codes(normalised.data, names),
+        _mask_transcripts(_mask_unknown_codes(normalised.data, names), names),
         min_cell=region.min_cell_size,
         names=names,
         unique_roles=unique_roles,
@@ -233,6 +234,21 @@ def clean_region_codes(region: Region, *, project: ProjectPaths = paths) -> Regi
         findings,
         book,
     )
+
+
+def _mask_transcripts(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """Transcript ids masked like free text: a project may name an interview by its
+    informant ('W-01 Eka Hutapea'), and the id is shown beside every quote."""
+    if "transcript" not in data.columns:
+        return data
+    values = data["transcript"]
+    present = values.notna()
+    if not present.any():
+        return data
+    out = data.copy()
+    masked = mask_series(values[present].astype(str), names=names)
+    out["transcript"] = values.astype(object).where(~present, masked)
+    return out
 
 
 def _mask_unknown_codes(data: pd.DataFrame, names: list[str]) -> pd.DataFrame:

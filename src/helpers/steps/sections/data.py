@@ -12,7 +12,14 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.core.config import ProjectPaths, Region, get_region, load_registry, paths
+from helpers.core.config import (
+    ProjectPaths,
+    Region,
+    get_region,
+    load_registry,
+    paths,
+    region_inputs,
+)
 from helpers.core.errors import CodebookError
 from helpers.core.formatting import Language, Numbering
 
@@ -196,6 +203,7 @@ def load_report(region: str | Region, *, project: ProjectPaths = paths) -> Repor
         if isinstance(region, str)
         else region
     ).for_readers()
+    region_inputs(spec, project)  # the codebooks it reads labels from stay in the project
     folder = project.processed_region(spec.slug)
     effects = pd.read_parquet(folder / "effects.parquet")
     findings = pd.read_parquet(folder / "qual_findings.parquet")
