@@ -120,11 +120,13 @@ def notebook_split(build: Path) -> list[dict]:
 
 def export_time(root: Path, env: dict[str, str]) -> float:
     code = (
-        "import time; from helpers.report import export_report; from helpers.core.config import paths;"
+        "import time; from helpers.report.export import export_report; from helpers.core.config import paths;"
         "t=time.perf_counter(); export_report(paths.build/'kemuning'/'04-region-report.ipynb',"
         " paths.reports/'kemuning.html'); print(time.perf_counter()-t)"
     )
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"timing the export failed: {proc.stderr.strip()[-2000:]}")
     return float(proc.stdout.strip().splitlines()[-1])
 
 
