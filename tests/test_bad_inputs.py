@@ -656,12 +656,15 @@ def test_a_did_whose_dinas_all_start_together_loses_only_its_panels(corpus, clea
     assert effects.loc["skp"]["estimate"].notna().all()
 
 
-def test_a_did_with_one_treated_dinas_says_it_rests_on_one_unit(corpus, cleaned, tmp_path):
+def test_a_did_with_one_treated_dinas_is_not_reported(corpus, cleaned, tmp_path):
+    """With one treated cluster, cluster-robust inference over-rejects (Conley-Taber): the
+    reviewer's run gave p = 0.0014 for one dinas's change."""
     _, effects = _estimated(corpus, cleaned, "did_one_treated_dinas", tmp_path)
-    did = effects.xs("did", level="design").loc[["waiting_time", "ikm"]]
-    assert did["estimate"].notna().all()
-    assert did["notes"].str.contains("cohorts of 1 units").all()
-    assert did["notes"].str.contains("few clusters").all()
+    for design in ("did", "twfe"):
+        rows = effects.xs(design, level="design").loc[["waiting_time", "ikm"]]
+        assert rows["estimate"].isna().all() and rows["p_value"].isna().all()
+        assert rows["error"].str.contains("1 treated unit").all()
+    assert effects.loc["skp"]["estimate"].notna().all()
 
 
 def test_a_roll_out_missing_units_loses_only_its_panels(corpus, cleaned, tmp_path):

@@ -1352,8 +1352,8 @@ CASES: tuple[Case, ...] = (
         "did_one_treated_dinas",
         ROLLOUT,
         "jambi: one dinas trained (January 2024), every other 'Belum dijadwalkan'",
-        "estimated (one treated and 11 never-treated dinas), each did row noting 'cohorts of "
-        "1 units' and few clusters; no error",
+        "not reported: the did and twfe rows say '1 treated unit(s)' (one treated cluster "
+        "makes cluster-robust inference over-reject); SKP still estimated",
         _did_one_treated_dinas,
         region=DID_REGION,
     ),

@@ -316,6 +316,26 @@ def _too_few_counts(n_treated: int, n_control: int, min_cell: int) -> str | None
     return f"{TOO_FEW_TO_SHOW} {min_cell} {' and '.join(small)} (disclosure rule)"
 
 
+#: Fewest treated units (dinas, schools) a DiD is reported from: with one treated cluster,
+#: cluster-robust and bootstrap inference over-reject badly (Conley and Taber 2011; MacKinnon
+#: and Webb 2017), and the estimate is one unit's change.
+MIN_TREATED_UNITS = 2
+
+
+def _too_few_treated_units(spec: AnalysisSpec, design: str, frame: pd.DataFrame) -> str | None:
+    """Why a DiD is not reported: fewer than :data:`MIN_TREATED_UNITS` units ever treated."""
+    if design not in ("did", "twfe") or not spec.unit or not {"treated", spec.unit} <= set(frame):
+        return None
+    treated = frame.loc[frame["treated"] == 1, spec.unit].nunique()
+    if treated >= MIN_TREATED_UNITS:
+        return None
+    return (
+        f"not estimated: {treated} treated unit(s); a difference-in-differences needs at least "
+        f"{MIN_TREATED_UNITS} treated units for its interval (with one, cluster-robust and "
+        "bootstrap inference over-reject: Conley and Taber 2011, MacKinnon and Webb 2017)"
+    )
+
+
 def _with_effect_columns(effects: pd.DataFrame) -> pd.DataFrame:
     """Every column of an estimate, also when no design of the region could be estimated (or
     shown): missing numbers are NaN, missing texts None."""
@@ -598,6 +618,7 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
                 estimated[design] = small or _reason(exc)
             else:
                 withheld = _too_few(estimated[design], region.min_cell_size)
+                withheld = withheld or _too_few_treated_units(spec, design, frame)
                 estimated[design] = withheld or estimated[design]
         headline, why = _headline(spec, estimated)
         extra_notes = [n for n in (dropped, no_baseline and f"no baseline: {no_baseline}") if n]
