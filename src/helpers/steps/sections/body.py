@@ -109,41 +109,71 @@ def _group_size(sizes: pd.Series, group: str) -> float:
     return float("nan") if pd.isna(value) else float(value)
 
 
+#: The sentences of :func:`_who_text`, by language.
+_WHO_TEXT = {
+    "id": {
+        "cover": "Data mencakup {staff} ASN; {treated} di antaranya ({share}) {who}.",
+        "small_share": "sebagian kecil",
+        "compared": " Mereka dibandingkan dengan {n} ASN yang tidak mengikuti pelatihan",
+        "left_out": (
+            "; {n} ASN yang mengikuti sebagian (kurang dari {jp} JP) tidak dimasukkan ke "
+            "perbandingan"
+        ),
+        "included": ", termasuk {n} ASN yang mengikuti kurang dari batas JP",
+        "design": (
+            " Peserta tidak dipilih secara acak, sehingga setiap estimasi memakai desain yang "
+            "menyesuaikan perbedaan awal antara peserta dan bukan peserta; asumsi setiap desain "
+            "dijelaskan di Lampiran A."
+        ),
+    },
+    "en": {
+        "cover": "The data cover {staff} civil servants (ASN); {treated} of them ({share}) {who}.",
+        "small_share": "a small share",
+        "compared": " They are compared with {n} ASN who took no training",
+        "left_out": (
+            "; {n} ASN who took part of it (under {jp} JP) are left out of the comparison"
+        ),
+        "included": ", including {n} ASN who took less than the JP threshold",
+        "design": (
+            " Participants were not chosen at random, so every estimate uses a design that "
+            "adjusts for the differences between participants and non-participants at the "
+            "start; each design's assumptions are set out in Appendix A."
+        ),
+    },
+}
+
+
 def _who_text(r: ReportData) -> str:
     """Who was treated, who is the comparison, and who was left out of it, in counts (a group
     smaller than the region's minimum is shown as '<5')."""
-    cell = r.region.min_cell_size
+    cell, lang = r.region.min_cell_size, r.language
+    words = _WHO_TEXT[lang]
     groups = r.read("treatment_groups.parquet")
 
     def n(x: float) -> str:  # a blanked (suppressed) group is NaN: also '<5'
-        return f"<{cell}" if pd.isna(x) or 0 < x < cell else fmt_int(x, r.language)
+        return f"<{cell}" if pd.isna(x) or 0 < x < cell else fmt_int(x, lang)
 
     n_staff = len(r.roster)
     treated = int((r.person["treated"] == 1).sum())
     share = treated / n_staff if n_staff else float("nan")
-    if r.language == "en":
-        return _who_text_en(r, groups, n, n_staff, treated, share)
-    text = (
-        f"Data mencakup {fmt_int(n_staff)} ASN; {n(treated)} di antaranya "
-        f"({fmt_pct(share) if treated >= cell else 'sebagian kecil'}) {_who(r)}."
+    text = words["cover"].format(
+        staff=fmt_int(n_staff, lang),
+        treated=n(treated),
+        share=fmt_pct(share, 0, lang) if treated >= cell else words["small_share"],
+        who=_who(r),
     )
     if groups is not None and len(groups):
         g = groups.set_index("group")["n"]
         untrained, partial = _group_size(g, "untrained"), _group_size(g, "partial")
-        text += f" Mereka dibandingkan dengan {n(untrained)} ASN yang tidak mengikuti pelatihan"
+        text += words["compared"].format(n=n(untrained))
         if partial and r.region.treatment.control == "untrained":
-            text += (
-                f"; {n(partial)} ASN yang mengikuti sebagian (kurang dari "
-                f"{fmt_int(r.region.treatment.min_jp)} JP) tidak dimasukkan ke perbandingan"
+            text += words["left_out"].format(
+                n=n(partial), jp=fmt_int(r.region.treatment.min_jp, lang)
             )
         elif partial:
-            text += f", termasuk {n(partial)} ASN yang mengikuti kurang dari batas JP"
+            text += words["included"].format(n=n(partial))
         text += "."
-    return (
-        text + " Peserta tidak dipilih secara acak, sehingga setiap estimasi memakai desain yang "
-        "menyesuaikan perbedaan awal antara peserta dan bukan peserta; asumsi setiap desain "
-        "dijelaskan di Lampiran A."
-    )
+    return text + words["design"]
 
 
 def data_limits(r: ReportData) -> list[str]:
@@ -158,32 +188,6 @@ def data_limits(r: ReportData) -> list[str]:
     else:
         sentences = [d[:1].upper() + d[1:] + "." for d in missing["detail"]]
     return list(dict.fromkeys(sentences))  # one sentence can stand for two items
-
-
-def _who_text_en(r: ReportData, groups, n, n_staff: int, treated: int, share: float) -> str:
-    """:func:`_who_text` in English."""
-    cell, lang = r.region.min_cell_size, r.language
-    text = (
-        f"The data cover {fmt_int(n_staff, lang)} civil servants (ASN); {n(treated)} of them "
-        f"({fmt_pct(share, 0, lang) if treated >= cell else 'a small share'}) {_who(r)}."
-    )
-    if groups is not None and len(groups):
-        g = groups.set_index("group")["n"]
-        untrained, partial = _group_size(g, "untrained"), _group_size(g, "partial")
-        text += f" They are compared with {n(untrained)} ASN who took no training"
-        if partial and r.region.treatment.control == "untrained":
-            text += (
-                f"; {n(partial)} ASN who took part of it (under "
-                f"{fmt_int(r.region.treatment.min_jp, lang)} JP) are left out of the comparison"
-            )
-        elif partial:
-            text += f", including {n(partial)} ASN who took less than the JP threshold"
-        text += "."
-    return (
-        text + " Participants were not chosen at random, so every estimate uses a design that "
-        "adjusts for the differences between participants and non-participants at the start; "
-        "each design's assumptions are set out in Appendix A."
-    )
 
 
 def executive_summary(r: ReportData) -> Html:
