@@ -68,7 +68,7 @@ start = time.perf_counter()
 import nbformat
 from matplotlib.figure import Figure
 from helpers.core.config import load_registry
-from helpers.runner.notebooks import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK
+from helpers.runner.notebooks import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK, batch_parameters
 from helpers.core.config import paths
 
 def display(*objs, **kw):
@@ -90,7 +90,7 @@ def run(name, params):
 regions = list(load_registry())
 for slug in regions:
     for name in REGION_NOTEBOOKS:
-        run(name, {"region": slug})
+        run(name, batch_parameters(paths.notebooks / f"{name}.ipynb", {"region": slug}))
 run(SYNTHESIS_NOTEBOOK, {"regions": ",".join(regions)})
 print(json.dumps({"floor_s": time.perf_counter() - start}))
 """

@@ -277,7 +277,7 @@ def profile_region(clock: StageClock, slug: str) -> dict[str, float]:
     from helpers.core.config import check_region_files, load_registry, paths
     from helpers.report.export import export_report
     from helpers.runner.fingerprint import region_fingerprint
-    from helpers.runner.notebooks import REGION_NOTEBOOKS
+    from helpers.runner.notebooks import REGION_NOTEBOOKS, batch_parameters
     from helpers.steps.check import require_ready
     from helpers.steps.scan import scan_region
 
@@ -291,7 +291,8 @@ def profile_region(clock: StageClock, slug: str) -> dict[str, float]:
     build = paths.build / slug
     notebook = None
     for name in REGION_NOTEBOOKS:
-        notebook = run_notebook(clock, name, {"region": slug}, paths.notebooks, build)
+        params = batch_parameters(paths.notebooks / f"{name}.ipynb", region.parameters())
+        notebook = run_notebook(clock, name, params, paths.notebooks, build)
     report = paths.report_file(slug)
     export_report(notebook, report, language=region.language)
     findings = scan_region(

@@ -8,7 +8,12 @@ import pytest
 
 from helpers.core.config import PROJECT_ROOT
 from helpers.core.errors import ConfigError
-from helpers.runner.notebooks import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK, check_parameters
+from helpers.runner.notebooks import (
+    REGION_NOTEBOOKS,
+    SYNTHESIS_NOTEBOOK,
+    batch_parameters,
+    check_parameters,
+)
 
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 
@@ -42,6 +47,18 @@ def test_unknown_or_missing_parameters_are_errors(name):
     check_parameters(path, {"region": "medan"})
     with pytest.raises(ConfigError, match="unknown parameter"):
         check_parameters(path, {"region": "medan", "regoin": "x"})
+
+
+@pytest.mark.parametrize("name", REGION_NOTEBOOKS)
+def test_a_batch_run_turns_the_analysts_figures_off_where_a_notebook_has_them(name):
+    path = PROJECT_ROOT / "notebooks" / f"{name}.ipynb"
+    given = batch_parameters(path, {"region": "medan"})
+    check_parameters(path, given)
+    draws = name in ("02-clean-interviews", "03-estimate-effects")
+    assert given == ({"region": "medan", "figures": False} if draws else {"region": "medan"})
+    if draws:
+        with pytest.raises(ConfigError, match="must be a bool"):
+            check_parameters(path, {"region": "medan", "figures": "no"})
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)

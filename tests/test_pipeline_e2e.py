@@ -3,6 +3,7 @@ shipped data, one region deliberately broken, and the real HTML is opened and ch
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -129,7 +130,7 @@ def test_report_is_for_readers(run, slug):
         assert marker not in html, marker
     # every image embedded; nothing loads from the network
     imgs = re.findall(r'<img[^>]+src="([^"]+)"', html)
-    assert imgs and all(src.startswith("data:image/png;base64,") for src in imgs)
+    assert imgs and all(src.startswith("data:image/svg+xml;base64,") for src in imgs)
     assert not re.search(r'(?:src|href)\s*=\s*["\']?(?:https?:)?//', html)
     assert "<script" not in html.lower().replace("&lt;script", "")
 
@@ -164,6 +165,22 @@ def test_raw_data_untouched_and_outputs_complete(run):
             if slug == "kemuning" and f.name == "koding_wawancara.csv":
                 continue  # planted <script> in the test copy
             assert (root / "data" / "raw" / slug / f.name).read_bytes() == f.read_bytes()
+
+
+def test_a_batch_run_draws_only_the_reports_figures(run):
+    root, _ = run
+    for slug in GOOD:
+        for name in ("02-clean-interviews", "03-estimate-effects"):
+            executed = json.loads(
+                (root / "reports" / "build" / slug / f"{name}.ipynb").read_text(encoding="utf-8")
+            )
+            kinds = {
+                k
+                for c in executed["cells"]
+                for o in c.get("outputs", ())
+                for k in o.get("data", {})
+            }
+            assert not kinds & {"image/png", "image/svg+xml"}, (slug, name)
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

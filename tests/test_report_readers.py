@@ -150,6 +150,27 @@ def test_respondents_text_is_escaped_in_quotes_and_tables():
     assert indonesian_sentences(table(Numbering("en"), "Reasons", answers, said)) == []
 
 
+def test_report_figures_are_vector_at_their_physical_size_and_byte_stable():
+    import base64
+
+    from helpers.core.formatting import Numbering
+    from helpers.steps.sections.render import CSS_PX_PER_IN, FIGURE_WIDTH_IN, figure
+
+    def draw(ax):
+        ax.plot([0, 1, 2], [0.2, 0.5, 0.1], marker="o")
+        ax.set_xlabel("Tahun")
+
+    first = figure(Numbering(), "Uji", draw, height_in=2.5)
+    assert first == figure(Numbering(), "Uji", draw, height_in=2.5)  # same bytes every run
+    src = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', first)
+    assert src, first[:300]
+    svg = base64.b64decode(src.group(1)).decode("utf-8")
+    assert "<text" not in svg and "<dc:date>" not in svg  # glyphs as outlines; no date
+    assert f'width="{round(FIGURE_WIDTH_IN * CSS_PX_PER_IN)}"' in first
+    assert f'height="{round(2.5 * CSS_PX_PER_IN)}"' in first
+    assert f'data-dpi="{CSS_PX_PER_IN}"' in first
+
+
 def test_a_missing_chromium_is_a_clear_error(monkeypatch, tmp_path):
     from helpers.report.pdf import ChromiumMissingError, find_chromium
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers.core.errors import ConfigError
 from helpers.runner.kernel import SHARED_KERNEL_ENGINE, RegionKernel
@@ -19,6 +20,8 @@ __all__ = [
     "SYNTHESIS_NOTEBOOK",
     "NOTEBOOK_NEEDS",
     "StepResult",
+    "BATCH_PARAMETERS",
+    "batch_parameters",
     "notebook_parameters",
     "check_parameters",
     "run_notebook",
@@ -55,6 +58,29 @@ class StepResult:
     output: Path
     cell: int | None = None
     error: str | None = None
+
+
+#: What a batch run gives every notebook that declares the parameter: no analyst's figures
+#: (``figures``: the coefficient, distribution, event-study and co-occurrence plots of notebooks
+#: 02 and 03). A batch run draws only what its reports show, and the reports draw their own;
+#: the figures are drawn when the notebook runs in JupyterLab (default ``figures = True``) or
+#: through papermill with ``-p figures True``.
+BATCH_PARAMETERS: dict[str, Any] = {"figures": False}
+
+
+def batch_parameters(notebook: Path, parameters: dict[str, Any]) -> dict[str, Any]:
+    """``parameters`` and the :data:`BATCH_PARAMETERS` that ``notebook`` declares.
+
+    Examples
+    --------
+    >>> from helpers.core.config import paths
+    >>> batch_parameters(paths.notebooks / "03-estimate-effects.ipynb", {"region": "medan"})
+    {'figures': False, 'region': 'medan'}
+    >>> batch_parameters(paths.notebooks / "01-clean-survey.ipynb", {"region": "medan"})
+    {'region': 'medan'}
+    """
+    declared = notebook_parameters(notebook)
+    return {**{k: v for k, v in BATCH_PARAMETERS.items() if k in declared}, **parameters}
 
 
 def notebook_parameters(notebook: Path) -> dict[str, dict]:

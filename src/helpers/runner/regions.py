@@ -32,7 +32,13 @@ from helpers.runner.fingerprint import (
     region_fingerprint,
 )
 from helpers.runner.kernel import RegionKernel
-from helpers.runner.notebooks import DEFAULT_TIMEOUT, REGION_NOTEBOOKS, StepResult, run_notebook
+from helpers.runner.notebooks import (
+    DEFAULT_TIMEOUT,
+    REGION_NOTEBOOKS,
+    StepResult,
+    batch_parameters,
+    run_notebook,
+)
 from helpers.runner.staging import RegionStage
 
 __all__ = ["RegionResult", "run_region", "contained"]
@@ -200,10 +206,11 @@ def _run_step(
     """Run one of the region's notebooks (its tables going to the staging folder), saying
     when it starts and how it ended."""
     say(f"[{region.slug}] {name} ...")
+    notebook = project.notebooks / f"{name}.ipynb"
     step = run_notebook(
-        project.notebooks / f"{name}.ipynb",
+        notebook,
         project.build / region.slug / f"{name}.ipynb",
-        region.parameters(),
+        batch_parameters(notebook, region.parameters()),
         timeout=timeout,
         kernel_name=kernel_name,
         kernel=kernel,

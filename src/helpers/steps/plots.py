@@ -57,7 +57,7 @@ class ReportFigure(Figure):
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
-        self.savefig(buffer, format="png", bbox_inches="tight")
+        self.savefig(buffer, format="png")
         return buffer.getvalue()
 
 
@@ -353,7 +353,7 @@ def balance_plot(
     2
     """
     _require_columns(balance_df, ["variable", "smd"], "balance_df")
-    fig, ax = _new_axes(ax, (6.5, 0.4 * len(balance_df) + 1.5))
+    fig, ax = _new_axes(ax, (6.5, 0.4 * len(balance_df) + 2.0))
     pos = np.arange(len(balance_df))[::-1]
     before = balance_df["smd"].to_numpy(dtype=float)
     if absolute:
@@ -364,7 +364,9 @@ def balance_plot(
         if absolute:
             after = np.abs(after)
         ax.scatter(after, pos, color="C0", marker="D", label=labels[1], zorder=3)
-        ax.legend(loc="best")
+        # the legend gets two rows of its own above the first covariate, never over a point
+        ax.set_ylim(-0.6, len(balance_df) + 1.3)
+        ax.legend(loc="upper right", facecolor="white", edgecolor="none", framealpha=1.0)
     ax.axvline(threshold, color="0.5", linestyle="--", linewidth=1)
     if not absolute:
         ax.axvline(-threshold, color="0.5", linestyle="--", linewidth=1)

@@ -121,7 +121,7 @@ def _balance(r: ReportData) -> list[Html]:
         r.numbering,
         caption("balance_figure", lang),
         lambda ax: plots.balance_plot(wrapped, ax=ax, xlabel="|SMD|", **_balance_words(lang)),
-        height_in=0.42 * len(wrapped) + 1.4,
+        height_in=0.42 * len(wrapped) + 1.9,  # two rows above the covariates for the legend
     )
     return [tab, fig]
 
