@@ -275,12 +275,10 @@ def _denominator(boot: Any) -> None:
     if boot.crv_type != "crv1" or boot.parallel:
         boot.get_denom()
         return
-    H = np.zeros((boot.G, boot.G))
-    for ixg, _g in enumerate(boot.bootclustid):
-        for ixh, _h in enumerate(boot.bootclustid):
-            H[ixg, ixh] = (
-                boot.R @ boot.tXXinv @ boot.tXgXg_list[ixg] @ boot.tXXinv @ boot.scores_mat[:, ixh]
-            )
+    # H[g, h] = R (X'X)^-1 X_g'X_g (X'X)^-1 s_h: one row vector per cluster, then one product
+    # (wildboottest's double loop did G^2 chains of matrix products)
+    rows = np.stack([boot.R @ boot.tXXinv @ xgxg @ boot.tXXinv for xgxg in boot.tXgXg_list])
+    H = rows @ boot.scores_mat
     boot.denom = _denominator_kernel()(
         boot.Cg, H, boot.bootclustid, boot.B, boot.G, boot.v, boot.ssc
     )
