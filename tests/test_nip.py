@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -193,3 +194,25 @@ def test_dates_past_2200_are_in_the_future_not_an_overflow():
         "TMT CPNS (digits 9-14) after as_of",
     ]
     assert out["birth_date"].isna().iloc[0] and out["tmt_cpns"].isna().iloc[1]
+
+
+def test_the_cheap_check_never_rejects_a_nip_that_validates():
+    from helpers.privacy.nip import could_be_valid_nip
+
+    rng = np.random.default_rng(7)
+    made = [
+        make_nip(f"{y}-{m:02d}-{d:02d}", f"{y + 20 + k}-{m2:02d}-01", g, s)
+        for y, m, d, m2, g, s, k in zip(
+            rng.integers(1950, 2000, 300), rng.integers(1, 13, 300), rng.integers(1, 29, 300),
+            rng.integers(1, 13, 300), rng.integers(1, 3, 300), rng.integers(1, 999, 300),
+            rng.integers(0, 6, 300), strict=True,
+        )
+    ]  # fmt: skip
+    noise = ["".join(map(str, rng.integers(0, 10, 18))) for _ in range(3000)]
+    near = [n[:k] + str(rng.integers(0, 10)) + n[k + 1 :] for n in made for k in (5, 13, 16)]
+    values = pd.Series(made + noise + near, dtype="str")
+    valid = validate_nip(values, as_of="2026-01-01")["valid"].to_numpy(dtype=bool)
+    cheap = np.array([could_be_valid_nip(v) for v in values])
+    assert valid[: len(made)].all()
+    assert not (valid & ~cheap).any()  # necessary: nothing valid is rejected
+    assert cheap.sum() < len(values) / 2  # and it rejects most random digit runs

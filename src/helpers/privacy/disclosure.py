@@ -29,6 +29,7 @@ from helpers.privacy.identifiers import (
     fold_name,
     identifier_digits,
 )
+from helpers.privacy.nip import could_be_valid_nip, validate_nip
 
 __all__ = [
     "suppress_small_cells",
@@ -258,9 +259,10 @@ def _scan_text(text: str, roster: _Roster, where: str) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     text = clean_text(text)
     candidates = [(m.group(0), _NON_DIGIT.sub("", m.group(0))) for m in NIP_IN_TEXT.finditer(text)]
+    # most digit runs of a table's text (counts, decimals side by side) fail a check that
+    # needs no calendar; only the others, and the roster's own NIPs, are validated
+    candidates = [(w, d) for w, d in candidates if d in roster.nips or could_be_valid_nip(d)]
     if candidates:
-        from helpers.privacy.nip import validate_nip
-
         check = validate_nip(pd.Series([d for _, d in candidates], dtype="str"))
         for (written, digits), valid in zip(candidates, check["valid"], strict=True):
             if valid or digits in roster.nips:

@@ -34,6 +34,7 @@ from helpers.io.parsing import clean_text, is_lossy_number, normalise_digits
 
 __all__ = [
     "validate_nip",
+    "could_be_valid_nip",
     "nip_parts",
     "make_nip",
     "normalise_nip",
@@ -109,6 +110,38 @@ def canonical_id(values: pd.Series) -> pd.Series:
         else:
             out.append(" ".join(clean_text(str(original)).split()) or None)
     return pd.Series(out, index=values.index, name=values.name, dtype="str")
+
+
+def could_be_valid_nip(digits: str) -> bool:
+    """Whether 18 ASCII digits pass the rules of :func:`validate_nip` that need no calendar.
+
+    A necessary condition, cheap enough for every digit run of a long text: a NIP that
+    :func:`validate_nip` finds valid always passes (birth year and TMT CPNS year 1900-2199,
+    months 01-12, day 01-31, gender digit 1 or 2, sequence not 000); one that passes still
+    needs :func:`validate_nip` (real dates, not in the future, age 18 at TMT CPNS).
+
+    Examples
+    --------
+    >>> could_be_valid_nip("199001012010011001")
+    True
+    >>> could_be_valid_nip("167808143790799441")  # year 1678
+    False
+    >>> could_be_valid_nip("19900101201001100")  # 17 digits
+    False
+    """
+    if len(digits) != NIP_LENGTH or not (digits.isascii() and digits.isdigit()):
+        return False
+    birth_century, tmt_century = digits[0:2], digits[8:10]
+    month, day, tmt_month = int(digits[4:6]), int(digits[6:8]), int(digits[12:14])
+    return (
+        birth_century in ("19", "20", "21")
+        and tmt_century in ("19", "20", "21")
+        and 1 <= month <= 12
+        and 1 <= day <= 31
+        and 1 <= tmt_month <= 12
+        and digits[14] in "12"
+        and digits[15:18] != "000"
+    )
 
 
 def validate_nip(values: pd.Series | Any, *, as_of: Any = None) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS, WLS
 
 from helpers.core.checks import check_option as _check_option  # noqa: F401 (re-exported)
 from helpers.core.errors import ConfigError, EstimationError
@@ -302,7 +302,7 @@ def _fit_ls(
     notes: list[str],
 ) -> Any:
     """OLS/WLS with the requested covariance; warnings become notes."""
-    model = sm.OLS(y, X) if w is None else sm.WLS(y, X, weights=w)
+    model = OLS(y, X) if w is None else WLS(y, X, weights=w)
     with _captured_warnings() as caught:
         if se_type == "classical":
             res = model.fit(use_t=True)

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import special, stats
+from statsmodels.discrete.discrete_model import Logit, Probit
 
 from helpers.core.errors import EstimationError
 from helpers.stats._common import _captured_warnings, _check_rank
@@ -45,7 +45,7 @@ def _fit_propensity(
     Returns the scores, the coefficients and the statsmodels results; warnings become notes.
     """
     _check_rank(Z.to_numpy(), list(Z.columns), "propensity-score")
-    cls = sm.Logit if model == "logit" else sm.Probit
+    cls = Logit if model == "logit" else Probit
     with _captured_warnings() as caught:
         try:
             res = cls(t, Z).fit(disp=0, maxiter=200)

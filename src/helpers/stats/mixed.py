@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.mixed_linear_model import MixedLM
 
 from helpers.core.errors import EstimationError
 from helpers.stats._common import (
@@ -103,7 +103,7 @@ def estimate_mixed(
             f"Only {g} clusters in {cluster!r}: the random-intercept variance, and so the "
             "standard errors, are imprecise with fewer than about 10 clusters."
         )
-    model = sm.MixedLM(y, X, groups=groups)
+    model = MixedLM(y, X, groups=groups)
     # statsmodels' default optimisers (bfgs, lbfgs, cg in turn) first; when they fail or warn,
     # also powell and Nelder-Mead, keeping the fit with the highest restricted likelihood.
     fits: list[tuple[str, Any, list[str]]] = []

@@ -580,11 +580,11 @@ def _ipw_bootstrap(
     n_boot: int,
     seed: int | None,
 ) -> tuple[np.ndarray, int]:
-    import statsmodels.api as sm
+    from statsmodels.discrete.discrete_model import Logit, Probit
 
     rng = np.random.default_rng(seed)
     idx1, idx0 = np.flatnonzero(t == 1), np.flatnonzero(t == 0)
-    cls = sm.Logit if ps_model == "logit" else sm.Probit
+    cls = Logit if ps_model == "logit" else Probit
     out: list[float] = []
     failed = 0
     for _ in range(n_boot):
