@@ -599,8 +599,8 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         "Reasons for not taking part (more than one allowed)",
     ),
     "participation": (
-        "Bagian staf yang sudah dilatih menurut dukungan pimpinan dan beban kerja",
-        "Share of staff trained by leadership support and workload",
+        "Bagian staf yang sudah dilatih menurut {scales}",
+        "Share of staff trained by {scales}",
     ),
     "all_estimates": (
         "Semua estimasi, semua desain (p belum dikoreksi)",
