@@ -599,8 +599,8 @@ CAPTIONS: dict[str, tuple[str, str]] = {
         "Reasons for not taking part (more than one allowed)",
     ),
     "participation": (
-        "Bagian staf yang sudah dilatih menurut dukungan pimpinan dan beban kerja",
-        "Share of staff trained by leadership support and workload",
+        "Bagian staf yang sudah dilatih menurut {scales}",
+        "Share of staff trained by {scales}",
     ),
     "all_estimates": (
         "Semua estimasi, semua desain (p belum dikoreksi)",
@@ -672,7 +672,26 @@ MODERATOR_LABELS: dict[str, tuple[str, str]] = {
 
 def moderator_label(region: Any, column_name: str, language: Language = "id") -> str:
     """The reader's words for a moderator: the registry's label, a common one, or the column's
-    name with spaces (a ``_pre`` suffix read as "sebelum pelatihan")."""
+    name with spaces (a ``_pre`` suffix read as "sebelum pelatihan").
+
+    Examples
+    --------
+    ``region`` is a registry entry (:class:`helpers.core.config.Region`), or anything with its
+    ``moderator_labels``:
+
+    >>> from types import SimpleNamespace
+    >>> region = SimpleNamespace(
+    ...     moderator_labels={"resources_pre": "dukungan sumber daya sebelum pelatihan"}
+    ... )
+    >>> moderator_label(region, "resources_pre")
+    'dukungan sumber daya sebelum pelatihan'
+    >>> moderator_label(region, "female"), moderator_label(region, "female", "en")
+    ('jenis kelamin', 'gender')
+    >>> moderator_label(region, "workload_pre")
+    'workload sebelum pelatihan'
+    >>> moderator_label(region, "workload_pre", "en")
+    'workload before the training'
+    """
     given = getattr(region, "moderator_labels", {}).get(column_name)
     if given:
         return given

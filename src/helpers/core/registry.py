@@ -50,6 +50,7 @@ __all__ = [
     "Region",
     "Construct",
     "Question",
+    "ScaleWords",
     "load_registry",
     "load_constructs",
     "get_region",
@@ -124,6 +125,38 @@ class Question:
 
 
 @dataclass(frozen=True)
+class ScaleWords:
+    """A survey scale that a descriptive answer is about, and the reader's words for it
+    (``participation_scales`` and ``information_scale`` in the registry): its ``label`` in a
+    sentence and, for a participation scale, the words for staff in its top and bottom third
+    (``high``, ``low``). None where the registry gives no words: the report then uses its
+    own (:data:`helpers.core.labels.LABELS`)."""
+
+    scale: str
+    label: str | None = None
+    high: str | None = None
+    low: str | None = None
+    label_en: str | None = None
+    high_en: str | None = None
+    low_en: str | None = None
+
+    def missing_english(self) -> list[str]:
+        """The words given without their English twin (``label`` without ``label_en``)."""
+        pairs = (("label", self.label, self.label_en), ("high", self.high, self.high_en))
+        pairs += (("low", self.low, self.low_en),)
+        return [f"{key}_en" for key, given, twin in pairs if given and not twin]
+
+    def for_readers(self) -> ScaleWords:
+        """The words in English (an English twin, else the Indonesian words)."""
+        return replace(
+            self,
+            label=self.label_en or self.label,
+            high=self.high_en or self.high,
+            low=self.low_en or self.low,
+        )
+
+
+@dataclass(frozen=True)
 class Region:
     """A region's registry entry, validated."""
 
@@ -148,6 +181,10 @@ class Region:
     moderator_labels_en: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     """Their English twins (``label_en``)."""
     programme_en: str | None = None
+    participation_scales: tuple[ScaleWords, ...] = ()
+    """The staff-survey scales whose link with taking part the report describes."""
+    information_scale: ScaleWords | None = None
+    """The scale of access to career information and mentoring, asked before the programme."""
 
     def missing_english(self) -> list[str]:
         """The reader-facing keys that lack their English twin (``programme_en``, a question's
@@ -160,6 +197,11 @@ class Region:
         for i, column in enumerate(self.moderators):
             if column in self.moderator_labels and column not in self.moderator_labels_en:
                 missing.append(f"moderators[{i}].label_en ({column})")
+        for i, s in enumerate(self.participation_scales):
+            missing += [f"participation_scales[{i}].{k} ({s.scale})" for k in s.missing_english()]
+        if self.information_scale is not None:
+            scale = self.information_scale
+            missing += [f"information_scale.{k} ({scale.scale})" for k in scale.missing_english()]
         for i, a in enumerate(self.analyses):
             missing += [] if a.label_en else [f"analyses[{i}].label_en ({a.id})"]
             if a.unit_label and not a.unit_label_en:
@@ -185,6 +227,10 @@ class Region:
             ),
             moderator_labels=MappingProxyType(
                 {**self.moderator_labels, **self.moderator_labels_en}
+            ),
+            participation_scales=tuple(s.for_readers() for s in self.participation_scales),
+            information_scale=(
+                self.information_scale.for_readers() if self.information_scale else None
             ),
         )
 
@@ -417,7 +463,18 @@ def _region(raw: Any, defaults: Defaults, index: int, source: str) -> Region:
             for q in m.questions
         ),
         programme_en=m.programme_en,
+        participation_scales=tuple(_scale_words(x) for x in m.participation_scales),
+        information_scale=(
+            _scale_words(m.information_scale) if m.information_scale is not None else None
+        ),
     )
+
+
+def _scale_words(entry: Any) -> ScaleWords:
+    """A registry scale entry (a name, or a mapping of the scale and its words)."""
+    if isinstance(entry, str):
+        return ScaleWords(entry)
+    return ScaleWords(**entry.model_dump())
 
 
 def load_registry(path: str | Path | None = None) -> dict[str, Region]:

@@ -205,6 +205,30 @@ class ModeratorModel(_Strict):
     label_en: Text | None = None
 
 
+class ScaleModel(_Strict):
+    """A survey scale that one of the report's descriptive answers is about: ``scale``, its
+    name in the codebook's ``scale`` column, and the words a reader sees for it in a sentence,
+    ``label`` and its English twin ``label_en`` (default: the scale's name in
+    :data:`helpers.core.labels.LABELS`, or the scale's name made readable)."""
+
+    scale: Text
+    label: Text | None = None
+    label_en: Text | None = None
+
+
+class ParticipationScaleModel(ScaleModel):
+    """A staff-survey scale whose link with taking part the report describes (the share
+    trained among staff in its top and bottom third). Besides its ``label``, ``high`` and
+    ``low`` name those staff in a sentence ("dukungan tinggi"; default "<label> tinggi" and
+    "<label> rendah"), and ``high_en`` and ``low_en`` are their English twins ("strong
+    support"; default "high <label>" and "low <label>")."""
+
+    high: Text | None = None
+    low: Text | None = None
+    high_en: Text | None = None
+    low_en: Text | None = None
+
+
 #: Registry keys that were renamed: the old key gets an error that names the new one.
 RENAMED_KEYS: dict[str, str] = {
     "moderator": (
@@ -282,6 +306,17 @@ class RegionModel(_Strict):
     treatment: TreatmentModel
     analyses: list[AnalysisModel] = Field(default_factory=list)
     relevance_scale: Text | None = None
+    participation_scales: list[Text | ParticipationScaleModel] = Field(default_factory=list)
+    """Scales of the staff survey that asks why staff did not take part
+    (``reasons_not_trained``) whose link with taking part the report describes: the share
+    trained in each scale's top and bottom third, in the ``participation`` answer (a name, or
+    ``{scale, label, high, low}`` and their ``*_en`` twins: :class:`ParticipationScaleModel`).
+    Empty (the default): the answer gives the reasons alone."""
+    information_scale: Text | ScaleModel | None = None
+    """The scale of staff's access to career information and mentoring, asked before the
+    programme (``<scale>_pre``): the ``information_gaps`` answer, the transparency section and
+    a recommendation name the groups and units with the least (a name, or ``{scale, label,
+    label_en}``: :class:`ScaleModel`)."""
     moderators: list[Text | ModeratorModel] = Field(default_factory=list)
     identifying_roles: list[Text] = Field(default_factory=list)
     duplicate_answers: DuplicateAnswersModel | None = None

@@ -165,8 +165,10 @@ ANSWER_SOURCES: dict[str, str] = {
     "moderation": "whether the effect differs by the region's pre-treatment moderators "
     "(interaction tests, BH-adjusted)",
     "feedback_bias": "how far the low-response feedback is from all participants' view",
-    "participation": "why staff skip training, and the share trained by leadership support",
-    "information_gaps": "who lacks career information and mentoring, by group and unit",
+    "participation": "why staff skip training, and the share trained by the region's "
+    "participation_scales (e.g. leadership support)",
+    "information_gaps": "who lacks career information and mentoring (the region's "
+    "information_scale), by group and unit",
     "open_selection": "the share of promotions and placements by open selection, by gender",
     "budget_capacity": "how many the budget trains, and the effect that sample can detect",
     "sample_size": "whether the sample can detect the effects sought (the MDEs)",

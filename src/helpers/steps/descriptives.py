@@ -37,6 +37,7 @@ __all__ = [
     "heterogeneity",
     "BudgetCapacity",
     "budget_capacity",
+    "PARTICIPATION_SCALES",
     "participation",
     "reasons_for_skipping",
     "group_gaps",
@@ -223,14 +224,20 @@ def budget_capacity(region: Region, n_staff: int, *, target_d: float = 0.3) -> B
     )
 
 
+#: The survey scales :func:`participation` splits by unless told otherwise (those of the
+#: project's own staff-survey items; a region adds its own in ``participation_scales``).
+PARTICIPATION_SCALES = ("leadership_support", "workload")
+
+
 def participation(
     frame: pd.DataFrame,
     survey: pd.DataFrame,
     *,
-    scales: Sequence[str] = ("leadership_support", "workload"),
+    scales: Sequence[str] = PARTICIPATION_SCALES,
     min_cell: int = 5,
 ) -> pd.DataFrame:
-    """Share of staff trained by tercile of each survey scale (e.g. leadership support)."""
+    """Share of staff trained by tercile of each survey scale (e.g. leadership support); a
+    scale the survey lacks is left out."""
     merged = frame[["pid", "treated"]].merge(survey.drop_duplicates("pid"), on="pid")
     rows = []
     for s in scales:

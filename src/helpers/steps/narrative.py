@@ -236,6 +236,72 @@ def _names(rows: list[dict], language: Language = "id") -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + last + parts[-1]
 
 
+#: The sentences of :func:`recommendations`, by language (the rules and weights are one).
+_REC_TEXT = {
+    "id": {
+        "worse": (
+            "Telusuri mengapa {name} memburuk pada peserta sebelum program diperluas.",
+            "Estimasi {estimate} (IK 95% {low} sampai {high}).",
+        ),
+        "better": (
+            "Pertahankan program dan perluas ke pegawai yang belum ikut: dampaknya terlihat "
+            "pada {names}.",
+            "Estimasi utama dengan pembanding yang setara; interval kepercayaan 95% tidak "
+            "mencakup nol.",
+        ),
+        "uncontrolled": (
+            "Ukur {name} juga pada pegawai yang belum dilatih (tes yang sama, waktu yang sama), "
+            "agar kenaikannya dapat dibedakan dari efek mengulang tes.",
+            "Kenaikan sebelum–sesudah {estimate} tanpa kelompok pembanding.",
+        ),
+        "mde": "{name} sekitar {mde}",
+        "inconclusive": (
+            "Jangan menyimpulkan dulu bahwa program tidak berdampak pada {names}; ukur lagi "
+            "dengan waktu lebih panjang atau sampel lebih besar, atau tinjau apakah materi "
+            "program memang menyasar hasil ini.",
+            "Interval mencakup nol; efek terkecil yang dapat terdeteksi: {mdes}.",
+        ),
+        "challenge": "Tantangan “{label}” disebut dalam {share} transkrip.",
+        "also_proposed": " Informan juga mengusulkannya ({share} transkrip).",
+        "leaders": "Peran pimpinan dibahas dalam {share} transkrip.",
+        "proposal": ("Informan mengusulkan: {label}.", "Diusulkan dalam {share} transkrip."),
+        "proposal_prefix": r"^Rekomendasi: ",
+    },
+    "en": {
+        "worse": (
+            "Find out why {name} got worse among participants before the programme is extended.",
+            "Estimate {estimate} (95% CI {low} to {high}).",
+        ),
+        "better": (
+            "Keep the programme and extend it to staff who have not taken part: its effect "
+            "shows in {names}.",
+            "Headline estimate with a comparable comparison group; the 95% confidence "
+            "interval excludes zero.",
+        ),
+        "uncontrolled": (
+            "Measure {name} among untrained staff too (same test, same time), so that the "
+            "gain can be told apart from the effect of retaking a test.",
+            "A before–after gain of {estimate} with no comparison group.",
+        ),
+        "mde": "{name} about {mde}",
+        "inconclusive": (
+            "Do not conclude yet that the programme has no effect on {names}; measure again "
+            "over a longer time or with a larger sample, or check whether the programme's "
+            "material aims at this outcome.",
+            "The interval includes zero; smallest detectable effect: {mdes}.",
+        ),
+        "challenge": "The challenge “{label}” is raised in {share} of transcripts.",
+        "also_proposed": " Informants propose it too ({share} of transcripts).",
+        "leaders": "The role of leaders comes up in {share} of transcripts.",
+        "proposal": ("Informants propose: {label}.", "Proposed in {share} of transcripts."),
+        "proposal_prefix": r"^(Recommendation|Rekomendasi): ",
+    },
+}
+
+#: :data:`CHALLENGE_ACTIONS` and its English twin, by language.
+_ACTIONS = {"id": CHALLENGE_ACTIONS, "en": CHALLENGE_ACTIONS_EN}
+
+
 def recommendations(
     effects: pd.DataFrame,
     findings: pd.DataFrame,
@@ -256,134 +322,17 @@ def recommendations(
     informants' own matching proposal folded in (:data:`SAME_ACTION`); other informants'
     proposals; ``extras`` from the region's analyses (gaps between groups, budget, response
     bias), which carry their own weight. ``language`` is the report's (``"en"``: every
-    sentence in English).
+    sentence in English, from :data:`_REC_TEXT`).
     """
     from helpers.steps.meaning import effect_meaning
 
-    if language == "en":
-        return _recommendations_en(effects, findings, extras, challenge_share)
-
-    recs: list[Recommendation] = []
-    head = effects[effects["headline"].astype(bool) & effects["estimate"].notna()]
-    graded: dict[str, list[dict]] = {}
-    for r in head.to_dict("records"):
-        graded.setdefault(effect_meaning(r).strength, []).append(r)
-    for r in graded.get("worse", []):
-        recs.append(
-            Recommendation(
-                f"Telusuri mengapa {in_sentence(core_label(r['label']))} memburuk pada peserta "
-                "sebelum program diperluas.",
-                f"Estimasi {fmt_num(r['estimate'], 2)} (IK 95% {fmt_num(r['ci_low'], 2)} sampai "
-                f"{fmt_num(r['ci_high'], 2)}).",
-                100.0,
-            )
-        )
-    better = graded.get("better_strong", []) + graded.get("better", [])
-    if better:
-        recs.append(
-            Recommendation(
-                "Pertahankan program dan perluas ke pegawai yang belum ikut: dampaknya terlihat "
-                f"pada {_names(better)}.",
-                "Estimasi utama dengan pembanding yang setara; interval kepercayaan 95% tidak "
-                "mencakup nol.",
-                80.0 + 5 * len(graded.get("better_strong", [])),
-            )
-        )
-    for r in graded.get("uncontrolled", []):
-        recs.append(
-            Recommendation(
-                f"Ukur {in_sentence(core_label(r['label']))} juga pada pegawai yang belum dilatih "
-                "(tes yang sama, waktu yang sama), agar kenaikannya dapat dibedakan dari efek "
-                "mengulang tes.",
-                f"Kenaikan sebelum–sesudah {fmt_num(r['estimate'], 2)} tanpa kelompok pembanding.",
-                45.0,
-            )
-        )
-    unsettled = graded.get("inconclusive", [])
-    if unsettled:
-        mdes = ", ".join(
-            f"{in_sentence(core_label(r['label']))} sekitar {fmt_num(r.get('mde'), 2)}"
-            for r in unsettled
-        )
-        recs.append(
-            Recommendation(
-                "Jangan menyimpulkan dulu bahwa program tidak berdampak pada "
-                f"{', '.join(in_sentence(core_label(r['label'])) for r in unsettled)}; ukur lagi "
-                "dengan waktu lebih panjang atau sampel lebih besar, atau tinjau apakah materi "
-                "program memang menyasar hasil ini.",
-                f"Interval mencakup nol; efek terkecil yang dapat terdeteksi: {mdes}.",
-                30.0,
-            )
-        )
-    if len(findings):
-        proposals = findings[findings["kind"] == "recommendation"].set_index("code")
-        folded: set[str] = set()
-        ch = findings[
-            (findings["kind"] == "challenge")
-            & (findings["share_of_transcripts"] >= challenge_share)
-        ]
-        for r in ch.sort_values("n_transcripts", ascending=False).to_dict("records"):
-            if r["code"] not in CHALLENGE_ACTIONS:
-                continue
-            basis = (
-                f"Tantangan “{r['label']}” disebut dalam {fmt_pct(r['share_of_transcripts'])} "
-                "transkrip."
-            )
-            for proposal, challenge in SAME_ACTION.items():
-                if challenge == r["code"] and proposal in proposals.index:
-                    share = proposals.loc[proposal, "share_of_transcripts"]
-                    basis += f" Informan juga mengusulkannya ({fmt_pct(share)} transkrip)."
-                    folded.add(proposal)
-            recs.append(
-                Recommendation(
-                    CHALLENGE_ACTIONS[r["code"]],
-                    basis,
-                    40.0 + 40 * r["share_of_transcripts"],
-                    topic=r["code"],
-                )
-            )
-        ctx = findings[
-            (findings["code"] == "leadership_support")
-            & (findings["share_of_transcripts"] >= challenge_share)
-        ]
-        for r in ctx.to_dict("records"):
-            recs.append(
-                Recommendation(
-                    CHALLENGE_ACTIONS["leadership_support"],
-                    f"Peran pimpinan dibahas dalam {fmt_pct(r['share_of_transcripts'])} transkrip.",
-                    35.0 + 30 * r["share_of_transcripts"],
-                    topic="leadership_support",
-                )
-            )
-        for code, r in proposals.iterrows():
-            if code in folded:
-                continue
-            label = str(r["label"]).removeprefix("Rekomendasi: ")
-            recs.append(
-                Recommendation(
-                    f"Informan mengusulkan: {label}.",
-                    f"Diusulkan dalam {fmt_pct(r['share_of_transcripts'])} transkrip.",
-                    20.0 + 20 * r["share_of_transcripts"],
-                )
-            )
-    recs.extend(extras)
-    return _one_per_topic(recs)
-
-
-def _recommendations_en(
-    effects: pd.DataFrame,
-    findings: pd.DataFrame,
-    extras: Sequence[Recommendation],
-    challenge_share: float,
-) -> list[Recommendation]:
-    """:func:`recommendations` in English (the same rules and weights)."""
-    from helpers.steps.meaning import effect_meaning
+    words, actions = _REC_TEXT[language], _ACTIONS[language]
 
     def num(x: object) -> str:
-        return fmt_num(x, 2, "en")  # type: ignore[arg-type]
+        return fmt_num(x, 2, language)  # type: ignore[arg-type]
 
     def pct(x: object) -> str:
-        return fmt_pct(x, 0, "en")  # type: ignore[arg-type]
+        return fmt_pct(x, 0, language)  # type: ignore[arg-type]
 
     def name(r: dict) -> str:
         return in_sentence(core_label(r["label"]))
@@ -394,45 +343,43 @@ def _recommendations_en(
     for r in head.to_dict("records"):
         graded.setdefault(effect_meaning(r).strength, []).append(r)
     for r in graded.get("worse", []):
+        action, basis = words["worse"]
         recs.append(
             Recommendation(
-                f"Find out why {name(r)} got worse among participants before the programme is "
-                "extended.",
-                f"Estimate {num(r['estimate'])} (95% CI {num(r['ci_low'])} to "
-                f"{num(r['ci_high'])}).",
+                action.format(name=name(r)),
+                basis.format(
+                    estimate=num(r["estimate"]), low=num(r["ci_low"]), high=num(r["ci_high"])
+                ),
                 100.0,
             )
         )
     better = graded.get("better_strong", []) + graded.get("better", [])
     if better:
+        action, basis = words["better"]
         recs.append(
             Recommendation(
-                "Keep the programme and extend it to staff who have not taken part: its effect "
-                f"shows in {_names(better, 'en')}.",
-                "Headline estimate with a comparable comparison group; the 95% confidence "
-                "interval excludes zero.",
+                action.format(names=_names(better, language)),
+                basis,
                 80.0 + 5 * len(graded.get("better_strong", [])),
             )
         )
     for r in graded.get("uncontrolled", []):
+        action, basis = words["uncontrolled"]
         recs.append(
             Recommendation(
-                f"Measure {name(r)} among untrained staff too (same test, same time), so that "
-                "the gain can be told apart from the effect of retaking a test.",
-                f"A before–after gain of {num(r['estimate'])} with no comparison group.",
-                45.0,
+                action.format(name=name(r)), basis.format(estimate=num(r["estimate"])), 45.0
             )
         )
     unsettled = graded.get("inconclusive", [])
     if unsettled:
-        mdes = ", ".join(f"{name(r)} about {num(r.get('mde'))}" for r in unsettled)
+        mdes = ", ".join(
+            words["mde"].format(name=name(r), mde=num(r.get("mde"))) for r in unsettled
+        )
+        action, basis = words["inconclusive"]
         recs.append(
             Recommendation(
-                "Do not conclude yet that the programme has no effect on "
-                f"{', '.join(name(r) for r in unsettled)}; measure again over a longer time or "
-                "with a larger sample, or check whether the programme's material aims at this "
-                "outcome.",
-                f"The interval includes zero; smallest detectable effect: {mdes}.",
+                action.format(names=", ".join(name(r) for r in unsettled)),
+                basis.format(mdes=mdes),
                 30.0,
             )
         )
@@ -444,17 +391,19 @@ def _recommendations_en(
             & (findings["share_of_transcripts"] >= challenge_share)
         ]
         for r in ch.sort_values("n_transcripts", ascending=False).to_dict("records"):
-            if r["code"] not in CHALLENGE_ACTIONS_EN:
+            if r["code"] not in actions:
                 continue
-            basis = f"The challenge “{r['label']}” is raised in {pct(r['share_of_transcripts'])} of transcripts."
+            basis = words["challenge"].format(
+                label=r["label"], share=pct(r["share_of_transcripts"])
+            )
             for proposal, challenge in SAME_ACTION.items():
                 if challenge == r["code"] and proposal in proposals.index:
                     share = proposals.loc[proposal, "share_of_transcripts"]
-                    basis += f" Informants propose it too ({pct(share)} of transcripts)."
+                    basis += words["also_proposed"].format(share=pct(share))
                     folded.add(proposal)
             recs.append(
                 Recommendation(
-                    CHALLENGE_ACTIONS_EN[r["code"]],
+                    actions[r["code"]],
                     basis,
                     40.0 + 40 * r["share_of_transcripts"],
                     topic=r["code"],
@@ -467,9 +416,8 @@ def _recommendations_en(
         for r in ctx.to_dict("records"):
             recs.append(
                 Recommendation(
-                    CHALLENGE_ACTIONS_EN["leadership_support"],
-                    f"The role of leaders comes up in {pct(r['share_of_transcripts'])} of "
-                    "transcripts.",
+                    actions["leadership_support"],
+                    words["leaders"].format(share=pct(r["share_of_transcripts"])),
                     35.0 + 30 * r["share_of_transcripts"],
                     topic="leadership_support",
                 )
@@ -477,11 +425,12 @@ def _recommendations_en(
         for code, r in proposals.iterrows():
             if code in folded:
                 continue
-            label = re.sub(r"^(Recommendation|Rekomendasi): ", "", str(r["label"]))
+            label = re.sub(words["proposal_prefix"], "", str(r["label"]))
+            action, basis = words["proposal"]
             recs.append(
                 Recommendation(
-                    f"Informants propose: {label}.",
-                    f"Proposed in {pct(r['share_of_transcripts'])} of transcripts.",
+                    action.format(label=label),
+                    basis.format(share=pct(r["share_of_transcripts"])),
                     20.0 + 20 * r["share_of_transcripts"],
                 )
             )

@@ -16,6 +16,7 @@ from urllib.parse import quote as urlquote
 
 import pandas as pd
 
+from helpers.core.config import ScaleWords
 from helpers.core.formatting import Html, fmt_int, fmt_num, fmt_pct, fmt_pvalue
 from helpers.core.labels import in_sentence, label, moderator_label
 from helpers.core.vocabulary import LEVELS
@@ -215,76 +216,105 @@ def _feedback(r: ReportData) -> tuple[str, str] | None:
     )
 
 
+#: The sentences of :func:`_participation` and :func:`_information`, by language.
+_SCALE_TEXT = {
+    "id": {
+        "top_reason": "Alasan paling sering staf tidak ikut pelatihan: {reason} ({share} jawaban).",
+        "goes_with": (
+            "{label} berkaitan dengan keikutsertaan: staf dengan {high} {share_high} sudah "
+            "dilatih, dengan {low} {share_low} (gambaran, bukan bukti sebab-akibat)."
+        ),
+        "high": "{label} tinggi",
+        "low": "{label} rendah",
+        "information": (
+            "{label} paling rendah pada {lowest} (rata-rata {mean_lowest} dari {top}, {n} "
+            "orang) dan paling tinggi pada {highest} ({mean_highest})."
+        ),
+    },
+    "en": {
+        "top_reason": (
+            "The most frequent reason staff give for not taking part: “{reason}” ({share} of "
+            "answers)."
+        ),
+        "goes_with": (
+            "{label} goes with taking part: of staff with {high} {share_high} have been "
+            "trained, with {low} {share_low} (a description, not proof of cause and effect)."
+        ),
+        "high": "high {label}",
+        "low": "low {label}",
+        "information": (
+            "{label} is lowest among {lowest} (average {mean_lowest} of {top}, {n} people) and "
+            "highest among {highest} ({mean_highest})."
+        ),
+    },
+}
+
+
+def _scale_name(scale: ScaleWords, language: str) -> str:
+    """A described scale's name opening a sentence: the registry's label, else the report's
+    own (:data:`helpers.core.labels.LABELS`), else the scale's name made readable."""
+    name = scale.label or label("scale", scale.scale, language)
+    return name[:1].upper() + name[1:]
+
+
 def _participation(r: ReportData) -> tuple[str, str] | None:
+    """The most frequent reason for not taking part, and for each of the registry's
+    ``participation_scales`` the share trained in its top and bottom third."""
     if r.participation is None:
         return None
     part, reasons = r.participation
-    if r.language == "en":
-        return _participation_en(part, reasons)
+    lang = r.language
+    words = _SCALE_TEXT[lang]
     bits = []
     if len(reasons) and reasons["n"].notna().any():
         top = reasons.dropna(subset=["n"]).sort_values("n", ascending=False).iloc[0]
+        reason = str(top["reason"]).lower()  # the survey's answer, as respondents chose it
+        share = fmt_pct(top["share_of_answers"], 0, lang)
+        bits.append(words["top_reason"].format(reason=reason, share=share))
+    for scale in r.region.participation_scales:
+        shares = part[part["scale"] == scale.scale].set_index("tercile")["share_trained"]
+        if not ({"tinggi", "rendah"} <= set(shares.index) and shares.notna().all()):
+            continue
+        name = _scale_name(scale, lang)
         bits.append(
-            f"Alasan paling sering staf tidak ikut pelatihan: {str(top['reason']).lower()} "
-            f"({fmt_pct(top['share_of_answers'])} jawaban)."
-        )
-    lead = part[part["scale"] == "leadership_support"].set_index("tercile")["share_trained"]
-    if {"tinggi", "rendah"} <= set(lead.index) and lead.notna().all():
-        bits.append(
-            f"Dukungan pimpinan berkaitan dengan keikutsertaan: staf dengan dukungan tinggi "
-            f"{fmt_pct(lead['tinggi'])} sudah dilatih, dengan dukungan rendah "
-            f"{fmt_pct(lead['rendah'])} (gambaran, bukan bukti sebab-akibat)."
-        )
-    return (" ".join(bits), "partisipasi") if bits else None
-
-
-def _participation_en(part, reasons) -> tuple[str, str] | None:
-    bits = []
-    if len(reasons) and reasons["n"].notna().any():
-        top = reasons.dropna(subset=["n"]).sort_values("n", ascending=False).iloc[0]
-        reason = str(top["reason"])  # the survey's answer, as respondents chose it
-        bits.append(
-            f"The most frequent reason staff give for not taking part: “{reason.lower()}” "
-            f"({fmt_pct(top['share_of_answers'], 0, 'en')} of answers)."
-        )
-    lead = part[part["scale"] == "leadership_support"].set_index("tercile")["share_trained"]
-    if {"tinggi", "rendah"} <= set(lead.index) and lead.notna().all():
-        bits.append(
-            "Support from leaders goes with taking part: of staff with strong support "
-            f"{fmt_pct(lead['tinggi'], 0, 'en')} have been trained, with weak support "
-            f"{fmt_pct(lead['rendah'], 0, 'en')} (a description, not proof of cause and effect)."
+            words["goes_with"].format(
+                label=name,
+                high=scale.high or words["high"].format(label=in_sentence(name)),
+                low=scale.low or words["low"].format(label=in_sentence(name)),
+                share_high=fmt_pct(shares["tinggi"], 0, lang),
+                share_low=fmt_pct(shares["rendah"], 0, lang),
+            )
         )
     return (" ".join(bits), "partisipasi") if bits else None
 
 
 def _information(r: ReportData) -> tuple[str, str] | None:
+    """Who has the least and the most access to career information and mentoring (the
+    registry's ``information_scale``, before the programme), by gender and unit."""
     from helpers.steps import descriptives as desc
 
-    if "mentoring_access_pre" not in r.person:
+    scale = r.region.information_scale
+    column = f"{scale.scale}_pre" if scale is not None else None
+    if column is None or column not in r.person:
         return None
     cell = r.region.min_cell_size
-    acc = desc.group_gaps(r.person, "mentoring_access_pre", by=("gender", "unit"), min_cell=cell)
+    acc = desc.group_gaps(r.person, column, by=("gender", "unit"), min_cell=cell)
     acc = acc.dropna(subset=["mean"])
     if not len(acc):
         return None
     ranked = acc.sort_values("mean")
     low, high = ranked.iloc[0], ranked.iloc[-1]
     lang = r.language
-    name = label("group", low["group"], lang, default=str(low["group"]))
-    top = label("group", high["group"], lang, default=str(high["group"]))
-    if lang == "en":
-        return (
-            f"Access to career information and mentoring is lowest among {name} (average "
-            f"{fmt_num(low['mean'], 2, lang)} of 5, {fmt_int(low['n'], lang)} people) and highest "
-            f"among {top} ({fmt_num(high['mean'], 2, lang)}).",
-            "transparansi",
-        )
-    return (
-        f"Akses informasi dan mentoring karier paling rendah pada {name} (rata-rata "
-        f"{fmt_num(low['mean'], 2)} dari 5, {fmt_int(low['n'])} orang) dan paling tinggi pada "
-        f"{top} ({fmt_num(high['mean'], 2)}).",
-        "transparansi",
+    text = _SCALE_TEXT[lang]["information"].format(
+        label=_scale_name(scale, lang),
+        lowest=label("group", low["group"], lang, default=str(low["group"])),
+        mean_lowest=fmt_num(low["mean"], 2, lang),
+        top=fmt_int(r.scale_range(scale.scale)[1], lang),
+        n=fmt_int(low["n"], lang),
+        highest=label("group", high["group"], lang, default=str(high["group"])),
+        mean_highest=fmt_num(high["mean"], 2, lang),
     )
+    return text, "transparansi"
 
 
 def _open_selection(r: ReportData) -> tuple[str, str] | None:

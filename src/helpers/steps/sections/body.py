@@ -178,7 +178,35 @@ def _who_text(r: ReportData) -> str:
 
 def data_limits(r: ReportData) -> list[str]:
     """What the region's data do not hold, one sentence each for the reader (from notebook 03's
-    ``availability.parquet``, :func:`helpers.steps.availability.region_availability`)."""
+    ``availability.parquet``, :func:`helpers.steps.availability.region_availability`).
+
+    Examples
+    --------
+    One Indonesian sentence may stand for two missing items (it is given once); an English
+    report turns each item's ``detail`` into a sentence; what is available is not a limit.
+
+    >>> from types import SimpleNamespace
+    >>> import pandas as pd
+    >>> no_survey = "Tidak ada survei sebelum maupun sesudah program."
+    >>> table = pd.DataFrame(
+    ...     {
+    ...         "item": ["survey_pre", "survey_post", "skp_rating"],
+    ...         "available": [False, False, True],
+    ...         "what": [no_survey, no_survey, "Predikat SKP tersedia untuk 2023–2024."],
+    ...         "detail": [
+    ...             "no survey wave before the programme",
+    ...             "no survey wave after the programme",
+    ...             "SKP predikat for 2023–2024",
+    ...         ],
+    ...     }
+    ... )
+    >>> data_limits(SimpleNamespace(language="id", read=lambda name: table))
+    ['Tidak ada survei sebelum maupun sesudah program.']
+    >>> data_limits(SimpleNamespace(language="en", read=lambda name: table))
+    ['No survey wave before the programme.', 'No survey wave after the programme.']
+    >>> data_limits(SimpleNamespace(language="id", read=lambda name: None))
+    []
+    """
     table = r.read("availability.parquet")
     if table is None or not len(table):
         return []

@@ -134,15 +134,19 @@ class ReportData:
 
     @cached_property
     def participation(self) -> tuple[pd.DataFrame, pd.DataFrame] | None:
-        """(share trained by tercile of leadership support and workload, reasons for not
-        taking part), or None without a staff survey that asks."""
+        """(share trained by tercile of each survey scale: those of
+        :data:`helpers.steps.descriptives.PARTICIPATION_SCALES` and the registry's
+        ``participation_scales``; reasons for not taking part), or None without a staff survey
+        that asks."""
         from helpers.steps import descriptives as desc
 
         survey = self.tables.get("survey_post")
         if survey is None or "reasons_not_trained" not in survey:
             return None
         cell = self.region.min_cell_size
-        part = desc.participation(self.person, survey, min_cell=cell)
+        described = (s.scale for s in self.region.participation_scales)
+        scales = tuple(dict.fromkeys([*desc.PARTICIPATION_SCALES, *described]))
+        part = desc.participation(self.person, survey, scales=scales, min_cell=cell)
         reasons = desc.reasons_for_skipping(survey, "reasons_not_trained", min_cell=cell)
         return part, reasons
 

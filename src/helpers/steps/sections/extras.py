@@ -25,6 +25,14 @@ __all__ = [
     "extra_recommendations",
 ]
 
+#: The scale of leaders' support for training (a scale of :data:`helpers.core.labels.LABELS`):
+#: where the share trained is more than ten points higher in its top third than in its bottom
+#: third, unit heads are asked to give staff permission and time, whatever the region.
+LEADERSHIP_SCALE = "leadership_support"
+
+#: The word before the last item of a list, by language.
+_AND = {"id": " dan ", "en": " and "}
+
 
 def feedback_bias(r: ReportData) -> Html:
     """How far the satisfaction of feedback respondents is from all participants'."""
@@ -129,6 +137,14 @@ def _group_table(r: ReportData, gaps: pd.DataFrame, value: str, kind: str, key: 
     return table(r.numbering, text, frame, cols)
 
 
+def _information_column(r: ReportData) -> str | None:
+    """The person frame's column of the registry's ``information_scale`` before the
+    programme, or None when the region names none or its data lack it."""
+    scale = r.region.information_scale
+    column = f"{scale.scale}_pre" if scale is not None else None
+    return column if column is not None and column in r.person else None
+
+
 def career_transparency(r: ReportData) -> Html:
     """Open selection in promotion and placement by group, and who lacks information and
     mentoring (groups under the minimum cell size are not shown)."""
@@ -143,9 +159,10 @@ def career_transparency(r: ReportData) -> Html:
         promo, "open_selection", by=("gender", "golongan_group", "event"), min_cell=cell
     )
     tables = [_group_table(r, gaps, "open_selection", "share", "open_selection")]
-    if "mentoring_access_pre" in r.person:
+    access = _information_column(r)
+    if access is not None:
         acc = desc.group_gaps(
-            r.person, "mentoring_access_pre", by=("gender", "golongan_group", "unit"), min_cell=cell
+            r.person, access, by=("gender", "golongan_group", "unit"), min_cell=cell
         )
         tables.append(_group_table(r, acc, "access", "num2", "access"))
     return render("transparency.html.j2", r.language, tables=tables)
@@ -159,11 +176,22 @@ def budget_capacity(r: ReportData) -> Html:
 
 
 def participation(r: ReportData) -> Html:
-    """Reasons for not taking part, and the share trained by leadership support and workload."""
+    """Reasons for not taking part, and the share trained by tercile of each survey scale (a
+    scale's name is the report's, :data:`helpers.core.labels.LABELS`, else the registry's
+    label, else its name made readable)."""
     if r.participation is None:
         return Html("")
     lang = r.language
     part, reasons = r.participation
+    given = {s.scale: s.label for s in r.region.participation_scales}
+
+    def name(scale: str) -> str:
+        return label("scale", scale, lang, default=given.get(scale)).lower()
+
+    names = [name(s) for s in dict.fromkeys(part["scale"])]
+    scales = (
+        _AND[lang].join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
+    )
     t1 = table(
         r.numbering,
         caption("reasons", lang),
@@ -174,11 +202,13 @@ def participation(r: ReportData) -> Html:
             Column("share_of_answers", column("share_of_answers", lang), "share"),
         ],
     )
+    if not len(part):
+        return render("participation.html.j2", lang, tables=[t1])
     t2 = table(
         r.numbering,
-        caption("participation", lang),
+        caption("participation", lang, scales=scales),
         part.assign(
-            scale=part["scale"].map(lambda s: label("scale", s, lang).lower()),
+            scale=part["scale"].map(name),
             tercile=part["tercile"].map(lambda g: label("group", g, lang)),
         ),
         [
@@ -191,209 +221,197 @@ def participation(r: ReportData) -> Html:
     return render("participation.html.j2", lang, tables=[t1, t2])
 
 
+#: The sentences of :func:`extra_recommendations` and :func:`_gap_recommendations`, by
+#: language: each an (action, basis) pair (the rules and weights are one).
+_EXTRA_TEXT = {
+    "id": {
+        "budget": (
+            "Rencanakan {n} peserta per angkatan anggaran dan ukur dampak dengan pembanding "
+            "yang setara; efek yang lebih kecil dari {mde} simpangan baku tidak akan terlihat.",
+            "Anggaran Rp {total} / Rp {cost} per peserta.",
+        ),
+        "leaders": (
+            "Minta pimpinan unit memberi izin tertulis dan waktu bagi staf untuk pelatihan.",
+            "Staf dengan dukungan pimpinan tinggi sudah dilatih {high}, yang rendah {low}.",
+        ),
+        "feedback": (
+            "Kumpulkan umpan balik dari semua peserta (misalnya diisi pada sesi penutupan), "
+            "bukan dari yang bersedia saja.",
+            "Tingkat respons umpan balik hanya {rate}.",
+        ),
+        "relevance": (
+            "Utamakan kesesuaian materi dengan jabatan peserta saat memilih pelatihan.",
+            "Rata-rata efek pada peserta yang menilai pelatihan relevan {high}, pada yang kurang "
+            "relevan {low} (penilaian sesudah pelatihan: gambaran, bukan bukti sebab-akibat).",
+        ),
+        "jp": (
+            "Pantau pemenuhan hak pengembangan kompetensi 20 JP per tahun bagi setiap ASN.",
+            "Pada 2024 hanya {share} ASN tercatat memenuhi 20 JP.",
+        ),
+        "open_selection": (
+            "Pastikan promosi dan mutasi bagi {lower} juga melalui seleksi terbuka, dan pantau "
+            "bagiannya setiap tahun menurut jenis kelamin.",
+            "Seleksi terbuka: {women} pada perempuan, {men} pada laki-laki.",
+        ),
+        "women": "perempuan",
+        "men": "laki-laki",
+        "information": (
+            "Utamakan {names} saat menyebarkan informasi karier dan menugaskan mentor.",
+            "Akses informasi dan mentoring terendah di sana (rata-rata {means} dari {top}; "
+            "tertinggi {highest}).",
+        ),
+    },
+    "en": {
+        "budget": (
+            "Plan for {n} participants per budget round and measure the effect against a "
+            "comparable comparison group; effects smaller than {mde} standard deviations will "
+            "not be seen.",
+            "Budget Rp {total} / Rp {cost} per participant.",
+        ),
+        "leaders": (
+            "Ask unit heads to give staff written permission and time for training.",
+            "Of staff with strong support from their leaders {high} have been trained, of "
+            "those with weak support {low}.",
+        ),
+        "feedback": (
+            "Collect feedback from every participant (for example during the closing "
+            "session), not only from those willing to answer.",
+            "Only {rate} answered the feedback survey.",
+        ),
+        "relevance": (
+            "When choosing training, put first how well the material fits the participants' "
+            "positions.",
+            "Average effect among participants who found the training relevant {high}, among "
+            "those who found it less relevant {low} (rated after the training: a description, "
+            "not proof of cause and effect).",
+        ),
+        "jp": (
+            "Monitor every ASN's entitlement to 20 JP (lesson hours) of competency development "
+            "a year.",
+            "In 2024 only {share} of ASN were recorded with 20 JP.",
+        ),
+        "open_selection": (
+            "Make sure promotions and transfers of {lower} also go through open selection, and "
+            "monitor its share every year by gender.",
+            "Open selection: {women} for women, {men} for men.",
+        ),
+        "women": "women",
+        "men": "men",
+        "information": (
+            "Put {names} first when sharing career information and assigning mentors.",
+            "Access to information and mentoring is lowest there (average {means} of {top}; "
+            "highest {highest}).",
+        ),
+    },
+}
+
+
 def extra_recommendations(r: ReportData) -> list[nar.Recommendation]:
     """Recommendations from the region-specific analyses: budget, leadership support, feedback
-    response, relevance, and the 20-JP entitlement."""
-    if r.language == "en":
-        return _extra_recommendations_en(r)
-    out = []
-    cap = r.capacity
-    if cap is not None:
-        out.append(
-            nar.Recommendation(
-                f"Rencanakan {fmt_int(cap.n_trainable)} peserta per angkatan anggaran dan ukur "
-                "dampak dengan pembanding yang setara; efek yang lebih kecil dari "
-                f"{fmt_num(cap.mde_standardised, 2)} simpangan baku tidak akan terlihat.",
-                f"Anggaran Rp {fmt_int(cap.total_rp)} / Rp {fmt_int(cap.cost_per_participant_rp)} "
-                "per peserta.",
-                55.0,
-            )
-        )
-    if r.participation is not None:
-        part = r.participation[0]
-        lead = part[part["scale"] == "leadership_support"].set_index("tercile")["share_trained"]
-        if lead.notna().all() and lead.get("tinggi", 0) - lead.get("rendah", 0) > 0.1:
-            out.append(
-                nar.Recommendation(
-                    "Minta pimpinan unit memberi izin tertulis dan waktu bagi staf untuk pelatihan.",
-                    f"Staf dengan dukungan pimpinan tinggi sudah dilatih {fmt_pct(lead['tinggi'])}, "
-                    f"yang rendah {fmt_pct(lead['rendah'])}.",
-                    50.0 + 100 * (lead["tinggi"] - lead["rendah"]),
-                    topic="leadership_support",
-                )
-            )
-    fb = r.feedback
-    if fb is not None and fb.response_rate < 0.5:
-        out.append(
-            nar.Recommendation(
-                "Kumpulkan umpan balik dari semua peserta (misalnya diisi pada sesi penutupan), "
-                "bukan dari yang bersedia saja.",
-                f"Tingkat respons umpan balik hanya {fmt_pct(fb.response_rate)}.",
-                60.0,
-            )
-        )
-    het = r.moderation
-    if het is not None:
-        hi = het[het["group"] == "tinggi"]["estimate"].mean()
-        lo = het[het["group"] == "rendah"]["estimate"].mean()
-        if hi > lo:
-            out.append(
-                nar.Recommendation(
-                    "Utamakan kesesuaian materi dengan jabatan peserta saat memilih pelatihan.",
-                    f"Rata-rata efek pada peserta yang menilai pelatihan relevan {fmt_num(hi, 2)}, "
-                    f"pada yang kurang relevan {fmt_num(lo, 2)} (penilaian sesudah pelatihan: "
-                    "gambaran, bukan bukti sebab-akibat).",
-                    45.0,
-                    topic="relevance_gap",
-                )
-            )
-    jp = r.jp_share
-    if jp == jp and jp < 0.8:
-        out.append(
-            nar.Recommendation(
-                "Pantau pemenuhan hak pengembangan kompetensi 20 JP per tahun bagi setiap ASN.",
-                f"Pada 2024 hanya {fmt_pct(jp)} ASN tercatat memenuhi 20 JP.",
-                50.0 + 30 * (0.8 - jp),
-            )
-        )
-    out.extend(_gap_recommendations(r))
-    return out
-
-
-def _extra_recommendations_en(r: ReportData) -> list[nar.Recommendation]:
-    """:func:`extra_recommendations` in English (the same rules and weights)."""
+    response, relevance, and the 20-JP entitlement (sentences from :data:`_EXTRA_TEXT`)."""
+    lang = r.language
+    words = _EXTRA_TEXT[lang]
 
     def num(x: float) -> str:
-        return fmt_num(x, 2, "en")
+        return fmt_num(x, 2, lang)
 
     def pct(x: float) -> str:
-        return fmt_pct(x, 0, "en")
+        return fmt_pct(x, 0, lang)
 
     out = []
     cap = r.capacity
     if cap is not None:
+        action, basis = words["budget"]
         out.append(
             nar.Recommendation(
-                f"Plan for {fmt_int(cap.n_trainable, 'en')} participants per budget round and "
-                "measure the effect against a comparable comparison group; effects smaller "
-                f"than {num(cap.mde_standardised)} standard deviations will not be seen.",
-                f"Budget Rp {fmt_int(cap.total_rp, 'en')} / Rp "
-                f"{fmt_int(cap.cost_per_participant_rp, 'en')} per participant.",
+                action.format(n=fmt_int(cap.n_trainable, lang), mde=num(cap.mde_standardised)),
+                basis.format(
+                    total=fmt_int(cap.total_rp, lang),
+                    cost=fmt_int(cap.cost_per_participant_rp, lang),
+                ),
                 55.0,
             )
         )
     if r.participation is not None:
         part = r.participation[0]
-        lead = part[part["scale"] == "leadership_support"].set_index("tercile")["share_trained"]
+        lead = part[part["scale"] == LEADERSHIP_SCALE].set_index("tercile")["share_trained"]
         if lead.notna().all() and lead.get("tinggi", 0) - lead.get("rendah", 0) > 0.1:
+            action, basis = words["leaders"]
             out.append(
                 nar.Recommendation(
-                    "Ask unit heads to give staff written permission and time for training.",
-                    f"Of staff with strong support from their leaders {pct(lead['tinggi'])} "
-                    f"have been trained, of those with weak support {pct(lead['rendah'])}.",
+                    action,
+                    basis.format(high=pct(lead["tinggi"]), low=pct(lead["rendah"])),
                     50.0 + 100 * (lead["tinggi"] - lead["rendah"]),
                     topic="leadership_support",
                 )
             )
     fb = r.feedback
     if fb is not None and fb.response_rate < 0.5:
-        out.append(
-            nar.Recommendation(
-                "Collect feedback from every participant (for example during the closing "
-                "session), not only from those willing to answer.",
-                f"Only {pct(fb.response_rate)} answered the feedback survey.",
-                60.0,
-            )
-        )
+        action, basis = words["feedback"]
+        out.append(nar.Recommendation(action, basis.format(rate=pct(fb.response_rate)), 60.0))
     het = r.moderation
     if het is not None:
         hi = het[het["group"] == "tinggi"]["estimate"].mean()
         lo = het[het["group"] == "rendah"]["estimate"].mean()
         if hi > lo:
+            action, basis = words["relevance"]
             out.append(
                 nar.Recommendation(
-                    "When choosing training, put first how well the material fits the "
-                    "participants' positions.",
-                    f"Average effect among participants who found the training relevant "
-                    f"{num(hi)}, among those who found it less relevant {num(lo)} (rated after "
-                    "the training: a description, not proof of cause and effect).",
+                    action,
+                    basis.format(high=num(hi), low=num(lo)),
                     45.0,
                     topic="relevance_gap",
                 )
             )
     jp = r.jp_share
     if jp == jp and jp < 0.8:
-        out.append(
-            nar.Recommendation(
-                "Monitor every ASN's entitlement to 20 JP (lesson hours) of competency "
-                "development a year.",
-                f"In 2024 only {pct(jp)} of ASN were recorded with 20 JP.",
-                50.0 + 30 * (0.8 - jp),
-            )
-        )
+        action, basis = words["jp"]
+        out.append(nar.Recommendation(action, basis.format(share=pct(jp)), 50.0 + 30 * (0.8 - jp)))
     out.extend(_gap_recommendations(r))
     return out
 
 
 def _gap_recommendations(r: ReportData) -> list[nar.Recommendation]:
     """Who is left out, by group: a gap of ten points or more in open selection between women
-    and men, and the units where access to career information is lowest."""
+    and men, and the units where access to career information is lowest (the registry's
+    ``information_scale``)."""
     from helpers.steps import descriptives as desc
 
     out = []
-    en = r.language == "en"
+    lang = r.language
+    words = _EXTRA_TEXT[lang]
     cell = r.region.min_cell_size
     if "promotions" in r.tables:
         promo = r.tables["promotions"].merge(r.roster[["pid", "gender"]], on="pid")
         promo["open_selection"] = promo["open_selection"].astype(float)
         by = desc.group_gaps(promo, "open_selection", by=("gender",), min_cell=cell)
         by = by.dropna(subset=["mean"]).set_index("group")["mean"]
-        if {"F", "M"} <= set(by.index) and abs(by["F"] - by["M"]) >= 0.10 and en:
-            lower = "women" if by["F"] < by["M"] else "men"
+        if {"F", "M"} <= set(by.index) and abs(by["F"] - by["M"]) >= 0.10:
+            lower = words["women"] if by["F"] < by["M"] else words["men"]
+            action, basis = words["open_selection"]
             out.append(
                 nar.Recommendation(
-                    f"Make sure promotions and transfers of {lower} also go through open "
-                    "selection, and monitor its share every year by gender.",
-                    f"Open selection: {fmt_pct(by['F'], 0, 'en')} for women, "
-                    f"{fmt_pct(by['M'], 0, 'en')} for men.",
+                    action.format(lower=lower),
+                    basis.format(women=fmt_pct(by["F"], 0, lang), men=fmt_pct(by["M"], 0, lang)),
                     70.0 + 100 * abs(by["F"] - by["M"]),
                 )
             )
-        elif {"F", "M"} <= set(by.index) and abs(by["F"] - by["M"]) >= 0.10:
-            lower = "perempuan" if by["F"] < by["M"] else "laki-laki"
-            out.append(
-                nar.Recommendation(
-                    f"Pastikan promosi dan mutasi bagi {lower} juga melalui seleksi terbuka, dan "
-                    "pantau bagiannya setiap tahun menurut jenis kelamin.",
-                    f"Seleksi terbuka: {fmt_pct(by['F'])} pada perempuan, {fmt_pct(by['M'])} pada "
-                    "laki-laki.",
-                    70.0 + 100 * abs(by["F"] - by["M"]),
-                )
-            )
-    if "mentoring_access_pre" in r.person:
-        acc = desc.group_gaps(r.person, "mentoring_access_pre", by=("unit",), min_cell=cell)
+    access = _information_column(r)
+    if access is not None:
+        acc = desc.group_gaps(r.person, access, by=("unit",), min_cell=cell)
         acc = acc.dropna(subset=["mean"]).sort_values("mean")
         if len(acc) >= 2 and acc["mean"].iloc[-1] - acc["mean"].iloc[0] >= 0.25:
             low = acc.head(2)
-            names = (" and " if en else " dan ").join(str(g) for g in low["group"])
-            if en:
-                out.append(
-                    nar.Recommendation(
-                        f"Put {names} first when sharing career information and assigning mentors.",
-                        "Access to information and mentoring is lowest there (average "
-                        + " and ".join(fmt_num(m, 2, "en") for m in low["mean"])
-                        + f" of 5; highest {fmt_num(acc['mean'].iloc[-1], 2, 'en')}).",
-                        55.0,
-                        topic="information_gap",
-                    )
-                )
-                return out
+            top = r.scale_range(r.region.information_scale.scale)[1]  # type: ignore[union-attr]
+            action, basis = words["information"]
             out.append(
                 nar.Recommendation(
-                    f"Utamakan {names} saat menyebarkan informasi karier dan menugaskan mentor.",
-                    "Akses informasi dan mentoring terendah di sana (rata-rata "
-                    + " dan ".join(fmt_num(m, 2) for m in low["mean"])
-                    + f" dari 5; tertinggi {fmt_num(acc['mean'].iloc[-1], 2)}).",
+                    action.format(names=_AND[lang].join(str(g) for g in low["group"])),
+                    basis.format(
+                        means=_AND[lang].join(fmt_num(m, 2, lang) for m in low["mean"]),
+                        top=fmt_int(top, lang),
+                        highest=fmt_num(acc["mean"].iloc[-1], 2, lang),
+                    ),
                     55.0,
                     topic="information_gap",
                 )
