@@ -199,19 +199,33 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+#: Runs of characters that fold to themselves lower-cased, one for one: ASCII but apostrophes
+#: and hyphens (whose folding depends on the neighbours).
+_PLAIN_RUN = re.compile(r"[^'`\-\x80-\U0010ffff]+")
+
+
 def _fold_with_map(text: str) -> tuple[str, list[int]]:
     """Folded text and, for each folded character, the index of its source character."""
     text = clean_text(text)
     out: list[str] = []
     where: list[int] = []
     n = len(text)
-    for i, ch in enumerate(text):
+    i = 0
+    while i < n:
+        plain = _PLAIN_RUN.match(text, i)
+        if plain is not None:  # most of any text: lower-cased as a whole
+            out.append(plain.group().lower())
+            where.extend(range(i, plain.end()))
+            i = plain.end()
+            continue
+        ch = text[i]
         if ch in _HYPHENS and 0 < i < n - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
+            i += 1
             continue  # Nur-Aini and Nuraini are one word
         folded = (ch.lower() if ch not in _APOSTROPHES else "") if ch.isascii() else _fold_char(ch)
-        for c in folded:
-            out.append(c)
-            where.append(i)
+        out.append(folded)
+        where.extend([i] * len(folded))
+        i += 1
     return "".join(out), where
 
 
@@ -334,6 +348,8 @@ class NameMatcher:
                 _WORD.findall(joined)
             ):
                 return []
+        elif self._words.isdisjoint(_WORD.findall(fold_name(text))):
+            return []  # the tokens below are these words: none of them is a name's
         cleaned, tokens = self._tokens(text)
         spans: list[tuple[int, int]] = []
         i = 0

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -41,7 +42,7 @@ from helpers.runner.notebooks import (
 )
 from helpers.runner.staging import RegionStage
 
-__all__ = ["RegionResult", "run_region", "contained"]
+__all__ = ["RegionResult", "FinishElsewhere", "run_region", "contained"]
 
 T = TypeVar("T")
 
@@ -371,6 +372,7 @@ def run_region(
     key: bytes | None = None,
     env: dict[str, str] | None = None,
     pdf: bool = False,
+    finish_with: Callable[[Region, RegionResult], Any] | None = None,
 ) -> RegionResult:
     """Run notebooks 01-04 for one region, in order, and publish its outputs and report.
 
@@ -381,6 +383,11 @@ def run_region(
     ``reports/<region>.pdf`` (an unchanged region's too, when its PDF is missing or older than
     its report). Never raises for a region's failure: the
     result says what failed (:func:`contained`).
+
+    ``finish_with(region, result)`` takes over the export, the disclosure scan and the
+    publication (e.g. :func:`finish_elsewhere`, in another process, so the next region's
+    notebooks run meanwhile); the result is complete when it has. By default they run here,
+    before returning.
     """
     say = progress or (lambda _msg: None)
     result, go = _prepare_region(region, project, force, say, key=key)
@@ -414,8 +421,89 @@ def run_region(
             result.steps.append(step)
             if step.status != "ok":
                 break
-    _finish_region(region, project, result, say, export=export, key=key, pdf=pdf)
+    if finish_with is None:
+        _finish_region(region, project, result, say, export=export, key=key, pdf=pdf)
+    else:
+        finish_with(region, result)
     return result
+
+
+def _finish_job(
+    slug: str, root: str, result: RegionResult, key: bytes | None, pdf: bool
+) -> tuple[RegionResult, list[str]]:
+    """:func:`_finish_region` in the finishing process of a sequential run: the result, updated,
+    and what it said. Never raises (a failure is the result's error)."""
+    from helpers.runner.parallel import _worker_registry
+
+    said: list[str] = []
+    project = ProjectPaths(Path(root))
+    try:
+        region = _worker_registry(project)[slug]
+    except Exception as exc:  # the registry changed under the run
+        result.error = f"finishing failed: {type(exc).__name__}: {exc}"
+        return result, said
+    contained(result, "finishing", said.append, _finish_region, region, project, result,
+              said.append, key=key, pdf=pdf)  # fmt: skip
+    return result, said
+
+
+def _warm_finisher() -> None:
+    """Import what finishing needs, while the first region's notebooks run."""
+    import helpers.privacy.disclosure  # noqa: F401
+    import helpers.report.export  # noqa: F401
+
+
+class FinishElsewhere:
+    """Export, scan and publish each region in one other process, in the order given, while the
+    next region's notebooks run in the kernel (both are CPU work in Python: in one process
+    they would take turns on the interpreter lock, on two cores they run side by side).
+
+    A context manager and a ``finish_with`` for :func:`run_region`. What finishing says goes to
+    ``say`` as each region is done; on exit every region handed over is finished and its
+    :class:`RegionResult` (the caller's object) updated.
+    """
+
+    def __init__(
+        self,
+        project: ProjectPaths,
+        *,
+        key: bytes | None,
+        pdf: bool,
+        say: Callable[[str], None] = lambda _m: None,
+    ) -> None:
+        self.project, self.key, self.pdf, self.say = project, key, pdf, say
+        self.pending: list[Any] = []
+
+    def __enter__(self) -> FinishElsewhere:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        ctx = multiprocessing.get_context("spawn")  # the main process holds kernel sockets
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
+        self.pool.submit(_warm_finisher)
+        return self
+
+    def __call__(self, region: Region, result: RegionResult) -> None:
+        future = self.pool.submit(
+            _finish_job, region.slug, str(self.project.root), result, self.key, self.pdf
+        )
+        future.add_done_callback(functools.partial(self._settle, result))
+        self.pending.append(future)
+
+    def _settle(self, result: RegionResult, future: Any) -> None:
+        try:
+            done, said = future.result()
+        except Exception as err:  # the finishing process died
+            result.error = f"finishing failed: {type(err).__name__}: {err}"
+            RegionStage(self.project, result.region).discard()
+            self.say(f"[{result.region}] {result.error}")
+            return
+        result.steps, result.report, result.error = done.steps, done.report, done.error
+        for message in said:
+            self.say(message)
+
+    def __exit__(self, *exc: Any) -> None:
+        self.pool.shutdown(wait=True)  # every callback has run when this returns
 
 
 def _print_progress(message: str) -> None:

@@ -36,7 +36,7 @@ from helpers.runner.distributed import run_on_cluster
 from helpers.runner.kernel import RegionKernel
 from helpers.runner.notebooks import DEFAULT_TIMEOUT
 from helpers.runner.parallel import _run_parallel
-from helpers.runner.regions import RegionResult, contained, run_region
+from helpers.runner.regions import FinishElsewhere, RegionResult, contained, run_region
 from helpers.runner.synthesis import _run_synthesis, _settled_synthesis
 
 __all__ = [
@@ -76,24 +76,28 @@ def _run_regions(
             pdf=pdf,
         )
     results = []
-    for slug in chosen:
-        fallback = RegionResult(slug)
-        done = contained(
-            fallback,
-            "run",
-            say,
-            run_region,
-            registry[slug],
-            project=project,
-            timeout=timeout,
-            kernel_name=kernel_name,
-            force=force,
-            progress=progress,
-            kernel=kernel,
-            key=key,
-            pdf=pdf,
-        )
-        results.append(done if done is not None else fallback)
+    # a region's export, scan and publication run in another process beside the next
+    # region's notebooks: on two cores the sequential run no longer waits for them
+    with FinishElsewhere(project, key=key, pdf=pdf, say=say) as finisher:
+        for slug in chosen:
+            fallback = RegionResult(slug)
+            done = contained(
+                fallback,
+                "run",
+                say,
+                run_region,
+                registry[slug],
+                project=project,
+                timeout=timeout,
+                kernel_name=kernel_name,
+                force=force,
+                progress=progress,
+                kernel=kernel,
+                key=key,
+                pdf=pdf,
+                finish_with=finisher,
+            )
+            results.append(done if done is not None else fallback)
     return results
 
 
