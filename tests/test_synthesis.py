@@ -362,6 +362,15 @@ def test_forest_plot_is_readable_on_a_phone_and_sharp_in_print(synthesis) -> Non
     assert any("," in t for t in ticks) or all(t.lstrip("\u2212").isdigit() for t in ticks)
 
 
+def test_forest_plot_rows_are_one_inch_per_data_unit(synthesis) -> None:
+    for fig in forest.synthesis_forest_plots(synthesis).values():
+        ax = fig.axes[0]
+        fig.draw_without_rendering()  # the layout a reader's render gives
+        top, bottom = ax.get_ylim()
+        axes_in = ax.get_position().height * fig.get_figheight()
+        assert abs(axes_in - abs(top - bottom)) < 0.01
+
+
 def test_forest_plot_errors_are_named() -> None:
     with pytest.raises(ConfigError, match="'y_low'"):
         forest.construct_forest_plot(pd.DataFrame({"region_name": ["a"], "label": ["x"],
