@@ -5,12 +5,18 @@ Usage::
     .venv/bin/python benchmarks/scale.py                      # N = 5 and 10, --jobs 2
     .venv/bin/python benchmarks/scale.py --regions 5 50 500   # the national scale (hours)
     .venv/bin/python benchmarks/scale.py --size-factor 2      # twice the respondents
+    .venv/bin/python benchmarks/scale.py --regions 50 --dask  # also on a local Dask cluster
 
 For each N the generator writes N synthetic regions (cycling through the five programmes'
 shapes) into a temporary project, and the pipeline builds them with ``--jobs``. It prints, and
 appends to ``benchmarks/results.jsonl``: wall time, seconds per region, the peak memory of the
 pipeline's main process (which must stay flat as N grows) and of its whole process tree
 (main + kernels + workers).
+
+With ``--dask`` the same project is also built through the distributed executor
+(``--scheduler``) on a ``distributed.LocalCluster`` of ``--jobs`` worker processes (one thread
+each) on this machine, so the two executors are compared at the same number of processes; the
+cluster's processes count in the tree's memory.
 """
 
 from __future__ import annotations
@@ -50,7 +56,49 @@ def watch(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, int
     return time.perf_counter() - start, peak_main / 2**20, peak_tree / 2**20, proc.returncode
 
 
-def run(n: int, *, jobs: int, size_factor: float) -> dict:
+def watch_with(cluster_pids: list[int], cmd: list[str], env: dict[str, str]):
+    """:func:`watch`, with the peak memory of the cluster's processes added to the tree's."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    main = psutil.Process(proc.pid)
+    others = [psutil.Process(p) for p in cluster_pids]
+    peak_main = peak_tree = 0.0
+    while proc.poll() is None:
+        try:
+            rss_main = main.memory_info().rss
+            tree = rss_main + sum(c.memory_info().rss for c in main.children(recursive=True))
+            for other in others:
+                tree += other.memory_info().rss
+                tree += sum(c.memory_info().rss for c in other.children(recursive=True))
+            peak_main, peak_tree = max(peak_main, rss_main), max(peak_tree, tree)
+        except psutil.Error:
+            pass
+        time.sleep(0.2)
+    return time.perf_counter() - start, peak_main / 2**20, peak_tree / 2**20, proc.returncode
+
+
+def run_dask(root: Path, env: dict[str, str], jobs: int) -> tuple[float, float, float, int]:
+    """The pipeline with ``--scheduler`` on a LocalCluster of ``jobs`` worker processes (whose
+    environment names the temporary project, as a real cluster's workers see the folder)."""
+    from distributed import LocalCluster
+
+    saved = dict(os.environ)
+    os.environ.update(env)  # the worker processes inherit it
+    try:
+        with LocalCluster(
+            n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+            dashboard_address=None,
+        ) as cluster:  # fmt: skip
+            pids = [w.process.pid for w in cluster.workers.values()]
+            cmd = [sys.executable, "-m", "helpers.pipeline", "run", "--force",
+                   "--scheduler", cluster.scheduler_address]  # fmt: skip
+            return watch_with(pids, cmd, env)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run(n: int, *, jobs: int, size_factor: float, dask: bool = False) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"asn-scale-{n}-"))
     try:
         root = tmp / "project"
@@ -81,6 +129,17 @@ def run(n: int, *, jobs: int, size_factor: float) -> dict:
         wall, main_mb, tree_mb, code = watch(
             [sys.executable, "-m", "helpers.pipeline", "run", "--jobs", str(jobs)], env
         )
+        extra = {}
+        if dask:
+            d_wall, d_main, d_tree, d_code = run_dask(root, env, jobs)
+            extra = {
+                "dask_batch_s": round(d_wall, 1),
+                "dask_s_per_region": round(d_wall / n, 1),
+                "dask_vs_jobs": round(d_wall / wall, 2),
+                "dask_peak_main_mb": round(d_main),
+                "dask_peak_tree_mb": round(d_tree),
+                "dask_exit": d_code,
+            }
         return {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "kind": "scale",
@@ -93,6 +152,7 @@ def run(n: int, *, jobs: int, size_factor: float) -> dict:
             "peak_main_mb": round(main_mb),
             "peak_tree_mb": round(tree_mb),
             "exit": code,
+            **extra,
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -103,15 +163,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--regions", type=int, nargs="+", default=[5, 10])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--size-factor", type=float, default=1.0)
+    parser.add_argument("--dask", action="store_true", help="also on a local Dask cluster")
     parser.add_argument("--no-save", action="store_true")
     args = parser.parse_args(argv)
     print(f"{'regions':>8}{'batch s':>10}{'s/region':>10}{'main MB':>9}{'tree MB':>9}{'exit':>6}")
     for n in args.regions:
-        r = run(n, jobs=args.jobs, size_factor=args.size_factor)
+        r = run(n, jobs=args.jobs, size_factor=args.size_factor, dask=args.dask)
         print(
             f"{r['regions']:>8}{r['batch_s']:>10}{r['s_per_region']:>10}"
             f"{r['peak_main_mb']:>9}{r['peak_tree_mb']:>9}{r['exit']:>6}"
         )
+        if args.dask:
+            print(
+                f"{'dask':>8}{r['dask_batch_s']:>10}{r['dask_s_per_region']:>10}"
+                f"{r['dask_peak_main_mb']:>9}{r['dask_peak_tree_mb']:>9}{r['dask_exit']:>6}"
+                f"   ({r['dask_vs_jobs']}x the --jobs run)"
+            )
         if not args.no_save:
             with open(RESULTS, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(r) + "\n")

@@ -9,22 +9,42 @@ policy as every executor. A task that fails in the worker, or a worker that dies
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from helpers.core.config import ProjectPaths, load_registry
 from helpers.privacy.pseudonym import KEY_ENV_VAR
+from helpers.runner.kernel import RegionKernel
 from helpers.runner.regions import RegionResult, _print_progress, run_region
 
 __all__ = ["run_on_cluster"]
 
 
+_THREAD = threading.local()
+
+
+def _thread_kernel(kernel_name: str) -> RegionKernel:
+    """The kernel this worker thread keeps for every region it runs (one set of imports per
+    thread, as the local executors' workers; shut down when the worker process exits). A Dask
+    worker with several threads has one kernel per thread, never one shared by two regions."""
+    kernels = getattr(_THREAD, "kernels", None)
+    if kernels is None:
+        kernels = _THREAD.kernels = {}
+    if kernel_name not in kernels:
+        kernel = kernels[kernel_name] = RegionKernel(kernel_name)
+        atexit.register(kernel.__exit__, None, None, None)
+    return kernels[kernel_name]
+
+
 def _region_job(
     slug: str, root: str, timeout: int, kernel_name: str, force: bool, key: bytes, pdf: bool = False
 ) -> RegionResult:
-    """One whole region in a Dask worker, with the caller's pseudonym key."""
+    """One whole region in a Dask worker, with the caller's pseudonym key, in the kernel the
+    worker thread keeps (a new kernel per region cost its start and imports, ~3 s, each time)."""
     project = ProjectPaths(Path(root))
     region = load_registry(project.config_file)[slug]
     with tempfile.TemporaryDirectory(prefix="asn-eval-key-") as folder:
@@ -39,6 +59,7 @@ def _region_job(
             kernel_name=kernel_name,
             force=force,
             progress=_print_progress,
+            kernel=_thread_kernel(kernel_name),
             key=key,
             env={KEY_ENV_VAR: str(key_file)},
             pdf=pdf,

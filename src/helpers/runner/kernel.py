@@ -115,8 +115,8 @@ def _register_shared_kernel_engine() -> None:
 
 class RegionKernel:
     """One kernel shared by notebooks (a context manager; shut down on exit): the whole batch
-    in a sequential run, all of a worker's notebooks in a parallel one, a region's four in a
-    distributed one.
+    in a sequential run, all of a worker's notebooks in a parallel one, all of a Dask worker
+    thread's in a distributed one.
 
     After ``max_notebooks`` notebooks the kernel is replaced by a fresh one (as a web server
     recycles its workers), so what a long national-scale run leaves behind in a kernel cannot
