@@ -18,6 +18,7 @@ through :func:`escape` so that it is shown, never executed.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from pathlib import Path
@@ -79,6 +80,19 @@ def _strip_for_readers(nb: Any, language: str = "id") -> Any:
     return nb
 
 
+@functools.cache
+def _exporter() -> Any:
+    """nbconvert's HTML exporter without code or prompts, made once per process: a new one
+    compiles its templates again (0.13 s of a 0.34-s export)."""
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic")
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    return exporter
+
+
 def export_report(
     notebook: str | Path, target: str | Path, *, language: Language = "id", title: str | None = None
 ) -> Path:
@@ -102,14 +116,9 @@ def export_report(
         ``target``.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = _strip_for_readers(nbformat.read(str(notebook), as_version=4), language)
-    exporter = HTMLExporter(template_name="basic")
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nb)
+    body, _ = _exporter().from_notebook_node(nb)
     body = _SCRIPT.sub("", body)
     body = body.replace(
         'alt="No description has been provided for this image"',
