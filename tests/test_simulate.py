@@ -167,3 +167,25 @@ def test_true_effects_include_zero_and_nonzero(truth):
     assert fb["response_rate"] < 0.4
     assert fb["mean_satisfaction_respondents"] > fb["mean_satisfaction_all_trained"]
     assert np.isfinite(atts).all()
+
+
+def test_an_unknown_label_is_planted_only_while_it_stays_a_stray_answer():
+    import numpy as np
+
+    from helpers.simulate.common import UNKNOWN_LABELS
+    from helpers.simulate.mess import Mess
+    from helpers.steps.check_tables import UNMAPPED_ERROR_SHARE
+
+    labels = ["Sangat tidak setuju", "Tidak setuju", "Netral", "Setuju", "Sangat setuju"]
+    for n in (40, 100, 400):
+        mess = Mess(np.random.default_rng(0))
+        answers = [
+            mess.answer(3, labels, "s.csv", "q", 0, rates=(0, 0, 0, 0.2), n_answers=n)
+            for _ in range(n)
+        ]
+        counts = pd.Series(answers).value_counts()
+        unknown = counts[counts.index.isin(UNKNOWN_LABELS)]
+        # doubled by a duplicate submission, still under the data check's error share
+        assert all(2 * c < UNMAPPED_ERROR_SHARE * n for c in unknown), (n, unknown)
+        assert len(mess.planted["unknown_labels"]) == int(unknown.sum())
+        assert (n <= 100) == unknown.empty  # one of 100 doubled is already 2%

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.simulate.common import LABEL_VARIANTS, UNKNOWN_LABELS
+from helpers.steps.check_tables import UNMAPPED_ERROR_SHARE
 
 
 # --------------------------------------------------------------------------- mess
@@ -24,6 +25,7 @@ class Mess:
             "missing_codes": [],
             "label_variants": 0,
         }
+        self._unknown: dict[tuple[str, str, str], int] = {}
 
     def bad_nip(self, nip: str) -> tuple[str, str]:
         kind = self.rng.choice(["length", "letter", "gender", "month"])
@@ -52,9 +54,16 @@ class Mess:
         column: str,
         row: int,
         rates: tuple[float, float, float, float] = (0.02, 0.004, 0.003, 0.004),
+        n_answers: int | None = None,
     ) -> str:
         """A Likert answer as exported: usually the label, sometimes messy, missing, a missing
-        code, a number out of range or an unknown label."""
+        code, a number out of range or an unknown label.
+
+        With ``n_answers`` (the column's length), an unknown label is planted only while it
+        stays a stray answer: even doubled by a duplicate submission, under the share at which
+        the data check calls it a gap in the codebook
+        (:data:`helpers.steps.check_tables.UNMAPPED_ERROR_SHARE`); a small generated region
+        (``--size-factor``) must pass the check like the shipped ones."""
         p_missing, p_code, p_range, p_unknown = rates
         u = self.rng.random()
         if u < p_missing:
@@ -70,8 +79,11 @@ class Mess:
         u -= p_range
         if u < p_unknown:
             value = str(self.rng.choice(UNKNOWN_LABELS))
-            self.planted["unknown_labels"].append([file, column, row, value])
-            return value
+            seen = self._unknown.get((file, column, value), 0)
+            if n_answers is None or 2 * (seen + 1) < UNMAPPED_ERROR_SHARE * n_answers:
+                self._unknown[file, column, value] = seen + 1
+                self.planted["unknown_labels"].append([file, column, row, value])
+                return value
         return self.label(labels[code - 1], file, column, row)
 
 
@@ -109,7 +121,7 @@ def _survey_frame(
         }
         for q, values in items.items():
             v = values[i]
-            rec[q] = "" if v == 0 else mess.answer(int(v), label_sets[q], file, q, 0)
+            rec[q] = "" if v == 0 else mess.answer(int(v), label_sets[q], file, q, 0, n_answers=n)
         for q, values in (extra or {}).items():
             rec[q] = values[i]
         rows.append((rec, bad, person["nip"]))
