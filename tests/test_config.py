@@ -201,6 +201,17 @@ def test_yaml_alias_bombs_and_deep_nesting_are_refused(tmp_path):
         load_registry(target)
 
 
+def test_a_national_registry_that_shares_settings_through_aliases_is_read():
+    from helpers.core.safe_yaml import load_yaml_text
+
+    # every kabupaten/kota, each sharing ~240 values through one alias (what the generator's
+    # national registry does): 126,000 values written out, under the limit
+    shared = "".join(f"  k{i}: [{', '.join(['v'] * 10)}]\n" for i in range(20))
+    regions = "".join(f"- slug: r{i:03d}\n  tables: *shared\n" for i in range(514))
+    data = load_yaml_text(f"shared: &shared\n{shared}regions:\n{regions}", source="regions.yaml")
+    assert len(data["regions"]) == 514 and data["regions"][513]["tables"]["k19"] == ["v"] * 10
+
+
 def test_yaml_anchors_for_shared_settings_still_work(tmp_path):
     text = paths.config_file.read_text(encoding="utf-8")
     text = text.replace(
