@@ -38,11 +38,24 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.jsonl"
 
 
-def watch(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, int]:
-    """Run ``cmd``; return wall seconds, peak RSS (MB) of the main process and of the tree,
-    and the exit code."""
+def failures(log: Path) -> list[str]:
+    """The rows of the pipeline's summary table that failed, and its last line (what a run
+    that exits non-zero says about why)."""
+    if not log.is_file():
+        return []
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    failed = [ln.strip() for ln in lines if " failed " in f" {ln} " and not ln.startswith("[")]
+    return failed[-20:]
+
+
+def watch(
+    cmd: list[str], env: dict[str, str], log: Path | None = None
+) -> tuple[float, float, float, int]:
+    """Run ``cmd`` (its output to ``log``); return wall seconds, peak RSS (MB) of the main
+    process and of the tree, and the exit code."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
     main = psutil.Process(proc.pid)
     peak_main = peak_tree = 0.0
     while proc.poll() is None:
@@ -53,13 +66,16 @@ def watch(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, int
         except psutil.Error:
             pass
         time.sleep(0.2)
+    if log:
+        out.close()
     return time.perf_counter() - start, peak_main / 2**20, peak_tree / 2**20, proc.returncode
 
 
-def watch_with(cluster_pids: list[int], cmd: list[str], env: dict[str, str]):
+def watch_with(cluster_pids: list[int], cmd: list[str], env: dict[str, str], log: Path):
     """:func:`watch`, with the peak memory of the cluster's processes added to the tree's."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    out = open(log, "w", encoding="utf-8")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
     main = psutil.Process(proc.pid)
     others = [psutil.Process(p) for p in cluster_pids]
     peak_main = peak_tree = 0.0
@@ -74,10 +90,13 @@ def watch_with(cluster_pids: list[int], cmd: list[str], env: dict[str, str]):
         except psutil.Error:
             pass
         time.sleep(0.2)
+    out.close()
     return time.perf_counter() - start, peak_main / 2**20, peak_tree / 2**20, proc.returncode
 
 
-def run_dask(root: Path, env: dict[str, str], jobs: int) -> tuple[float, float, float, int]:
+def run_dask(
+    root: Path, env: dict[str, str], jobs: int, log: Path
+) -> tuple[float, float, float, int]:
     """The pipeline with ``--scheduler`` on a LocalCluster of ``jobs`` worker processes (whose
     environment names the temporary project, as a real cluster's workers see the folder)."""
     from distributed import LocalCluster
@@ -92,7 +111,7 @@ def run_dask(root: Path, env: dict[str, str], jobs: int) -> tuple[float, float, 
             pids = [w.process.pid for w in cluster.workers.values()]
             cmd = [sys.executable, "-m", "helpers.pipeline", "run", "--force",
                    "--scheduler", cluster.scheduler_address]  # fmt: skip
-            return watch_with(pids, cmd, env)
+            return watch_with(pids, cmd, env, log)
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -126,12 +145,16 @@ def run(n: int, *, jobs: int, size_factor: float, dask: bool = False) -> dict:
             capture_output=True,
         )
         generate_s = time.perf_counter() - t0
+        log = tmp / "jobs.log"
         wall, main_mb, tree_mb, code = watch(
-            [sys.executable, "-m", "helpers.pipeline", "run", "--jobs", str(jobs)], env
+            [sys.executable, "-m", "helpers.pipeline", "run", "--jobs", str(jobs)], env, log
         )
-        extra = {}
+        extra: dict = {"failed": failures(log)} if code else {}
         if dask:
-            d_wall, d_main, d_tree, d_code = run_dask(root, env, jobs)
+            d_log = tmp / "dask.log"
+            d_wall, d_main, d_tree, d_code = run_dask(root, env, jobs, d_log)
+            if d_code:
+                extra["dask_failed"] = failures(d_log)
             extra = {
                 "dask_batch_s": round(d_wall, 1),
                 "dask_s_per_region": round(d_wall / n, 1),
@@ -173,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['regions']:>8}{r['batch_s']:>10}{r['s_per_region']:>10}"
             f"{r['peak_main_mb']:>9}{r['peak_tree_mb']:>9}{r['exit']:>6}"
         )
+        for line in r.get("failed", []) + r.get("dask_failed", []):
+            print(f"    {line}")
         if args.dask:
             print(
                 f"{'dask':>8}{r['dask_batch_s']:>10}{r['dask_s_per_region']:>10}"
