@@ -177,7 +177,7 @@ def test_an_unknown_label_is_planted_only_while_it_stays_a_stray_answer():
     from helpers.steps.check_tables import UNMAPPED_ERROR_SHARE
 
     labels = ["Sangat tidak setuju", "Tidak setuju", "Netral", "Setuju", "Sangat setuju"]
-    for n in (40, 100, 400):
+    for n in (40, 75, 100, 400):
         mess = Mess(np.random.default_rng(0))
         answers = [
             mess.answer(3, labels, "s.csv", "q", 0, rates=(0, 0, 0, 0.2), n_answers=n)
@@ -185,7 +185,7 @@ def test_an_unknown_label_is_planted_only_while_it_stays_a_stray_answer():
         ]
         counts = pd.Series(answers).value_counts()
         unknown = counts[counts.index.isin(UNKNOWN_LABELS)]
-        # doubled by a duplicate submission, still under the data check's error share
-        assert all(2 * c < UNMAPPED_ERROR_SHARE * n for c in unknown), (n, unknown)
+        # with half as many again copied by duplicate submissions, under the check's error share
+        assert all(1.5 * c < UNMAPPED_ERROR_SHARE * n for c in unknown), (n, unknown)
         assert len(mess.planted["unknown_labels"]) == int(unknown.sum())
-        assert (n <= 100) == unknown.empty  # one of 100 doubled is already 2%
+        assert (n <= 75) == unknown.empty  # 1.5 of 75 is already 2%

@@ -59,9 +59,10 @@ class Mess:
         """A Likert answer as exported: usually the label, sometimes messy, missing, a missing
         code, a number out of range or an unknown label.
 
-        With ``n_answers`` (the column's length), an unknown label is planted only while it
-        stays a stray answer: even doubled by a duplicate submission, under the share at which
-        the data check calls it a gap in the codebook
+        With ``n_answers`` (how many people answer this question: a question asked of the
+        trained only has fewer), an unknown label is planted only while it stays a stray
+        answer: with half as many again copied by duplicate submissions, under the share at
+        which the data check calls it a gap in the codebook
         (:data:`helpers.steps.check_tables.UNMAPPED_ERROR_SHARE`); a small generated region
         (``--size-factor``) must pass the check like the shipped ones."""
         p_missing, p_code, p_range, p_unknown = rates
@@ -80,7 +81,7 @@ class Mess:
         if u < p_unknown:
             value = str(self.rng.choice(UNKNOWN_LABELS))
             seen = self._unknown.get((file, column, value), 0)
-            if n_answers is None or 2 * (seen + 1) < UNMAPPED_ERROR_SHARE * n_answers:
+            if n_answers is None or 1.5 * (seen + 1) < UNMAPPED_ERROR_SHARE * n_answers:
                 self._unknown[file, column, value] = seen + 1
                 self.planted["unknown_labels"].append([file, column, row, value])
                 return value
@@ -104,6 +105,7 @@ def _survey_frame(
     """A Google-Forms-like export: 'Cap waktu', NIP, name, unit, one column per question."""
     t0, t1 = pd.Timestamp(when[0]), pd.Timestamp(when[1])
     n = len(people)
+    answered = {q: int(np.count_nonzero(v)) for q, v in items.items()}  # asked of some only
     secs = np.sort(rng.integers(0, int((t1 - t0).total_seconds()), n))
     order = rng.permutation(n)
     rows = []
@@ -121,7 +123,11 @@ def _survey_frame(
         }
         for q, values in items.items():
             v = values[i]
-            rec[q] = "" if v == 0 else mess.answer(int(v), label_sets[q], file, q, 0, n_answers=n)
+            rec[q] = (
+                ""
+                if v == 0
+                else mess.answer(int(v), label_sets[q], file, q, 0, n_answers=answered[q])
+            )
         for q, values in (extra or {}).items():
             rec[q] = values[i]
         rows.append((rec, bad, person["nip"]))
