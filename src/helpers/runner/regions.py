@@ -385,7 +385,7 @@ def run_region(
     result says what failed (:func:`contained`).
 
     ``finish_with(region, result)`` takes over the export, the disclosure scan and the
-    publication (e.g. :func:`finish_elsewhere`, in another process, so the next region's
+    publication (e.g. a :class:`FinishElsewhere`, in another process, so the next region's
     notebooks run meanwhile); the result is complete when it has. By default they run here,
     before returning.
     """
@@ -447,12 +447,6 @@ def _finish_job(
     return result, said
 
 
-def _warm_finisher() -> None:
-    """Import what finishing needs, while the first region's notebooks run."""
-    import helpers.privacy.disclosure  # noqa: F401
-    import helpers.report.export  # noqa: F401
-
-
 class FinishElsewhere:
     """Export, scan and publish each region in one other process, in the order given, while the
     next region's notebooks run in the kernel (both are CPU work in Python: in one process
@@ -472,23 +466,22 @@ class FinishElsewhere:
         say: Callable[[str], None] = lambda _m: None,
     ) -> None:
         self.project, self.key, self.pdf, self.say = project, key, pdf, say
-        self.pending: list[Any] = []
+        self.pool: Any = None  # started by the first region that gets this far
 
     def __enter__(self) -> FinishElsewhere:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        ctx = multiprocessing.get_context("spawn")  # the main process holds kernel sockets
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
-        self.pool.submit(_warm_finisher)
         return self
 
     def __call__(self, region: Region, result: RegionResult) -> None:
+        if self.pool is None:  # a run that skips every region starts no process
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            ctx = multiprocessing.get_context("spawn")  # the main process holds kernel sockets
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
         future = self.pool.submit(
             _finish_job, region.slug, str(self.project.root), result, self.key, self.pdf
         )
         future.add_done_callback(functools.partial(self._settle, result))
-        self.pending.append(future)
 
     def _settle(self, result: RegionResult, future: Any) -> None:
         try:
@@ -503,7 +496,8 @@ class FinishElsewhere:
             self.say(message)
 
     def __exit__(self, *exc: Any) -> None:
-        self.pool.shutdown(wait=True)  # every callback has run when this returns
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)  # every callback has run when this returns
 
 
 def _print_progress(message: str) -> None:

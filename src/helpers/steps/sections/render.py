@@ -247,7 +247,7 @@ def figure(
 
 def figure_of(numbering: Numbering, caption: str, fig: Any) -> Html:
     """A numbered figure from a figure drawn elsewhere at its own size (e.g. the synthesis's
-    forest plots), embedded as a sharp PNG."""
+    forest plots), embedded as SVG (see :func:`figure`)."""
     return render(
         "figure.html.j2",
         numbering.language,
