@@ -170,6 +170,29 @@ def simulate_rollout(
     return panel, num / den
 
 
+@pytest.mark.parametrize("control", ["notyettreated", "nevertreated"])
+def test_without_covariates_the_three_2x2_estimators_are_one(control):
+    # the premise of staggered._library_method: dr, ipw and reg give the same ATT(g,t) and the
+    # same influence function when the nuisance models have an intercept only
+    md = pytest.importorskip("moderndid")
+    panel, _ = simulate_rollout(3, n_per=25, n_never=20)
+    panel["first"] = panel["first"].fillna(0.0)
+    fits = {
+        m: md.att_gt(
+            panel, yname="y", tname="period", idname="unit", gname="first", est_method=m,
+            control_group=control, boot=False, cband=False,
+        )  # fmt: skip
+        for m in ("dr", "ipw", "reg")
+    }
+    for m in ("dr", "ipw"):
+        np.testing.assert_allclose(fits[m].att_gt, fits["reg"].att_gt, rtol=0, atol=1e-10)
+        np.testing.assert_allclose(fits[m].se_gt, fits["reg"].se_gt, rtol=1e-9)
+        np.testing.assert_allclose(
+            np.asarray(fits[m].influence_func), np.asarray(fits["reg"].influence_func),
+            rtol=0, atol=1e-9,
+        )  # fmt: skip
+
+
 def test_simulated_rollout_robust_estimate_near_truth_and_twfe_biased():
     panel, att = simulate_rollout(0, sampled=True)
     assert att == pytest.approx(2.325)
