@@ -65,10 +65,11 @@ FLOOR = r"""
 import io, json, sys, time, warnings
 warnings.filterwarnings("ignore")
 start = time.perf_counter()
+# helpers.runner first, as in the pipeline: it keeps jsonschema's slow IRI grammars out
+from helpers.runner.notebooks import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK, batch_parameters
 import nbformat
 from matplotlib.figure import Figure
 from helpers.core.config import load_registry
-from helpers.runner.notebooks import REGION_NOTEBOOKS, SYNTHESIS_NOTEBOOK, batch_parameters
 from helpers.core.config import paths
 
 def display(*objs, **kw):
