@@ -179,8 +179,15 @@ def test_without_covariates_the_three_2x2_estimators_are_one(control):
     panel["first"] = panel["first"].fillna(0.0)
     fits = {
         m: md.att_gt(
-            panel, yname="y", tname="period", idname="unit", gname="first", est_method=m,
-            control_group=control, boot=False, cband=False,
+            panel,
+            yname="y",
+            tname="period",
+            idname="unit",
+            gname="first",
+            est_method=m,
+            control_group=control,
+            boot=False,
+            cband=False,
         )  # fmt: skip
         for m in ("dr", "ipw", "reg")
     }
