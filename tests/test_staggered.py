@@ -188,7 +188,7 @@ def test_without_covariates_the_three_2x2_estimators_are_one(control):
             control_group=control,
             boot=False,
             cband=False,
-        )  # fmt: skip
+        )
         for m in ("dr", "ipw", "reg")
     }
     for m in ("dr", "ipw"):
