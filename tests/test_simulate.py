@@ -189,3 +189,23 @@ def test_an_unknown_label_is_planted_only_while_it_stays_a_stray_answer():
         assert all(1.5 * c < UNMAPPED_ERROR_SHARE * n for c in unknown), (n, unknown)
         assert len(mess.planted["unknown_labels"]) == int(unknown.sum())
         assert (n <= 75) == unknown.empty  # 1.5 of 75 is already 2%
+
+
+def test_a_duplicate_does_not_copy_an_unknown_label_up_to_the_error_share():
+    from helpers.simulate.mess import _keep_unknown_labels_stray
+    from helpers.steps.check_tables import UNMAPPED_ERROR_SHARE
+
+    # 100 answers: one planted "Lumayan" and its copy in a duplicate would make 2% of them
+    answers = ["Setuju"] * 98 + ["Lumayan", "Lumayan"]
+    truth = ["Setuju"] * 98 + ["Netral", "Netral"]
+    frame = pd.DataFrame({"q": answers, "other": ["Lumayan"] + ["Setuju"] * 99})
+    duplicate = [False] * 99 + [True]
+    _keep_unknown_labels_stray(frame, duplicate, {"q": truth, "other": ["Netral"] * 100})
+    # the copy changes, not the original
+    assert frame["q"].tolist() == ["Setuju"] * 98 + ["Lumayan", "Netral"]
+    assert (frame["q"] == "Lumayan").sum() < UNMAPPED_ERROR_SHARE * 100
+    assert frame["other"].iloc[0] == "Lumayan"  # 1 of 100 stays: it is a stray answer
+    # with no duplicate to change, the planted answers stay as they are
+    frame = pd.DataFrame({"q": answers})
+    _keep_unknown_labels_stray(frame, [False] * 100, {"q": truth})
+    assert frame["q"].tolist() == answers

@@ -64,7 +64,8 @@ class Mess:
         answer: with half as many again copied by duplicate submissions, under the share at
         which the data check calls it a gap in the codebook
         (:data:`helpers.steps.check_tables.UNMAPPED_ERROR_SHARE`); a small generated region
-        (``--size-factor``) must pass the check like the shipped ones."""
+        (``--size-factor``) must pass the check like the shipped ones. Where copies would
+        still reach that share, :func:`_keep_unknown_labels_stray` changes the copies."""
         p_missing, p_code, p_range, p_unknown = rates
         u = self.rng.random()
         if u < p_missing:
@@ -86,6 +87,30 @@ class Mess:
                 self.planted["unknown_labels"].append([file, column, row, value])
                 return value
         return self.label(labels[code - 1], file, column, row)
+
+
+def _keep_unknown_labels_stray(
+    frame: pd.DataFrame, duplicate: list[bool], true_answers: dict[str, list[str]]
+) -> None:
+    """Give duplicate submissions their person's true answer where a copied unknown label
+    would reach :data:`UNMAPPED_ERROR_SHARE` of its column's answers (in place).
+
+    :meth:`Mess.answer` keeps each planted unknown label under that share of the people asked,
+    but a duplicate submission copies its original's answers, and in a question few answer
+    (those asked of the trained only, in a small generated region) one label and its copy can
+    reach the share at which the data check calls it a gap in the codebook. Only copies are
+    changed, and only then, so regions that never reach it are generated as before."""
+    is_copy = np.asarray(duplicate, dtype=bool)
+    for q, truth in true_answers.items():
+        answers = frame[q].astype(str)
+        n_answers = int((answers != "").sum())
+        for value in sorted(set(answers) & set(UNKNOWN_LABELS)):
+            rows = np.flatnonzero((answers == value).to_numpy())
+            copies = [r for r in rows if is_copy[r]]
+            while copies and len(rows) >= UNMAPPED_ERROR_SHARE * n_answers:
+                r = copies.pop()
+                frame.at[r, q] = truth[r]
+                rows = rows[rows != r]
 
 
 def _survey_frame(
@@ -130,11 +155,13 @@ def _survey_frame(
             )
         for q, values in (extra or {}).items():
             rec[q] = values[i]
-        rows.append((rec, bad, person["nip"]))
+        rows.append((rec, bad, person["nip"], i))
     # duplicate submissions: the same person again a few hours to days later, answers changed
     out = []
-    for rec, bad, true_nip in rows:
+    copied_from: list[int] = []  # the person behind each row of `out`
+    for rec, bad, true_nip, i in rows:
         out.append((rec, bad, true_nip, None))
+        copied_from.append(i)
         if rng.random() < dup_rate:
             again = dict(rec)
             again["Cap waktu"] = rec["Cap waktu"] + pd.Timedelta(hours=int(rng.integers(2, 72)))
@@ -144,13 +171,21 @@ def _survey_frame(
                 label_sets[q][int(rng.integers(0, len(label_sets[q])))], file, q, 0
             )
             out.append((again, bad, true_nip, "id"))
+            copied_from.append(i)
         elif rng.random() < 0.006:
             again = dict(rec)
             again["NIP"] = ""
             again["Cap waktu"] = rec["Cap waktu"] + pd.Timedelta(minutes=int(rng.integers(1, 9)))
             out.append((again, bad, true_nip, "answers"))
-    out.sort(key=lambda r: r[0]["Cap waktu"])
+            copied_from.append(i)
+    order = sorted(range(len(out)), key=lambda k: out[k][0]["Cap waktu"])
+    out, copied_from = [out[k] for k in order], [copied_from[k] for k in order]
     frame = pd.DataFrame([r[0] for r in out])
+    true_answers = {
+        q: [label_sets[q][int(items[q][i]) - 1] if items[q][i] else "" for i in copied_from]
+        for q in items
+    }
+    _keep_unknown_labels_stray(frame, [r[3] is not None for r in out], true_answers)
     for row, (_, bad, true_nip, dup) in enumerate(out, start=1):
         if bad is not None and dup is None:
             mess.planted["invalid_nips"].append(
