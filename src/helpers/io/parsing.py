@@ -236,13 +236,12 @@ def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
     if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(
         values.dtype
     ):
-        codes, found = pd.factorize(values, use_na_sentinel=True)
-        found = list(found)
-        blank = [i for i, v in enumerate(found) if is_missing(v)]
-        if not blank:
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        found = list(distinct)
+        # blank text is missing too (NA already has code -1): one vectorised test per value
+        keep = np.asarray(distinct.str.strip().str.len() > 0, dtype=bool)
+        if keep.all():
             return np.asarray(codes, dtype=np.int64), found
-        keep = np.ones(len(found), dtype=bool)
-        keep[blank] = False
         renumber = np.full(len(found) + 1, -1, dtype=np.int64)  # the last slot: code -1
         renumber[:-1][keep] = np.arange(int(keep.sum()))
         return renumber[codes], [v for v, k in zip(found, keep, strict=True) if k]
