@@ -242,12 +242,19 @@ def killed(tmp_path_factory):
             start_new_session=True,
         )
     try:
+        # the first region is finished when its stamp, written last, is back: the run
+        # removed it when it began, and publishes, stamps and records the first region in
+        # another process while the second region's notebooks run
+        stamp = project.build / FIRST / ".fingerprint"
         _wait_for(
-            lambda: project.report_file(FIRST).stat().st_mtime_ns != old_first_report,
+            lambda: (
+                project.report_file(FIRST).stat().st_mtime_ns != old_first_report
+                and stamp.is_file()
+            ),
             proc,
             log,
             240,
-            f"the new {FIRST} report",
+            f"the new {FIRST} report and its stamp",
         )
         staged = project.staging / SECOND
         _wait_for(
