@@ -209,3 +209,16 @@ def test_a_duplicate_does_not_copy_an_unknown_label_up_to_the_error_share():
     frame = pd.DataFrame({"q": answers})
     _keep_unknown_labels_stray(frame, [False] * 100, {"q": truth})
     assert frame["q"].tolist() == answers
+
+
+def test_the_error_share_of_a_copied_label_counts_answers_without_the_copies():
+    """The data check counts answers without repeated submissions: 102 rows with 2 copies are
+    100 answers, and a label with its copy is then 2 of them (generated kepahiang_226)."""
+    from helpers.simulate.mess import _keep_unknown_labels_stray
+
+    answers = ["Setuju"] * 99 + ["Lumayan", "Lumayan", "Setuju"]
+    truth = ["Setuju"] * 99 + ["Netral", "Netral", "Setuju"]
+    duplicate = [False] * 100 + [True, True]
+    frame = pd.DataFrame({"q": answers})
+    _keep_unknown_labels_stray(frame, duplicate, {"q": truth})
+    assert frame["q"].tolist() == ["Setuju"] * 99 + ["Lumayan", "Netral", "Setuju"]

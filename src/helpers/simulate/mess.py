@@ -103,7 +103,8 @@ def _keep_unknown_labels_stray(
     is_copy = np.asarray(duplicate, dtype=bool)
     for q, truth in true_answers.items():
         answers = frame[q].astype(str)
-        n_answers = int((answers != "").sum())
+        # the data check counts a question's answers without the repeated submissions
+        n_answers = int(((answers != "").to_numpy() & ~is_copy).sum())
         for value in sorted(set(answers) & set(UNKNOWN_LABELS)):
             rows = np.flatnonzero((answers == value).to_numpy())
             copies = [r for r in rows if is_copy[r]]
