@@ -93,7 +93,8 @@ def _keep_unknown_labels_stray(
     frame: pd.DataFrame, duplicate: list[bool], true_answers: dict[str, list[str]]
 ) -> None:
     """Give duplicate submissions their person's true answer where a copied unknown label
-    would reach :data:`UNMAPPED_ERROR_SHARE` of its column's answers (in place).
+    would reach :data:`UNMAPPED_ERROR_SHARE` of its question's answers, counted without the
+    repeated submissions as the data check counts them (in place).
 
     :meth:`Mess.answer` keeps each planted unknown label under that share of the people asked,
     but a duplicate submission copies its original's answers, and in a question few answer
