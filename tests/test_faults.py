@@ -31,6 +31,7 @@ from conftest import copy_project
 
 from helpers.core.config import ProjectPaths
 from helpers.io.storage import atomic_path, remove_stale_temporaries, write_bytes_atomic
+from helpers.runner.fingerprint import _stamp_file
 
 FIRST, SECOND = "kemuning", "kalianda"
 TEMPORARY = re.compile(r"^\.(.+)\.[a-z0-9_]{8}\.tmp$")  # atomic_path's temporaries
@@ -245,7 +246,7 @@ def killed(tmp_path_factory):
         # the first region is finished when its stamp, written last, is back: the run
         # removed it when it began, and publishes, stamps and records the first region in
         # another process while the second region's notebooks run
-        stamp = project.build / FIRST / ".fingerprint"
+        stamp = _stamp_file(project, FIRST)
         _wait_for(
             lambda: (
                 project.report_file(FIRST).stat().st_mtime_ns != old_first_report
