@@ -492,6 +492,24 @@ def test_parse_date_datetime_objects_and_dtype():
     assert not failed.any()
 
 
+def test_parse_date_outside_datetime64_range_fails_instead_of_raising():
+    # "01/01/9999" is a common placeholder for "unknown"; datetime64[ns] stops in 2262
+    texts = ["01/01/9999", "2958465", "1600-01-01", "12/01/2024", "11/04/2262", "12/04/2262"]
+    values, failed = parse_date(pd.Series(texts))
+    assert failed.tolist() == [True, True, True, False, False, True]
+    assert values.iloc[3] == pd.Timestamp("2024-01-12")
+    assert values.iloc[4] == pd.Timestamp("2262-04-11")
+    already = pd.Series(np.array(["9999-01-01", "2024-01-12", "NaT"], dtype="datetime64[us]"))
+    values, failed = parse_date(already)
+    assert failed.tolist() == [True, False, False]
+    assert str(values.dtype) == "datetime64[ns]"
+    assert values.iloc[1] == pd.Timestamp("2024-01-12") and values.isna().tolist() == [
+        True,
+        False,
+        True,
+    ]
+
+
 def test_parse_date_two_digit_years():
     values, _ = parse_date(pd.Series(["12/01/85", "12/01/24"]))
     assert values.dt.year.tolist() == [1985, 2024]

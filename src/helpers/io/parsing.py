@@ -479,6 +479,8 @@ _DATE_PATTERNS = {
     "serial": re.compile(r"^(?P<serial>\d{5}(?:\.\d+)?)$"),
 }
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+# what datetime64[ns] holds, whole days (a date outside is not a date of this data: it fails)
+_STAMP_MIN, _STAMP_MAX = pd.Timestamp("1677-09-22"), pd.Timestamp("2262-04-11")
 
 
 def parse_date(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, pd.Series]:
@@ -500,7 +502,8 @@ def parse_date(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, 
         NaT where missing or unparsable.
     failed : pandas.Series of bool
         True where a non-missing value could not be parsed (or is not a real date, such as
-        ``31/02/2024``).
+        ``31/02/2024``, or lies outside what datetime64[ns] holds, 1677-09-22 to 2262-04-11,
+        such as the placeholder ``01/01/9999``).
 
     Notes
     -----
@@ -524,9 +527,10 @@ def parse_date(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, 
         values = series
         if getattr(series.dt, "tz", None) is not None:
             values = series.dt.tz_localize(None)
+        outside = values.notna() & ((values < _STAMP_MIN) | (values > _STAMP_MAX))
         return (
-            values.astype("datetime64[ns]"),
-            pd.Series(False, index=series.index, name=series.name),
+            values.mask(outside).astype("datetime64[ns]"),
+            outside.rename(series.name),
         )
     codes, uniques = distinct_values(series)
     stamps = [_parse_one_date(v, dayfirst=dayfirst) for v in uniques]
@@ -541,6 +545,13 @@ def parse_date(series: pd.Series, *, dayfirst: bool = True) -> tuple[pd.Series, 
 
 
 def _parse_one_date(value: Any, *, dayfirst: bool) -> pd.Timestamp | None:
+    stamp = _parse_one_date_any(value, dayfirst=dayfirst)
+    if stamp is None or not _STAMP_MIN <= stamp <= _STAMP_MAX:
+        return None
+    return stamp
+
+
+def _parse_one_date_any(value: Any, *, dayfirst: bool) -> pd.Timestamp | None:
     try:
         if isinstance(value, (dt.datetime, dt.date, np.datetime64)):
             stamp = pd.Timestamp(value)
