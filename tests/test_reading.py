@@ -510,6 +510,30 @@ def test_parse_date_outside_datetime64_range_fails_instead_of_raising():
     ]
 
 
+def test_parse_date_export_timestamps_column_wise_as_one_by_one():
+    # the shapes parse_date reads a column at a time, with their edge cases
+    texts = {
+        "13/11/2023 16:20:37": "2023-11-13 16:20:37",  # Google Forms
+        "2023-11-13 16:20:37+07:00": "2023-11-13 16:20:37",  # Kobo: the clock time as written
+        "2023-11-13T16:20:37-03:30": "2023-11-13 16:20:37",
+        "2023-11-13": "2023-11-13",
+        "1/2/2024": "2024-02-01",
+        "5 Agt 2023": "2023-08-05",
+        "29/02/2024": "2024-02-29",
+        "29/02/2023": None,
+        "31 April 2024": None,
+        "12 Foo 2024": None,
+        "1/13/2024": None,
+        "1/1/2024 24:00:00": None,
+        "2024-01-01 23:60:00": None,
+    }
+    values, failed = parse_date(pd.Series(list(texts), dtype="str"))
+    for (text, expected), value, fail in zip(texts.items(), values, failed, strict=True):
+        assert fail == (expected is None), text
+        if expected is not None:
+            assert value == pd.Timestamp(expected), text
+
+
 def test_parse_date_two_digit_years():
     values, _ = parse_date(pd.Series(["12/01/85", "12/01/24"]))
     assert values.dt.year.tolist() == [1985, 2024]

@@ -241,8 +241,10 @@ def _fit_height(fig: Figure, ax: Axes, content_in: float) -> None:
 
     One layout pass is enough: constrained layout's margins (tick labels, axis label, title)
     are in inches and do not change with the height, so after one resize the axes is exactly
-    ``content_in`` tall (a second pass changed no plot of the shipped synthesis)."""
-    fig.draw_without_rendering()
+    ``content_in`` tall (a second pass changed no plot of the shipped synthesis). The pass is
+    the layout engine's alone: nothing needs drawing to measure the axes (0.33 s for the 15
+    plots of the shipped synthesis against 0.58 s for a drawing pass; same SVG bytes)."""
+    fig.get_layout_engine().execute(fig)
     axes_in = ax.get_position().height * fig.get_figheight()
     fig.set_figheight(max(1.0, fig.get_figheight() + content_in - axes_in))
 
