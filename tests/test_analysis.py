@@ -121,6 +121,28 @@ def test_person_frame_has_treatment_covariates_and_waves(registry, estimated):
     assert untreated.notna().mean() < 0.02
 
 
+def test_analysis_frames_from_a_shared_person_frame_equal_their_own(registry, estimated):
+    # estimate_region builds the person frame once per region and passes it to each analysis
+    from helpers.steps.frames import analysis_frame, uses_person_frame
+
+    for slug in ("kepahiang", "medan"):  # person-level outcomes; Medan's students are linked
+        tables, _ = estimated(slug)
+        region = registry[slug]
+        shared = person_frame(tables, region)
+        before = shared.copy()
+        used = [a for a in region.analyses if uses_person_frame(region, a)]
+        assert used
+        for spec in used:
+            alone = analysis_frame(tables, region, spec)
+            given = analysis_frame(tables, region, spec, person=shared)
+            pd.testing.assert_frame_equal(given, alone)
+            given.loc[:, "treated"] = -1.0  # a frame handed to an analysis is its own
+        pd.testing.assert_frame_equal(shared, before)
+    kinds = {registry["medan"].tables[a.frame].kind for a in registry["medan"].analyses
+             if a.frame != "person" and uses_person_frame(registry["medan"], a)}  # fmt: skip
+    assert kinds == {"linked_outcome"}
+
+
 def test_staggered_rollout_panel(registry, estimated):
     tables, result = estimated("jambi")
     panel = panel_frame(tables, registry["jambi"], "services", "waiting_minutes")

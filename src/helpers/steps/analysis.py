@@ -56,6 +56,7 @@ from helpers.steps.frames import (
     person_frame,
     treatment_groups,
     treatment_status,
+    uses_person_frame,
 )
 from helpers.steps.narrative import in_sentence, outcome_unit
 
@@ -583,9 +584,12 @@ def estimate_region(region: Region, tables: Mapping[str, pd.DataFrame]) -> Regio
     rows, balance, events, pretrends, hetero, aggregations = [], [], [], [], [], []
     frames: dict[str, pd.DataFrame] = {}
     fits: dict[tuple[str, str], Effect] = {}
+    person: pd.DataFrame | None = None  # built once, shared by the analyses that use it
     for configured in region.analyses:
         try:
-            frame = analysis_frame(tables, region, configured)
+            if person is None and uses_person_frame(region, configured):
+                person = person_frame(tables, region)
+            frame = analysis_frame(tables, region, configured, person=person)
         except ESTIMATION_FAILURES as exc:  # no frame (a unit the roll-out lacks): a row each
             rows.extend(_unframed_rows(region, configured, _reason(exc)))
             continue

@@ -53,6 +53,7 @@ __all__ = [
     "Panel",
     "panel_frame",
     "analysis_frame",
+    "uses_person_frame",
     "outcome_sd",
 ]
 
@@ -186,12 +187,21 @@ def _add_skp(frame: pd.DataFrame, skp: pd.DataFrame) -> None:
             frame[f"{prefix}{int(year)}"] = frame["pid"].map(wide[year]).astype(float)
 
 
-def linked_frame(tables: Mapping[str, pd.DataFrame], region: Region, name: str) -> pd.DataFrame:
+def linked_frame(
+    tables: Mapping[str, pd.DataFrame],
+    region: Region,
+    name: str,
+    *,
+    person: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Rows of a linked table with the linked person's treatment and covariates (rows whose
-    person is left out of the comparison are dropped)."""
+    person is left out of the comparison are dropped). ``person``: the region's
+    :func:`person_frame`, when the caller already has it (it is not modified)."""
     spec = region.tables[name]
     key = str(spec.key).replace("nip", "pid")
-    person = person_frame(tables, region).set_index("pid")
+    if person is None:
+        person = person_frame(tables, region)
+    person = person.set_index("pid")
     t = tables[name].copy()
     t["treated"] = t[key].map(person["treated"]).astype(float)
     for c in ("age", "female", "tenure_years", "golongan_rank"):
@@ -322,15 +332,30 @@ def panel_frame(
     return panel
 
 
-def analysis_frame(
-    tables: Mapping[str, pd.DataFrame], region: Region, spec: AnalysisSpec
-) -> pd.DataFrame:
-    """The frame an analysis runs on (see module doc)."""
+def uses_person_frame(region: Region, spec: AnalysisSpec) -> bool:
+    """Whether :func:`analysis_frame` builds ``spec``'s frame from the :func:`person_frame`."""
     if spec.frame == "person":
-        return person_frame(tables, region)
+        return True
+    table = region.tables.get(spec.frame)
+    return table is not None and table.kind == "linked_outcome"
+
+
+def analysis_frame(
+    tables: Mapping[str, pd.DataFrame],
+    region: Region,
+    spec: AnalysisSpec,
+    *,
+    person: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """The frame an analysis runs on (see module doc).
+
+    ``person``: the region's :func:`person_frame`, when the caller already has it (a region's
+    analyses share it; it is not modified, a person-level analysis gets a copy)."""
+    if spec.frame == "person":
+        return person.copy() if person is not None else person_frame(tables, region)
     kind = region.tables[spec.frame].kind
     if kind == "linked_outcome":
-        return linked_frame(tables, region, spec.frame)
+        return linked_frame(tables, region, spec.frame, person=person)
     if kind == "events":
         return panel_frame(tables, region, spec.frame, spec.outcome, exclude=spec.exclude_units)
     raise EstimationError(
