@@ -108,6 +108,27 @@ def _choose_two_coders(long: pd.DataFrame, coders: Sequence[Any] | None) -> tupl
     return coders[0], coders[1]
 
 
+def _paired_codes(
+    long: pd.DataFrame, first: Any, second: Any
+) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """The two coders' categories on the units both rated, as positions in ``categories``
+    (the values they gave those units, sorted as :func:`_sorted_values` sorts)."""
+    units, _ = pd.factorize(long["unit"])
+    values, distinct = pd.factorize(long["value"])
+    coder = long["coder"].to_numpy()
+    by_unit = np.full((2, int(units.max(initial=-1)) + 1), -1, dtype=np.int64)
+    for row, who in enumerate((first, second)):
+        mine = coder == who
+        by_unit[row, units[mine]] = values[mine]  # one rating per (unit, coder): checked
+    pairs = by_unit[:, (by_unit >= 0).all(axis=0)]
+    seen = np.unique(pairs)
+    categories = _sorted_values(pd.Index(distinct).take(seen))
+    order = pd.Index(distinct).take(seen).get_indexer(pd.Index(categories, dtype=object))
+    position = np.empty(len(distinct), dtype=np.int64)
+    position[seen[order]] = np.arange(len(seen))
+    return position[pairs[0]], position[pairs[1]], categories
+
+
 def _kappa_from_table(
     table: np.ndarray, agree_w: np.ndarray
 ) -> tuple[float, float, float, float, float]:
@@ -239,17 +260,12 @@ def cohen_kappa(
             f"weighted kappa (weights={weights!r}) needs numeric values in {value!r} to use as "
             f"scores, got dtype {long['value'].dtype}"
         )
-    a = long.loc[long["coder"] == first, ["unit", "value"]]
-    b = long.loc[long["coder"] == second, ["unit", "value"]]
-    pairs = a.merge(b, on="unit", suffixes=("_1", "_2"))
-    n_units = len(pairs)
+    codes_1, codes_2, categories = _paired_codes(long, first, second)
+    n_units = len(codes_1)
     if n_units == 0:
         raise EstimationError(
             f"no unit is rated by both coders {first!r} and {second!r}; kappa cannot be computed"
         )
-    categories = _sorted_values(pd.concat([pairs["value_1"], pairs["value_2"]], ignore_index=True))
-    codes_1 = pd.Categorical(pairs["value_1"], categories=categories).codes
-    codes_2 = pd.Categorical(pairs["value_2"], categories=categories).codes
     n_cat = len(categories)
     table = np.zeros((n_cat, n_cat))
     np.add.at(table, (codes_1, codes_2), 1.0)
