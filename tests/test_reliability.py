@@ -672,6 +672,32 @@ def test_code_agreement_matches_the_single_statistics():
     assert_allclose(out.loc["__overall__", "percent_agreement"], 10 / 12)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_code_agreement_presence_is_the_definition_on_random_codings(seed):
+    # presence of code k for (unit, coder) = the coder has a row for the unit with code k
+    rng = np.random.default_rng(seed)
+    n = 120
+    seg = pd.DataFrame(
+        {
+            "segment": rng.integers(0, 30, n),
+            "coder": rng.choice(["a", "b", "c"], n, p=[0.45, 0.45, 0.1]),
+            "code": rng.choice(np.array(["K1", "K2", "K3", None], dtype=object), n),
+        }
+    )
+    out = code_agreement(seg, codes=["K1", "K2", "K3", "K4"]).set_index("code")
+    seen = seg[["segment", "coder"]].drop_duplicates()
+    seen = seen[seen.groupby("segment")["coder"].transform("size") >= 2]
+    for k in ["K1", "K2", "K3", "K4"]:
+        applied = set(seg.loc[seg["code"] == k, ["segment", "coder"]].itertuples(index=False))
+        value = [int((u, c) in applied) for u, c in seen.itertuples(index=False)]
+        long = seen.assign(v=value)
+        assert_allclose(out.loc[k, "prevalence"], np.mean(value))
+        alpha = krippendorff_alpha(long, unit="segment", coder="coder", value="v").alpha
+        assert_allclose(out.loc[k, "krippendorff_alpha"], alpha, equal_nan=True)
+        agree = long.groupby("segment")["v"].agg(lambda v: v.min() == v.max()).mean()
+        assert_allclose(out.loc[k, "percent_agreement"], agree)
+
+
 def test_code_agreement_three_coders():
     seg = pd.DataFrame(
         {

@@ -273,15 +273,20 @@ def code_agreement(
     n_units = len(unit_keys)
     n_coders = int(seen["coder"].nunique())
     applied = df.dropna(subset=["code"]).drop_duplicates()
-    applied_index = pd.MultiIndex.from_frame(applied[["unit", "coder", "code"]])
+    # presence[i, j] = 1 where the i-th (unit, coder) seen applied the j-th code
+    presence = np.zeros((len(seen), len(code_list)), dtype=int)
+    if len(applied) and code_list:
+        where = pd.MultiIndex.from_frame(seen[["unit", "coder"]]).get_indexer(
+            pd.MultiIndex.from_frame(applied[["unit", "coder"]])
+        )
+        which = pd.Index(code_list, dtype=object).get_indexer(applied["code"].astype(object))
+        kept = (where >= 0) & (which >= 0)  # units seen by one coder only are not compared
+        presence[where[kept], which[kept]] = 1
 
     rows = []
     pooled = []
     for j, k in enumerate(code_list):
-        keys = pd.MultiIndex.from_arrays(
-            [seen["unit"], seen["coder"], pd.Series([k] * len(seen), dtype=object)]
-        )
-        present = np.asarray(keys.isin(applied_index), dtype=int)
+        present = presence[:, j]
         long = pd.DataFrame({"unit": unit_idx, "coder": seen["coder"], "value": present})
         rows.append(_presence_agreement(k, long, n_units, n_coders))
         pooled.append(long.assign(unit=long["unit"] + j * n_units))
