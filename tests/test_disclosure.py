@@ -52,6 +52,25 @@ def test_nip_in_a_parquet_text_column_is_found_even_with_spaces(tmp_path):
     assert not found["detail"].str.contains(NIP).any(), "the finding does not repeat the NIP"
 
 
+def test_a_text_repeated_across_rows_and_files_is_reported_where_each_is(tmp_path):
+    # each distinct text is checked once per scan; every place it appears still gets a finding
+    leak = "hubungi (02)555-012"  # the shortest phone form: 8 digits
+    pd.DataFrame({"a": ["x", leak, leak], "b": [leak, "y", "z"]}).to_parquet(tmp_path / "t.parquet")
+    pd.DataFrame({"c": [leak]}).to_parquet(tmp_path / "u.parquet")
+    (tmp_path / "v.csv").write_text(f"q\n{leak}\n", encoding="utf-8")
+    found = scan(tmp_path, names=(), nips=())
+    assert kinds(found) == ["phone"] * 4
+    places = {
+        (Path(f).name, d.split(":")[0]) for f, d in zip(found["file"], found["detail"], strict=True)
+    }
+    assert places == {
+        ("t.parquet", "row 2, column 'a'"),
+        ("t.parquet", "row 1, column 'b'"),
+        ("u.parquet", "row 1, column 'c'"),
+        ("v.csv", "line 2"),
+    }
+
+
 def test_nip_stored_as_an_integer_is_found(tmp_path):
     pd.DataFrame({"id": [int(NIP), 7]}).to_parquet(tmp_path / "t.parquet")
     found = scan(tmp_path / "t.parquet", names=(), nips=())

@@ -209,6 +209,7 @@ _PHONE = re.compile(
     r"|(?<![\w.,])0[2-79]\d{0,2}-\d{3,4}-?\d{3,4}(?![\w])"
     r"|\+62[ .\-]?\(?[2-79]\d{0,2}\)?[ .\-]?\d{3,4}[ .\-]?\d{3,4}(?!\d)"
 )
+_PHONE_MIN_DIGITS = 8  # the fewest digits _PHONE matches: (021) 555-0123 style, 0 + 1 + 3 + 3
 _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@(?:[A-Za-z0-9-]+\.)+(?P<tld>[A-Za-z]{2,})\b")
 _NOT_EMAIL_TLDS = frozenset({"png", "jpg", "jpeg", "gif", "svg", "css", "js", "html", "py"})
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
@@ -227,6 +228,9 @@ class _Roster:
         values = [n for n in nips if n is not None and not isinstance(n, bool)]
         digits = identifier_digits(pd.Series([str(v) for v in values], dtype=object))
         self.nips = {d for d in digits.dropna() if d.isdigit()}
+        # what each text holds, without where it was found: the same text (a pseudonym, a
+        # unit, a label) recurs across a region's tables and is checked once
+        self.found: dict[str, list[tuple[str, str]]] = {}
 
     def find_names(self, text: str) -> list[tuple[str, ...]]:
         return [tuple(_WORDS.findall(fold_name(found))) for _, _, found in self.matcher.find(text)]
@@ -256,9 +260,19 @@ def _mask_email(text: str) -> str:
 
 def _scan_text(text: str, roster: _Roster, where: str) -> list[tuple[str, str]]:
     """(kind, detail) for every NIP, roster name, phone number and e-mail in ``text``."""
+    found = roster.found.get(text)
+    if found is None:
+        found = roster.found[text] = _findings(text, roster)
+    return [(kind, f"{where}: {what}") for kind, what in found]
+
+
+def _findings(text: str, roster: _Roster) -> list[tuple[str, str]]:
+    """(kind, what) for every NIP, roster name, phone number and e-mail in ``text``."""
     found: list[tuple[str, str]] = []
     text = clean_text(text)
-    candidates = [(m.group(0), _NON_DIGIT.sub("", m.group(0))) for m in NIP_IN_TEXT.finditer(text)]
+    n_digits = sum(map(text.count, "0123456789"))  # every digit is ASCII after clean_text
+    matches = NIP_IN_TEXT.finditer(text) if n_digits >= 18 else ()
+    candidates = [(m.group(0), _NON_DIGIT.sub("", m.group(0))) for m in matches]
     # most digit runs of a table's text (counts, decimals side by side) fail a check that
     # needs no calendar; only the others, and the roster's own NIPs, are validated
     candidates = [(w, d) for w, d in candidates if d in roster.nips or could_be_valid_nip(d)]
@@ -268,14 +282,14 @@ def _scan_text(text: str, roster: _Roster, where: str) -> list[tuple[str, str]]:
             if valid or digits in roster.nips:
                 how = "a valid NIP" if valid else "a roster NIP"
                 grouped = " (with separators)" if written != digits else ""
-                found.append(("nip", f"{where}: {how}{grouped} {_mask_nip(digits)}"))
+                found.append(("nip", f"{how}{grouped} {_mask_nip(digits)}"))
     for words in roster.find_names(text):
-        found.append(("name", f"{where}: roster name {_mask_name(words)} ({len(words)} words)"))
-    for m in _PHONE.finditer(text):
-        found.append(("phone", f"{where}: phone number {_mask_phone(m.group(0))}"))
-    for m in _EMAIL.finditer(text):
+        found.append(("name", f"roster name {_mask_name(words)} ({len(words)} words)"))
+    for m in _PHONE.finditer(text) if n_digits >= _PHONE_MIN_DIGITS else ():
+        found.append(("phone", f"phone number {_mask_phone(m.group(0))}"))
+    for m in _EMAIL.finditer(text) if "@" in text else ():
         if m["tld"].casefold() not in _NOT_EMAIL_TLDS:
-            found.append(("email", f"{where}: e-mail address {_mask_email(m.group(0))}"))
+            found.append(("email", f"e-mail address {_mask_email(m.group(0))}"))
     return found
 
 
@@ -289,6 +303,8 @@ def _cell_strings(series: pd.Series) -> pd.Series | None:
     if isinstance(dtype, pd.CategoricalDtype):
         series = series.astype(object)
     values = series.dropna()
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        return values  # already text
     return values.map(str)
 
 
@@ -303,10 +319,8 @@ def _scan_parquet(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str,
         text = _cell_strings(table.iloc[:, number])
         if text is None or text.empty:
             continue
-        first: dict[str, int] = {}
-        for position, value in text.items():
-            first.setdefault(value, int(position))
-        for value, position in first.items():
+        first = text[~text.duplicated()]  # each distinct text at its first row
+        for position, value in zip(first.index, first.to_numpy(dtype=object), strict=True):
             found.extend(_scan_text(value, roster, f"row {position + 1}, column {column!r}"))
     found.extend(_small_cells(table, min_cell))
     return found
