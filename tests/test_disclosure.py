@@ -362,14 +362,23 @@ def test_pseudonym_cannot_be_reversed_by_enumeration_without_the_key():
 
 
 def test_the_synthesis_page_is_scanned_with_every_regions_roster(tmp_path):
+    import threading
+
     from helpers.core.config import paths
-    from helpers.runner.synthesis import _synthesis_findings
+    from helpers.runner.synthesis import _synthesis_findings, _synthesis_identifiers
 
     names, _ = roster_identifiers("kemuning", paths)
     name = next(n for n in names if len(n.split()) >= 2)
+    # read while the synthesis notebook runs (a thread of the run's process)
+    identifiers = _synthesis_identifiers(["kepahiang", "kemuning"], paths)
+    assert set(names) <= set(identifiers[0]) and identifiers[2] == 5
     page = tmp_path / ".synthesis.unscanned.html"
     page.write_text("<p>Kepuasan kerja naik 0,32 poin di Kepahiang.</p>", encoding="utf-8")
-    assert _synthesis_findings(["kepahiang", "kemuning"], paths, [page]) == ""
+    assert _synthesis_findings([page], identifiers) == ""
     page.write_text(f"<p>Menurut {name}, pelatihan berguna.</p>", encoding="utf-8")
-    found = _synthesis_findings(["kepahiang", "kemuning"], paths, [page])
+    found = _synthesis_findings([page], identifiers)
     assert "name" in found and name not in found
+    # a notebook that did not finish stops the reads: no region is read after that
+    stop = threading.Event()
+    stop.set()
+    assert _synthesis_identifiers(["kepahiang", "kemuning"], paths, stop)[:2] == ([], [])

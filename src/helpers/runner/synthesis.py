@@ -3,7 +3,9 @@ export."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from helpers.core.config import ProjectPaths
@@ -14,7 +16,7 @@ from helpers.runner.fingerprint import (
     _synthesis_up_to_date,
 )
 from helpers.runner.kernel import RegionKernel
-from helpers.runner.notebooks import SYNTHESIS_NOTEBOOK, run_notebook
+from helpers.runner.notebooks import SYNTHESIS_NOTEBOOK, StepResult, run_notebook
 from helpers.runner.regions import RegionResult
 from helpers.runner.staging import staging_env
 
@@ -54,16 +56,43 @@ def _run_synthesis(
     say(f"[synthesis] {SYNTHESIS_NOTEBOOK} ...")
     stamp.unlink(missing_ok=True)
     inputs = dict(inputs or {})
-    step = run_notebook(
-        project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb",
-        project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb",
-        {"regions": ",".join(regions)},
-        timeout=timeout,
-        kernel_name=kernel_name,
-        kernel=kernel,
-        env=staging_env(inputs),
-        relative_to=project.root,
-    )
+    # this process only waits while the kernel runs the notebook: meanwhile a thread reads
+    # every region's roster for the page's disclosure scan (a raw-data read per region),
+    # makes the HTML exporter and imports what the index needs next
+    stop = threading.Event()  # set when the notebook did not finish: the reads stop early
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="synthesis-scan") as pool:
+        identifiers = pool.submit(_synthesis_identifiers, regions, project, stop)
+        pool.submit(_import_index_readers)
+        try:
+            step = run_notebook(
+                project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb",
+                project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb",
+                {"regions": ",".join(regions)},
+                timeout=timeout,
+                kernel_name=kernel_name,
+                kernel=kernel,
+                env=staging_env(inputs),
+                relative_to=project.root,
+            )
+        except BaseException:
+            stop.set()
+            raise
+        if step.status != "ok":
+            stop.set()
+        return _finish_synthesis(result, step, regions, project, identifiers, inputs, say)
+
+
+def _finish_synthesis(
+    result: RegionResult,
+    step: StepResult,
+    regions: Sequence[str],
+    project: ProjectPaths,
+    identifiers: Future[tuple[list[str], list[str], int]],
+    inputs: Mapping[str, Path],
+    say: Callable[[str], None],
+) -> RegionResult:
+    """Export, scan, publish and stamp the synthesis once its notebook has run."""
+    stamp = _synthesis_stamp(project)
     result.steps.append(step)
     say(f"[synthesis] {SYNTHESIS_NOTEBOOK} {step.status} in {step.seconds:.1f}s")
     if step.status == "ok":
@@ -73,7 +102,7 @@ def _run_synthesis(
         unscanned = target.with_name(".synthesis.unscanned.html")
         try:
             export_report(step.output, unscanned, language="id")
-            leaks = _synthesis_findings(regions, project, [unscanned, step.output])
+            leaks = _synthesis_findings([unscanned, step.output], identifiers.result())
         except Exception as exc:  # the regions' reports stand without it
             unscanned.unlink(missing_ok=True)
             result.error = f"export failed: {type(exc).__name__}: {exc}"
@@ -93,23 +122,45 @@ def _run_synthesis(
     return result
 
 
-def _synthesis_findings(regions: Sequence[str], project: ProjectPaths, files: list[Path]) -> str:
-    """What the disclosure scan finds in the synthesis page and its executed notebook, with
-    every region's roster names and NIPs (empty when nothing): its inputs were scanned with
-    their regions, and the page is scanned again before it is published."""
+def _synthesis_identifiers(
+    regions: Sequence[str], project: ProjectPaths, stop: threading.Event | None = None
+) -> tuple[list[str], list[str], int]:
+    """Every region's roster names and NIPs, and the smallest ``min_cell_size`` of them, for
+    :func:`_synthesis_findings`; the HTML exporter is made too (it is needed next). Once
+    ``stop`` is set no further region is read (the result is then not used)."""
     from helpers.core.config import load_registry
-    from helpers.privacy.disclosure import scan_outputs, summarise_findings
+    from helpers.report.export import _exporter
     from helpers.steps.scan import roster_identifiers
 
     registry = load_registry(project.config_file)
     names: list[str] = []
     nips: list[str] = []
     for slug in regions:
+        if stop is not None and stop.is_set():
+            break
         if slug in registry:
             found_names, found_nips = roster_identifiers(registry[slug], project)
             names += found_names
             nips += found_nips
     min_cell = min((registry[s].min_cell_size for s in regions if s in registry), default=5)
+    _exporter()
+    return names, nips, min_cell
+
+
+def _import_index_readers() -> None:
+    """Import what :func:`helpers.report.index.build_index` reads the regions' effects with,
+    which comes next (statsmodels' meta-analysis among them, about 0.9 s)."""
+    import helpers.steps.reactions  # noqa: F401
+    import helpers.steps.synthesis  # noqa: F401
+
+
+def _synthesis_findings(files: list[Path], identifiers: tuple[list[str], list[str], int]) -> str:
+    """What the disclosure scan finds in the synthesis page and its executed notebook, with
+    every region's roster names and NIPs (empty when nothing): its inputs were scanned with
+    their regions, and the page is scanned again before it is published."""
+    from helpers.privacy.disclosure import scan_outputs, summarise_findings
+
+    names, nips, min_cell = identifiers
     findings = scan_outputs([f for f in files if f.is_file()], names=names, nips=nips,
                             min_cell=min_cell)  # fmt: skip
     return summarise_findings(findings) if len(findings) else ""
