@@ -204,3 +204,43 @@ def test_estimates_come_from_the_last_build_else_from_raw_size(project):
     assert est["small", CLEAN] == 9.0
     assert est["big", CLEAN] > 9.0
     assert est["small", CODES] > 0
+
+
+# ------------------------------------------------------------------ sequential: checks ahead
+
+
+def test_a_sequential_run_checks_the_next_region_while_a_region_runs(monkeypatch, tmp_path):
+    """While region i's notebooks run, region i+1 is checked in a thread; each region's
+    messages are still said at its own turn, in the registry's order."""
+    import contextlib
+    import threading
+
+    import helpers.runner.run as run_module
+    from helpers.runner.regions import RegionResult, _prepare_region
+
+    registry = load_registry()
+    chosen = list(registry)[:3]
+    started = {slug: threading.Event() for slug in chosen}
+    said: list[str] = []
+
+    def check_region_ahead(region, project, force, *, key=None):
+        started[region.slug].set()
+        return RegionResult(region.slug), False, [f"[{region.slug}] checked"]
+
+    def run_region(region, *, checked, progress, **_kwargs):
+        position = chosen.index(region.slug)
+        if position + 1 < len(chosen):  # the next region's check starts before this one ends
+            assert started[chosen[position + 1]].wait(timeout=30), "next region not checked"
+        result, go = _prepare_region(region, None, True, progress, checked=checked)
+        progress(f"[{region.slug}] ran")
+        return result
+
+    monkeypatch.setattr(run_module, "check_region_ahead", check_region_ahead)
+    monkeypatch.setattr(run_module, "run_region", run_region)
+    monkeypatch.setattr(run_module, "FinishElsewhere", lambda *a, **k: contextlib.nullcontext())
+    results = run_module._run_regions(
+        chosen, registry, project=ProjectPaths(tmp_path), timeout=60, kernel_name="python3",
+        force=True, scheduler=None, progress=said.append,
+    )  # fmt: skip
+    assert [r.region for r in results] == chosen
+    assert said == [m for slug in chosen for m in (f"[{slug}] checked", f"[{slug}] ran")]

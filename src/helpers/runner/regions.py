@@ -20,6 +20,7 @@ import datetime as dt
 import functools
 import json
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -126,27 +127,53 @@ def _prepare_region(
     say: Callable[[str], None],
     *,
     key: bytes | None = None,
+    checked: Future[CheckedRegion] | None = None,
 ) -> tuple[RegionResult, bool]:
     """Check a region before its notebooks run: ``(result, go)``.
 
     ``go`` is False when the region cannot start (the result says why) or is unchanged since
     its last build (skipped). Otherwise the result holds the inputs' fingerprint as read now,
     the stamp and stale temporaries are cleared and an empty staging folder is ready.
+    ``checked``: :func:`check_region_ahead`'s future for this region, when the caller had the
+    checks done while the previous region ran; only the clearing is left to do here.
     """
+    if checked is None:
+        result, go, said = check_region_ahead(region, project, force, key=key)
+    else:
+        result, go, said = checked.result()
+    for message in said:
+        say(message)
+    if go and contained(result, "preparation", say, _clear_for_run, region, project) is None:
+        result.fingerprint = None  # the region did not start
+        return result, False
+    return result, go
+
+
+CheckedRegion = tuple["RegionResult", bool, list[str]]
+
+
+def check_region_ahead(
+    region: Region, project: ProjectPaths, force: bool, *, key: bytes | None = None
+) -> CheckedRegion:
+    """The checks of :func:`_prepare_region` that only read (the files, the fingerprint, the
+    data check): ``(result, go, messages)``. It writes nothing, so it may run ahead of its turn,
+    while the previous region's notebooks run; the messages are said at the region's turn."""
+    said: list[str] = []
+    say = said.append
     result = RegionResult(region.slug)
     problems = contained(result, "check", say, check_region_files, region, project)
     if problems is None:
-        return result, False
+        return result, False, said
     if problems:
         result.error = "; ".join(problems)
         say(f"[{region.slug}] cannot start: {result.error}")
-        return result, False
+        return result, False, said
     for name in REGION_NOTEBOOKS:
         notebook = project.notebooks / f"{name}.ipynb"
         if not notebook.is_file():
             result.error = f"{project.relative(notebook)}: notebook missing"
             say(f"[{region.slug}] cannot start: {result.error}")
-            return result, False
+            return result, False, said
     fingerprint = contained(
         result, "fingerprint", say, region_fingerprint, region, project=project, key=key
     )
@@ -161,20 +188,18 @@ def _prepare_region(
         review=False,
     )
     if fingerprint is None or inputs is None:
-        return result, False
+        return result, False, said
     if not force and is_up_to_date(region, project=project, fingerprint=fingerprint):
         result.skipped = True
         result.report = project.report_file(region.slug)
         say(f"[{region.slug}] unchanged since the last build: skipped")
-        return result, False
+        return result, False, said
     from helpers.steps.check import require_ready  # the contract check of raw data and codebook
 
     if contained(result, "data check", say, require_ready, region, project=project) is None:
-        return result, False
-    if contained(result, "preparation", say, _clear_for_run, region, project) is None:
-        return result, False
+        return result, False, said
     result.fingerprint = inputs
-    return result, True
+    return result, True, said
 
 
 def _clear_for_run(region: Region, project: ProjectPaths) -> bool:
@@ -373,6 +398,7 @@ def run_region(
     env: dict[str, str] | None = None,
     pdf: bool = False,
     finish_with: Callable[[Region, RegionResult], Any] | None = None,
+    checked: Future[CheckedRegion] | None = None,
 ) -> RegionResult:
     """Run notebooks 01-04 for one region, in order, and publish its outputs and report.
 
@@ -387,10 +413,11 @@ def run_region(
     ``finish_with(region, result)`` takes over the export, the disclosure scan and the
     publication (e.g. a :class:`FinishElsewhere`, in another process, so the next region's
     notebooks run meanwhile); the result is complete when it has. By default they run here,
-    before returning.
+    before returning. ``checked``: the region's checks, done ahead (see
+    :func:`check_region_ahead`); by default they are done here.
     """
     say = progress or (lambda _msg: None)
-    result, go = _prepare_region(region, project, force, say, key=key)
+    result, go = _prepare_region(region, project, force, say, key=key, checked=checked)
     if not go:
         if pdf and result.skipped and project.report_file(region.slug).is_file():
             from helpers.report.pdf import report_pdf

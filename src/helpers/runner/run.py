@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from helpers.core.config import ProjectPaths, Region, load_registry, paths
 from helpers.core.errors import ConfigError
@@ -36,7 +37,14 @@ from helpers.runner.distributed import run_on_cluster
 from helpers.runner.kernel import RegionKernel
 from helpers.runner.notebooks import DEFAULT_TIMEOUT
 from helpers.runner.parallel import _run_parallel
-from helpers.runner.regions import FinishElsewhere, RegionResult, contained, run_region
+from helpers.runner.regions import (
+    CheckedRegion,
+    FinishElsewhere,
+    RegionResult,
+    check_region_ahead,
+    contained,
+    run_region,
+)
 from helpers.runner.synthesis import _run_synthesis, _settled_synthesis
 
 __all__ = [
@@ -77,9 +85,22 @@ def _run_regions(
         )
     results = []
     # a region's export, scan and publication run in another process beside the next
-    # region's notebooks: on two cores the sequential run no longer waits for them
-    with FinishElsewhere(project, key=key, pdf=pdf, say=say) as finisher:
-        for slug in chosen:
+    # region's notebooks: on two cores the sequential run no longer waits for them; and
+    # while a region's notebooks run (this process only waits for the kernel), a thread
+    # checks the next region (check_region_ahead: it only reads)
+    with (
+        FinishElsewhere(project, key=key, pdf=pdf, say=say) as finisher,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="check-ahead") as ahead,
+    ):
+
+        def check(i: int) -> Future[CheckedRegion] | None:
+            if i >= len(chosen):
+                return None
+            return ahead.submit(check_region_ahead, registry[chosen[i]], project, force, key=key)
+
+        upcoming = check(0)
+        for i, slug in enumerate(chosen):
+            checked, upcoming = upcoming, check(i + 1)
             fallback = RegionResult(slug)
             done = contained(
                 fallback,
@@ -96,6 +117,7 @@ def _run_regions(
                 key=key,
                 pdf=pdf,
                 finish_with=finisher,
+                checked=checked,
             )
             results.append(done if done is not None else fallback)
     return results
