@@ -51,9 +51,18 @@ def _keys(tasks) -> list:
     return [t.key for t in tasks]
 
 
+def _started(run: _ParallelRun) -> list:
+    """Pass every region's data check (the first tasks); return the tasks offered then."""
+    from helpers.runner.parallel import CHECK
+
+    checks = run.initial()
+    assert sorted(_keys(checks)) == sorted((s, CHECK) for s in SLUGS)
+    return [t for c in checks for t in run.on_result(Outcome(c, result=(None, [])))]
+
+
 def test_notebooks_start_when_what_they_need_ended(project):
     run = _run(project)
-    first = run.initial()
+    first = _started(run)
     # 01 and 02 of both regions are ready; 01 of the bigger region is the most urgent
     assert sorted(_keys(first)) == sorted((s, n) for s in SLUGS for n in (CLEAN, CODES))
     assert max(first, key=lambda t: t.priority).key == ("big", CLEAN)
@@ -68,9 +77,33 @@ def test_notebooks_start_when_what_they_need_ended(project):
     assert [s.notebook for s in run.results["big"].steps] == list(REGION_NOTEBOOKS)
 
 
+def test_each_region_is_data_checked_on_a_worker_before_its_notebooks(project):
+    from helpers.runner.parallel import CHECK
+
+    said: list[str] = []
+    run = _run(project, say=said.append)
+    checks = run.initial()
+    # the bigger region's chain is the longer one: its check goes first
+    assert max(checks, key=lambda t: t.priority).key == ("big", CHECK)
+    assert all(c.priority > run.rank[c.key[0], CLEAN] for c in checks)
+    by_key = {t.key: t for t in checks}
+    failed = Outcome(by_key["small", CHECK], result=("data check failed: Roster.csv", ["x"]))
+    assert run.on_result(failed) == []  # a region that fails its data check never starts
+    assert run.results["small"].status == "failed" and run.results["small"].steps == []
+    assert "data check failed" in run.results["small"].error and said == ["x"]
+    offered = run.on_result(Outcome(by_key["big", CHECK], result=(None, [])))
+    assert sorted(_keys(offered)) == [("big", CLEAN), ("big", CODES)]
+    # the check job itself, as a worker runs it: the shipped region passes; no exception
+    from helpers.runner.parallel import _check_job
+
+    assert _check_job("big", str(project.root)) == (None, [])
+    error, _ = _check_job("no_such_region", str(project.root))
+    assert "no_such_region" in error
+
+
 def test_a_failed_notebook_stops_its_region_only(project):
     run = _run(project)
-    by_key = {t.key: t for t in run.initial()}
+    by_key = {t.key: t for t in _started(run)}
     assert run.on_result(_ok(project, by_key["small", CLEAN], status="failed")) == []
     assert run.on_result(_ok(project, by_key["small", CODES])) == []  # 04 never starts
     assert run.results["small"].status == "failed"
@@ -81,7 +114,7 @@ def test_a_failed_notebook_stops_its_region_only(project):
 
 def test_a_worker_that_died_fails_the_step_with_its_error(project):
     run = _run(project)
-    by_key = {t.key: t for t in run.initial()}
+    by_key = {t.key: t for t in _started(run)}
     run.on_result(Outcome(by_key["big", CLEAN], error=RuntimeError("worker died")))
     step = run.results["big"].steps[0]
     assert step.status == "failed" and "worker died" in step.error
@@ -91,7 +124,7 @@ def test_synthesis_starts_once_every_region_is_past_03_and_reruns_without_a_late
     project,
 ):
     run = _run(project)
-    by_key = {t.key: t for t in run.initial()}
+    by_key = {t.key: t for t in _started(run)}
     for slug in SLUGS:
         run.on_result(_ok(project, by_key[slug, CODES]))
     (big_e,) = run.on_result(_ok(project, by_key["big", CLEAN]))
@@ -116,7 +149,7 @@ def test_synthesis_starts_once_every_region_is_past_03_and_reruns_without_a_late
 
 def _past_estimates(project, run) -> list:
     """Drive every region through 01, 02 and 03; return the tasks offered last."""
-    by_key = {t.key: t for t in run.initial()}
+    by_key = {t.key: t for t in _started(run)}
     offered = []
     for slug in SLUGS:
         run.on_result(_ok(project, by_key[slug, CODES]))
@@ -139,7 +172,7 @@ def test_the_synthesis_is_offered_when_asked_for(project):
 
 def test_a_synthesis_whose_regions_all_failed_later_is_withdrawn(project):
     run = _run(project)
-    by_key = {t.key: t for t in run.initial()}
+    by_key = {t.key: t for t in _started(run)}
     reports = []
     synthesis = None
     for slug in SLUGS:

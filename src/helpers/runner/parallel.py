@@ -22,10 +22,12 @@ from helpers.runner.notebooks import (
 )
 from helpers.runner.regions import (
     RegionResult,
+    _clear_for_run,
     _finish_region,
-    _prepare_region,
     _print_progress,
     _run_step,
+    check_region_data,
+    check_region_inputs,
     contained,
 )
 from helpers.runner.staging import RegionStage
@@ -103,6 +105,22 @@ def _step_job(
     contained(done, "finishing", _print_progress, _finish_region, region, project, done,
               _print_progress, pdf=pdf)  # fmt: skip
     return step, done.report, done.error
+
+
+def _check_job(slug: str, root: str) -> tuple[str | None, list[str]]:
+    """A region's data check (:func:`helpers.runner.regions.check_region_data`) in a local
+    worker: ``(error or None, messages)``; never raises (see :func:`_step_job`)."""
+    project = ProjectPaths(Path(root))
+    try:
+        return check_region_data(_worker_registry(project)[slug], project)
+    except Exception as exc:
+        return f"data check failed: {type(exc).__name__}: {exc}", []
+
+
+#: The data check's node in a region's chain of work (before notebook 01), and its estimated
+#: seconds: a read of the raw tables, shorter than any notebook.
+CHECK = "data-check"
+CHECK_SECONDS = 0.3
 
 
 def _synthesis_job(
@@ -200,11 +218,17 @@ class _ParallelRun:
         self.pdf = False  # print each published report to PDF (run --pdf)
         self.results: dict[str, RegionResult] = {}
         self.todo: list[str] = []
+        # the quick checks here; each region's data check (a read of its raw tables, 0.3 s a
+        # region at national scale) is a task on the workers, before its notebook 01
         for slug in chosen:
-            result, go = _prepare_region(registry[slug], project, force, say, key=key)
+            result, go, said = check_region_inputs(registry[slug], project, force, key=key)
+            for message in said:
+                say(message)
             self.results[slug] = result
             if go:
                 self.todo.append(slug)
+        self.checking: set[str] = set(self.todo)
+        self.registry = registry
         self.ended: dict[str, dict[str, StepResult]] = {s: {} for s in self.todo}
         self.started: set[tuple[str, str]] = set()
         self.synthesis = synthesis
@@ -213,9 +237,12 @@ class _ParallelRun:
         self.syn_running = False
         costs = estimated_seconds(self.todo, project=project)
         after: dict[Any, list[Any]] = {node: [] for node in costs}
-        for slug, name in costs:
+        for slug, name in list(costs):
             for need in NOTEBOOK_NEEDS[name]:
                 after[slug, need].append((slug, name))
+            if not NOTEBOOK_NEEDS[name]:  # the data check comes before the region's first
+                costs[slug, CHECK] = CHECK_SECONDS
+                after.setdefault((slug, CHECK), []).append((slug, name))
         from helpers.runner.scheduling import critical_path
 
         self.rank = critical_path(costs, after)
@@ -236,8 +263,29 @@ class _ParallelRun:
             self.rank[slug, name],
         )
 
+    def _check_task(self, slug: str) -> Any:
+        from helpers.runner.scheduling import Task
+
+        return Task((slug, CHECK), _check_job, (slug, self.args[0]), self.rank[slug, CHECK])
+
+    def _checked(self, slug: str, outcome: Any) -> list[Any]:
+        """A region's data check ended: say what it said; if it passed, clear the region for
+        its run (as :func:`helpers.runner.regions._prepare_region` does) and start it."""
+        self.checking.discard(slug)
+        result = self.results[slug]
+        error, said = outcome.result if outcome.ok else (f"data check failed: {outcome.error}", [])
+        for message in said:
+            self.say(message)
+        if error is None:
+            done = contained(result, "preparation", self.say, _clear_for_run,
+                             self.registry[slug], self.project)  # fmt: skip
+            error = None if done is not None else result.error
+        if error is not None:
+            result.error, result.fingerprint = error, None
+        return self._ready(slug) + self._synthesis()
+
     def _ready(self, slug: str) -> list[Any]:
-        if self._failed(slug):
+        if self._failed(slug) or slug in self.checking:
             return []
         ok = {n for n, s in self.ended[slug].items() if s.status == "ok"}
         return [
@@ -247,7 +295,7 @@ class _ParallelRun:
         ]
 
     def initial(self) -> list[Any]:
-        return [task for slug in self.todo for task in self._ready(slug)] + self._synthesis()
+        return [self._check_task(slug) for slug in self.todo] + self._synthesis()
 
     def _synthesis(self) -> list[Any]:
         """The synthesis task, when it is due (see the class notes), else nothing."""
@@ -288,6 +336,8 @@ class _ParallelRun:
                 )
             return self._synthesis()
         slug, name = outcome.task.key
+        if name == CHECK:
+            return self._checked(slug, outcome)
         result = self.results[slug]
         if outcome.ok:
             step, report, error = outcome.result

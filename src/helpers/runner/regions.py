@@ -158,6 +158,32 @@ def check_region_ahead(
     """The checks of :func:`_prepare_region` that only read (the files, the fingerprint, the
     data check): ``(result, go, messages)``. It writes nothing, so it may run ahead of its turn,
     while the previous region's notebooks run; the messages are said at the region's turn."""
+    result, go, said = check_region_inputs(region, project, force, key=key)
+    if go:
+        error, data_said = check_region_data(region, project)
+        said += data_said
+        if error:
+            result.error, result.fingerprint, go = error, None, False
+    return result, go, said
+
+
+def check_region_data(region: Region, project: ProjectPaths) -> tuple[str | None, list[str]]:
+    """The contract check of a region's raw data and codebook (the costly part of the checks,
+    a read of every raw table): ``(error or None, messages)``. Read-only; the parallel run
+    does it on its workers."""
+    from helpers.steps.check import require_ready
+
+    said: list[str] = []
+    result = RegionResult(region.slug)
+    contained(result, "data check", said.append, require_ready, region, project=project)
+    return result.error, said
+
+
+def check_region_inputs(
+    region: Region, project: ProjectPaths, force: bool, *, key: bytes | None = None
+) -> CheckedRegion:
+    """The checks before the data check: the region's files, its notebooks, the inputs'
+    fingerprint and whether it is unchanged since its last build (``go`` False then)."""
     said: list[str] = []
     say = said.append
     result = RegionResult(region.slug)
@@ -193,10 +219,6 @@ def check_region_ahead(
         result.skipped = True
         result.report = project.report_file(region.slug)
         say(f"[{region.slug}] unchanged since the last build: skipped")
-        return result, False, said
-    from helpers.steps.check import require_ready  # the contract check of raw data and codebook
-
-    if contained(result, "data check", say, require_ready, region, project=project) is None:
         return result, False, said
     result.fingerprint = inputs
     return result, True, said
