@@ -6,6 +6,9 @@ Usage::
     .venv/bin/python benchmarks/scale.py --regions 5 50 500   # the national scale (hours)
     .venv/bin/python benchmarks/scale.py --size-factor 2      # twice the respondents
     .venv/bin/python benchmarks/scale.py --regions 50 --dask  # also on a local Dask cluster
+    .venv/bin/python benchmarks/scale.py --regions 514 --size-factor 0.5 --from-project DIR
+        # DIR from `python -m helpers.simulate --scale 514 --size-factor 0.5 --root DIR`:
+        # the same data, without generating them again (6-7 minutes at 514 regions)
 
 For each N the generator writes N synthetic regions (cycling through the five programmes'
 shapes) into a temporary project, and the pipeline builds them with ``--jobs``. It prints, and
@@ -117,7 +120,19 @@ def run_dask(
         os.environ.update(saved)
 
 
-def run(n: int, *, jobs: int, size_factor: float, dask: bool = False) -> dict:
+def copy_generated(source: Path, root: Path, n: int) -> None:
+    """The config and raw data of a project generated earlier (``helpers.simulate --scale n
+    --root source``) into ``root``: the same data as a new generation, without its minutes."""
+    regions = [p for p in (source / "data" / "raw").iterdir() if p.is_dir()]
+    if len(regions) != n:
+        raise SystemExit(f"{source} has {len(regions)} regions under data/raw, not {n}")
+    shutil.copytree(source / "config", root / "config")
+    shutil.copytree(source / "data" / "raw", root / "data" / "raw")
+
+
+def run(
+    n: int, *, jobs: int, size_factor: float, dask: bool = False, source: Path | None = None
+) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix=f"asn-scale-{n}-"))
     try:
         root = tmp / "project"
@@ -128,22 +143,10 @@ def run(n: int, *, jobs: int, size_factor: float, dask: bool = False) -> dict:
             "ASN_EVAL_KEY_FILE": str(tmp / "scale.key"),
         }
         t0 = time.perf_counter()  # the generator reads the repository's registry: its own env
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "helpers.simulate",
-                "--scale",
-                str(n),
-                "--size-factor",
-                str(size_factor),
-                "--root",
-                str(root),
-            ],
-            env=dict(os.environ),
-            check=True,
-            capture_output=True,
-        )
+        if source is not None:
+            copy_generated(source, root, n)
+        else:
+            _generate(n, size_factor, root)
         generate_s = time.perf_counter() - t0
         log = tmp / "jobs.log"
         wall, main_mb, tree_mb, code = watch(
@@ -155,14 +158,16 @@ def run(n: int, *, jobs: int, size_factor: float, dask: bool = False) -> dict:
             d_wall, d_main, d_tree, d_code = run_dask(root, env, jobs, d_log)
             if d_code:
                 extra["dask_failed"] = failures(d_log)
-            extra = {
-                "dask_batch_s": round(d_wall, 1),
-                "dask_s_per_region": round(d_wall / n, 1),
-                "dask_vs_jobs": round(d_wall / wall, 2),
-                "dask_peak_main_mb": round(d_main),
-                "dask_peak_tree_mb": round(d_tree),
-                "dask_exit": d_code,
-            }
+            extra.update(
+                {
+                    "dask_batch_s": round(d_wall, 1),
+                    "dask_s_per_region": round(d_wall / n, 1),
+                    "dask_vs_jobs": round(d_wall / wall, 2),
+                    "dask_peak_main_mb": round(d_main),
+                    "dask_peak_tree_mb": round(d_tree),
+                    "dask_exit": d_code,
+                }
+            )
         return {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "kind": "scale",
@@ -170,6 +175,7 @@ def run(n: int, *, jobs: int, size_factor: float, dask: bool = False) -> dict:
             "size_factor": size_factor,
             "jobs": jobs,
             "generate_s": round(generate_s, 1),
+            "data": "copied from a generated project" if source is not None else "generated",
             "batch_s": round(wall, 1),
             "s_per_region": round(wall / n, 1),
             "peak_main_mb": round(main_mb),
@@ -181,6 +187,25 @@ def run(n: int, *, jobs: int, size_factor: float, dask: bool = False) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def _generate(n: int, size_factor: float, root: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "helpers.simulate",
+            "--scale",
+            str(n),
+            "--size-factor",
+            str(size_factor),
+            "--root",
+            str(root),
+        ],
+        env=dict(os.environ),
+        check=True,
+        capture_output=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--regions", type=int, nargs="+", default=[5, 10])
@@ -188,10 +213,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size-factor", type=float, default=1.0)
     parser.add_argument("--dask", action="store_true", help="also on a local Dask cluster")
     parser.add_argument("--no-save", action="store_true")
+    parser.add_argument(
+        "--from-project",
+        type=Path,
+        help="copy config and data/raw from a project generated earlier with python -m "
+        "helpers.simulate --scale N --size-factor F --root DIR (one N only; give the same F)",
+    )
     args = parser.parse_args(argv)
+    if args.from_project and len(args.regions) != 1:
+        parser.error("--from-project takes one --regions value (its number of regions)")
     print(f"{'regions':>8}{'batch s':>10}{'s/region':>10}{'main MB':>9}{'tree MB':>9}{'exit':>6}")
     for n in args.regions:
-        r = run(n, jobs=args.jobs, size_factor=args.size_factor, dask=args.dask)
+        r = run(
+            n,
+            jobs=args.jobs,
+            size_factor=args.size_factor,
+            dask=args.dask,
+            source=args.from_project,
+        )
         print(
             f"{r['regions']:>8}{r['batch_s']:>10}{r['s_per_region']:>10}"
             f"{r['peak_main_mb']:>9}{r['peak_tree_mb']:>9}{r['exit']:>6}"
