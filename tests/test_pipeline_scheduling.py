@@ -97,8 +97,14 @@ def test_each_region_is_data_checked_on_a_worker_before_its_notebooks(project):
     from helpers.runner.parallel import _check_job
 
     assert _check_job("big", str(project.root)) == (None, [])
-    error, _ = _check_job("no_such_region", str(project.root))
-    assert "no_such_region" in error
+    error, said = _check_job("no_such_region", str(project.root))
+    assert "no_such_region" in error and said == [f"[no_such_region] {error}"]
+    # a worker that died: the region fails, and says so
+    run = _run(project, say=said.append)
+    (check, _) = sorted(run.initial(), key=lambda t: t.key)
+    assert run.on_result(Outcome(check, error=RuntimeError("worker died"))) == []
+    assert "data check failed: worker died" in run.results["big"].error
+    assert said[-1] == f"[big] {run.results['big'].error}"
 
 
 def test_a_failed_notebook_stops_its_region_only(project):

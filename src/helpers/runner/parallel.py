@@ -114,7 +114,16 @@ def _check_job(slug: str, root: str) -> tuple[str | None, list[str]]:
     try:
         return check_region_data(_worker_registry(project)[slug], project)
     except Exception as exc:
-        return f"data check failed: {type(exc).__name__}: {exc}", []
+        return _check_failed(slug, f"{type(exc).__name__}: {exc}")
+
+
+def _check_failed(slug: str, why: str) -> tuple[str, list[str]]:
+    """The error and message of a data check that could not run, masked as
+    :func:`helpers.runner.regions.contained` masks (an exception can quote a raw row)."""
+    from helpers.privacy.deidentify import mask_text
+
+    error = mask_text(f"data check failed: {why}")
+    return error, [f"[{slug}] {error}"]
 
 
 #: The data check's node in a region's chain of work (before notebook 01), and its estimated
@@ -273,7 +282,7 @@ class _ParallelRun:
         its run (as :func:`helpers.runner.regions._prepare_region` does) and start it."""
         self.checking.discard(slug)
         result = self.results[slug]
-        error, said = outcome.result if outcome.ok else (f"data check failed: {outcome.error}", [])
+        error, said = outcome.result if outcome.ok else _check_failed(slug, str(outcome.error))
         for message in said:
             self.say(message)
         if error is None:
