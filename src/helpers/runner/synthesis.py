@@ -61,6 +61,9 @@ def _run_synthesis(
     # makes the HTML exporter and imports what the index needs next
     stop = threading.Event()  # set when the notebook did not finish: the reads stop early
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="synthesis-scan") as pool:
+        from helpers.report.export import _exporter
+
+        pool.submit(_exporter)  # first: the export comes right after the notebook
         identifiers = pool.submit(_synthesis_identifiers, regions, project, stop)
         pool.submit(_import_index_readers)
         try:
@@ -126,10 +129,9 @@ def _synthesis_identifiers(
     regions: Sequence[str], project: ProjectPaths, stop: threading.Event | None = None
 ) -> tuple[list[str], list[str], int]:
     """Every region's roster names and NIPs, and the smallest ``min_cell_size`` of them, for
-    :func:`_synthesis_findings`; the HTML exporter is made too (it is needed next). Once
-    ``stop`` is set no further region is read (the result is then not used)."""
+    :func:`_synthesis_findings`. Once ``stop`` is set no further region is read (the result
+    is then not used)."""
     from helpers.core.config import load_registry
-    from helpers.report.export import _exporter
     from helpers.steps.scan import roster_identifiers
 
     registry = load_registry(project.config_file)
@@ -143,7 +145,6 @@ def _synthesis_identifiers(
             names += found_names
             nips += found_nips
     min_cell = min((registry[s].min_cell_size for s in regions if s in registry), default=5)
-    _exporter()
     return names, nips, min_cell
 
 
