@@ -25,6 +25,7 @@ __all__ = [
     "cell_text",
     "distinct_values",
     "spread",
+    "is_text_dtype",
 ]
 
 
@@ -154,7 +155,7 @@ def clean_text_series(values: pd.Series) -> pd.Series:
         texts[~plain] = odd
     out = as_text.copy()
     out[is_text] = texts.to_numpy()
-    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values):
+    if is_text_dtype(values.dtype):
         return out.astype(values.dtype)
     return out
 
@@ -218,6 +219,18 @@ def is_missing(value: Any) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+def is_text_dtype(dtype: Any) -> bool:
+    """Whether ``dtype`` is a dedicated text dtype (``"str"``, ``"string"``): every value is
+    text or missing. ``object`` is not, as it may hold anything.
+
+    Examples
+    --------
+    >>> is_text_dtype(pd.Series(["a"], dtype="str").dtype), is_text_dtype(np.dtype(object))
+    (True, False)
+    """
+    return pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype)
+
+
 def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Each cell as a position in its column's distinct values: ``(codes, uniques)``.
 
@@ -233,9 +246,7 @@ def distinct_values(values: pd.Series) -> tuple[np.ndarray, list[Any]]:
     >>> codes.tolist(), uniques
     ([0, -1, -1, 1, 0], ['b', 'a'])
     """
-    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(
-        values.dtype
-    ):
+    if is_text_dtype(values.dtype):
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
         found = list(distinct)
         # blank text is missing too (NA already has code -1): one vectorised test per value

@@ -22,6 +22,7 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.io.parsing import is_text_dtype
 from helpers.privacy.identifiers import (
     NIP_IN_TEXT,
     NameMatcher,
@@ -303,7 +304,7 @@ def _cell_strings(series: pd.Series) -> pd.Series | None:
     if isinstance(dtype, pd.CategoricalDtype):
         series = series.astype(object)
     values = series.dropna()
-    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+    if is_text_dtype(dtype):
         return values  # already text
     return values.map(str)
 

@@ -16,7 +16,14 @@ import pandas as pd
 
 from helpers.core.errors import InputFileError
 from helpers.io.log import CleanResult, make_log
-from helpers.io.parsing import distinct_values, parse_date, parse_number, raw_row_numbers, spread
+from helpers.io.parsing import (
+    distinct_values,
+    is_text_dtype,
+    parse_date,
+    parse_number,
+    raw_row_numbers,
+    spread,
+)
 from helpers.privacy.nip import canonical_id
 from helpers.survey._common import _require_columns, _text
 
@@ -150,9 +157,7 @@ def _answer_texts(df: pd.DataFrame, columns: list[str]) -> list[tuple[str, ...]]
     texts = []
     for column in columns:
         values = df[column]
-        if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(
-            values.dtype
-        ):
+        if is_text_dtype(values.dtype):
             codes, uniques = distinct_values(values)
         elif pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
             values.dtype
