@@ -22,13 +22,14 @@ from helpers.runner.notebooks import (
 )
 from helpers.runner.regions import (
     RegionResult,
-    _clear_for_run,
+    _begin_run,
     _finish_region,
     _print_progress,
     _run_step,
     check_region_data,
     check_region_inputs,
     contained,
+    record_failure,
 )
 from helpers.runner.staging import RegionStage
 from helpers.runner.synthesis import _run_synthesis, _settled_synthesis
@@ -114,16 +115,9 @@ def _check_job(slug: str, root: str) -> tuple[str | None, list[str]]:
     try:
         return check_region_data(_worker_registry(project)[slug], project)
     except Exception as exc:
-        return _check_failed(slug, f"{type(exc).__name__}: {exc}")
-
-
-def _check_failed(slug: str, why: str) -> tuple[str, list[str]]:
-    """The error and message of a data check that could not run, masked as
-    :func:`helpers.runner.regions.contained` masks (an exception can quote a raw row)."""
-    from helpers.privacy.deidentify import mask_text
-
-    error = mask_text(f"data check failed: {why}")
-    return error, [f"[{slug}] {error}"]
+        result, said = RegionResult(slug), []
+        record_failure(result, "data check", f"{type(exc).__name__}: {exc}", said.append)
+        return result.error, said
 
 
 #: The data check's node in a region's chain of work (before notebook 01), and its estimated
@@ -282,15 +276,16 @@ class _ParallelRun:
         its run (as :func:`helpers.runner.regions._prepare_region` does) and start it."""
         self.checking.discard(slug)
         result = self.results[slug]
-        error, said = outcome.result if outcome.ok else _check_failed(slug, str(outcome.error))
-        for message in said:
-            self.say(message)
-        if error is None:
-            done = contained(result, "preparation", self.say, _clear_for_run,
-                             self.registry[slug], self.project)  # fmt: skip
-            error = None if done is not None else result.error
-        if error is not None:
-            result.error, result.fingerprint = error, None
+        if outcome.ok:
+            result.error, said = outcome.result
+            for message in said:
+                self.say(message)
+        else:  # the worker died
+            record_failure(result, "data check", str(outcome.error), self.say)
+        if result.error is not None:
+            result.fingerprint = None
+        else:
+            _begin_run(result, self.registry[slug], self.project, self.say)
         return self._ready(slug) + self._synthesis()
 
     def _ready(self, slug: str) -> list[Any]:

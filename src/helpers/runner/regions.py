@@ -112,12 +112,17 @@ def contained(
     try:
         return fn(*args, **kwargs)
     except Exception as exc:  # the one place a region's failure is contained
-        from helpers.privacy.deidentify import mask_text
-
-        # an exception can quote a raw row: NIPs, long numbers and phones are masked
-        result.error = mask_text(f"{stage} failed: {type(exc).__name__}: {exc}")
-        say(f"[{result.region}] {result.error}")
+        record_failure(result, stage, f"{type(exc).__name__}: {exc}", say)
         return None
+
+
+def record_failure(result: RegionResult, stage: str, why: str, say: Callable[[str], None]) -> None:
+    """Fail the region at ``stage`` because of ``why`` and say so, masked: an exception can
+    quote a raw row (NIPs, long numbers and phones are masked)."""
+    from helpers.privacy.deidentify import mask_text
+
+    result.error = mask_text(f"{stage} failed: {why}")
+    say(f"[{result.region}] {result.error}")
 
 
 def _prepare_region(
@@ -143,10 +148,18 @@ def _prepare_region(
         result, go, said = checked.result()
     for message in said:
         say(message)
-    if go and contained(result, "preparation", say, _clear_for_run, region, project) is None:
-        result.fingerprint = None  # the region did not start
-        return result, False
-    return result, go
+    return result, go and _begin_run(result, region, project, say)
+
+
+def _begin_run(
+    result: RegionResult, region: Region, project: ProjectPaths, say: Callable[[str], None]
+) -> bool:
+    """Clear a checked region for its run (:func:`_clear_for_run`); False, and no fingerprint
+    kept, when that failed (the region did not start)."""
+    if contained(result, "preparation", say, _clear_for_run, region, project) is None:
+        result.fingerprint = None
+        return False
+    return True
 
 
 CheckedRegion = tuple["RegionResult", bool, list[str]]
