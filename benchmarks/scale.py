@@ -14,7 +14,10 @@ For each N the generator writes N synthetic regions (cycling through the five pr
 shapes) into a temporary project, and the pipeline builds them with ``--jobs``. It prints, and
 appends to ``benchmarks/results.jsonl``: wall time, seconds per region, the peak memory of the
 pipeline's main process (which must stay flat as N grows) and of its whole process tree
-(main + kernels + workers).
+(main + kernels + workers), and the CPU seconds of the main process, the kernels and the
+workers (the papermill clients, data checks, exports and disclosure scans), with the cores
+they kept busy on average (CPU seconds / wall): near the machine's cores, the run is bound by
+the work itself and only less work per region makes it faster.
 
 With ``--dask`` the same project is also built through the distributed executor
 (``--scheduler``) on a ``distributed.LocalCluster`` of ``--jobs`` worker processes (one thread
@@ -51,55 +54,74 @@ def failures(log: Path) -> list[str]:
     return failed[-20:]
 
 
+def _role(proc: psutil.Process) -> str:
+    """What a process of the run is: the pipeline's main process, a kernel, or a worker."""
+    try:
+        cmd = " ".join(proc.cmdline())
+    except psutil.Error:
+        return "other"
+    if "ipykernel" in cmd:
+        return "kernels"
+    if "helpers.pipeline" in cmd:
+        return "main"
+    return "workers"  # the pool's (or the cluster's) processes
+
+
+class _Tree:
+    """Samples a run's processes: peak memory of the main process and of the tree, and the CPU
+    seconds of each process (its last sample), summed by role."""
+
+    def __init__(self, main: psutil.Process, others: list[psutil.Process]) -> None:
+        self.main, self.others = main, others
+        self.peak_main = self.peak_tree = 0.0
+        self.cpu: dict[int, tuple[str, float]] = {}
+
+    def sample(self) -> None:
+        try:
+            procs = [self.main, *self.main.children(recursive=True)]
+            for other in self.others:
+                procs += [other, *other.children(recursive=True)]
+            tree = 0
+            for proc in procs:
+                with proc.oneshot():
+                    tree += proc.memory_info().rss
+                    times = proc.cpu_times()
+                role = self.cpu[proc.pid][0] if proc.pid in self.cpu else _role(proc)
+                self.cpu[proc.pid] = (role, times.user + times.system)
+            rss_main = self.main.memory_info().rss
+            self.peak_main, self.peak_tree = (
+                max(self.peak_main, rss_main),
+                max(self.peak_tree, tree),
+            )
+        except psutil.Error:
+            pass
+
+    def cpu_by_role(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for role, seconds in self.cpu.values():
+            out[role] = round(out.get(role, 0.0) + seconds, 1)
+        return out
+
+
 def watch(
-    cmd: list[str], env: dict[str, str], log: Path | None = None
-) -> tuple[float, float, float, int]:
-    """Run ``cmd`` (its output to ``log``); return wall seconds, peak RSS (MB) of the main
-    process and of the tree, and the exit code."""
+    cmd: list[str], env: dict[str, str], log: Path | None = None, others: list[int] = ()
+) -> tuple[float, _Tree, int]:
+    """Run ``cmd`` (its output to ``log``), sampling its tree (and the processes ``others``,
+    e.g. a cluster's, with their children) every 0.2 s; return wall seconds, the samples and
+    the exit code."""
     start = time.perf_counter()
     out = open(log, "w", encoding="utf-8") if log else subprocess.DEVNULL  # noqa: SIM115
     proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    main = psutil.Process(proc.pid)
-    peak_main = peak_tree = 0.0
+    tree = _Tree(psutil.Process(proc.pid), [psutil.Process(p) for p in others])
     while proc.poll() is None:
-        try:
-            rss_main = main.memory_info().rss
-            tree = rss_main + sum(c.memory_info().rss for c in main.children(recursive=True))
-            peak_main, peak_tree = max(peak_main, rss_main), max(peak_tree, tree)
-        except psutil.Error:
-            pass
+        tree.sample()
         time.sleep(0.2)
     if log:
         out.close()
-    return time.perf_counter() - start, peak_main / 2**20, peak_tree / 2**20, proc.returncode
+    return time.perf_counter() - start, tree, proc.returncode
 
 
-def watch_with(cluster_pids: list[int], cmd: list[str], env: dict[str, str], log: Path):
-    """:func:`watch`, with the peak memory of the cluster's processes added to the tree's."""
-    start = time.perf_counter()
-    out = open(log, "w", encoding="utf-8")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
-    main = psutil.Process(proc.pid)
-    others = [psutil.Process(p) for p in cluster_pids]
-    peak_main = peak_tree = 0.0
-    while proc.poll() is None:
-        try:
-            rss_main = main.memory_info().rss
-            tree = rss_main + sum(c.memory_info().rss for c in main.children(recursive=True))
-            for other in others:
-                tree += other.memory_info().rss
-                tree += sum(c.memory_info().rss for c in other.children(recursive=True))
-            peak_main, peak_tree = max(peak_main, rss_main), max(peak_tree, tree)
-        except psutil.Error:
-            pass
-        time.sleep(0.2)
-    out.close()
-    return time.perf_counter() - start, peak_main / 2**20, peak_tree / 2**20, proc.returncode
-
-
-def run_dask(
-    root: Path, env: dict[str, str], jobs: int, log: Path
-) -> tuple[float, float, float, int]:
+def run_dask(root: Path, env: dict[str, str], jobs: int, log: Path) -> tuple[float, _Tree, int]:
     """The pipeline with ``--scheduler`` on a LocalCluster of ``jobs`` worker processes (whose
     environment names the temporary project, as a real cluster's workers see the folder)."""
     from distributed import LocalCluster
@@ -114,7 +136,7 @@ def run_dask(
             pids = [w.process.pid for w in cluster.workers.values()]
             cmd = [sys.executable, "-m", "helpers.pipeline", "run", "--force",
                    "--scheduler", cluster.scheduler_address]  # fmt: skip
-            return watch_with(pids, cmd, env, log)
+            return watch(cmd, env, log, others=pids)
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -149,13 +171,14 @@ def run(
             _generate(n, size_factor, root)
         generate_s = time.perf_counter() - t0
         log = tmp / "jobs.log"
-        wall, main_mb, tree_mb, code = watch(
+        wall, tree, code = watch(
             [sys.executable, "-m", "helpers.pipeline", "run", "--jobs", str(jobs)], env, log
         )
+        cpu = tree.cpu_by_role()
         extra: dict = {"failed": failures(log)} if code else {}
         if dask:
             d_log = tmp / "dask.log"
-            d_wall, d_main, d_tree, d_code = run_dask(root, env, jobs, d_log)
+            d_wall, d_tree, d_code = run_dask(root, env, jobs, d_log)
             if d_code:
                 extra["dask_failed"] = failures(d_log)
             extra.update(
@@ -163,8 +186,9 @@ def run(
                     "dask_batch_s": round(d_wall, 1),
                     "dask_s_per_region": round(d_wall / n, 1),
                     "dask_vs_jobs": round(d_wall / wall, 2),
-                    "dask_peak_main_mb": round(d_main),
-                    "dask_peak_tree_mb": round(d_tree),
+                    "dask_peak_main_mb": round(d_tree.peak_main / 2**20),
+                    "dask_peak_tree_mb": round(d_tree.peak_tree / 2**20),
+                    "dask_cpu_s": d_tree.cpu_by_role(),
                     "dask_exit": d_code,
                 }
             )
@@ -178,8 +202,10 @@ def run(
             "data": "copied from a generated project" if source is not None else "generated",
             "batch_s": round(wall, 1),
             "s_per_region": round(wall / n, 1),
-            "peak_main_mb": round(main_mb),
-            "peak_tree_mb": round(tree_mb),
+            "peak_main_mb": round(tree.peak_main / 2**20),
+            "peak_tree_mb": round(tree.peak_tree / 2**20),
+            "cpu_s": cpu,
+            "cores_busy": round(sum(cpu.values()) / wall, 2),
             "exit": code,
             **extra,
         }
@@ -235,6 +261,8 @@ def main(argv: list[str] | None = None) -> int:
             f"{r['regions']:>8}{r['batch_s']:>10}{r['s_per_region']:>10}"
             f"{r['peak_main_mb']:>9}{r['peak_tree_mb']:>9}{r['exit']:>6}"
         )
+        split = ", ".join(f"{role} {sec:.0f}" for role, sec in sorted(r["cpu_s"].items()))
+        print(f"    CPU seconds: {split}; {r['cores_busy']} cores busy on average")
         for line in r.get("failed", []) + r.get("dask_failed", []):
             print(f"    {line}")
         if args.dask:

@@ -305,12 +305,26 @@ def profile_region(clock: StageClock, slug: str) -> dict[str, float]:
     return seconds
 
 
-def make_copy(tmp: Path) -> Path:
+def make_copy(tmp: Path, source: Path = ROOT, slugs: list[str] | None = None) -> Path:
+    """A project to profile in ``tmp``: this repository's notebooks, ``source``'s config and
+    raw data (only ``slugs``' folders when given, so a national project copies a few)."""
     root = tmp / "project"
-    for part in ("config", "notebooks"):
-        shutil.copytree(ROOT / part, root / part)
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
+    shutil.copytree(source / "config", root / "config")
+    shutil.copytree(ROOT / "notebooks", root / "notebooks")
+    raw = source / "data" / "raw"
+    if slugs is None:
+        shutil.copytree(raw, root / "data" / "raw")
+    else:
+        for slug in slugs:
+            shutil.copytree(raw / slug, root / "data" / "raw" / slug)
     return root
+
+
+def spread(slugs: list[str], n: int) -> list[str]:
+    """``n`` of ``slugs`` evenly spaced in registry order (all of them when n >= len)."""
+    if n >= len(slugs):
+        return list(slugs)
+    return [slugs[round(i * (len(slugs) - 1) / max(n - 1, 1))] for i in range(n)]
 
 
 def git_commit() -> str:
@@ -334,10 +348,12 @@ def median(xs: list[float]) -> float:
 
 def print_table(profile: dict[str, dict[str, float]]) -> None:
     columns = [*STAGES, "total"]
-    print(f"{'stage':<12}" + "".join(f"{r:>11}" for r in profile) + f"{'all':>9}")
+    width = max([11, *(len(r) + 2 for r in profile)])
+    print(f"{'stage':<12}" + "".join(f"{r:>{width}}" for r in profile) + f"{'all':>9}")
     for stage in columns:
         values = [profile[r].get(stage, 0.0) for r in profile]
-        print(f"{stage:<12}" + "".join(f"{v:>11.2f}" for v in values) + f"{sum(values):>9.2f}")
+        cells = "".join(f"{v:>{width}.2f}" for v in values)
+        print(f"{stage:<12}" + cells + f"{sum(values):>9.2f}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -346,13 +362,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=1, help="rounds; medians are reported")
     parser.add_argument("--label", default="", help="a word saved with the result (before...)")
     parser.add_argument("--no-save", action="store_true", help="do not append to results.jsonl")
+    parser.add_argument(
+        "--from-project",
+        type=Path,
+        help="profile the regions of a generated project (benchmarks/scale.py, "
+        "helpers.simulate --root) instead of the shipped ones",
+    )
+    parser.add_argument(
+        "--sample", type=int, help="profile N regions evenly spaced in the registry"
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
+    if args.sample is not None and args.sample < 1:
+        parser.error("--sample must be at least 1")
     warnings.filterwarnings("ignore")
+    source = (args.from_project or ROOT).resolve()
+    chosen = args.region
+    if args.sample:
+        import yaml
+
+        with open(source / "config" / "regions.yaml", encoding="utf-8") as fh:
+            registered = [r["slug"] for r in yaml.safe_load(fh)["regions"]]
+        chosen = spread(registered, args.sample)
     tmp = Path(tempfile.mkdtemp(prefix="asn-stages-"))
     try:
-        root = make_copy(tmp)
+        root = make_copy(tmp, source, chosen)
         os.environ["ASN_EVAL_ROOT"] = str(root)
         os.environ["ASN_EVAL_KEY_FILE"] = str(tmp / "bench.key")
         start = time.perf_counter()
@@ -362,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         install(clock)
         from helpers.core.config import load_registry
 
-        slugs = args.region or list(load_registry())
+        slugs = chosen or list(load_registry())
         rounds: dict[str, list[dict[str, float]]] = {s: [] for s in slugs}
         for _ in range(args.repeat):
             for slug in slugs:
@@ -384,6 +419,7 @@ def main(argv: list[str] | None = None) -> int:
             "machine": f"{platform.machine()} {os.cpu_count()} cores, "
             f"Python {platform.python_version()}",
             "repeat": args.repeat,
+            "project": str(args.from_project) if args.from_project else "shipped",
             "imports_s": round(imports_s, 2),
             "total_s": round(sum(p["total"] for p in profile.values()), 2),
             "stages_s": {
