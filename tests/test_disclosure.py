@@ -36,6 +36,62 @@ def kinds(findings: pd.DataFrame) -> list[str]:
     return sorted(findings["kind"])
 
 
+def _frames_of_every_kind(rng) -> list[pd.DataFrame]:
+    """Tables as the pipeline and users write them: text (with repeats and gaps), integers
+    (plain, nullable, NIP-sized), categoricals, floats, booleans, dates and times, odd labels
+    and stored indexes."""
+    leaks = [f"NIP {NIP}", "Siti Aminah", "0812-3456-7890", "a@b.co.id", "ok", "ok", "3", ""]
+    n = int(rng.integers(1, 40))
+
+    def pick(pool):
+        return [pool[i] for i in rng.integers(0, len(pool), n)]
+
+    text = pick(leaks + [None])
+    frames = [
+        pd.DataFrame(
+            {
+                "note": pd.Series(text, dtype="string"),
+                "plain": pd.Series([t if t is not None else "x" for t in text], dtype=object),
+                "code": rng.integers(-5, 5, n),
+                "nip": pd.Series(pick([int(NIP), 7, None]), dtype="Int64"),
+                "unit": pd.Categorical(pick(["Dinas A", "Dinas B", "Siti Aminah"])),
+                "level": pd.Categorical(pick([1, 2, 3])),
+                "score": rng.normal(size=n),
+                "flag": rng.integers(0, 2, n).astype(bool),
+                "when": pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.integers(0, 9, n), "D"),
+                "n": pick([1, 3, 5, 12]),
+                "suppressed": pick([True, False]),
+            }
+        ),
+        pd.DataFrame({"day": pd.to_datetime(pick(["2025-01-02", "2025-02-03"])).date}),
+        pd.DataFrame({0: pick(["a", NIP]), 1: pick([1, 2])}),
+        pd.DataFrame({"x": pick(["a", "Siti Aminah"])}, index=pd.Index(pick(leaks), name="who")),
+        pd.DataFrame({"raw": pick([b"\x00", b"abc"])}),
+        pd.DataFrame({"empty": pd.Series([None] * n, dtype=object)}),
+    ]
+    return frames
+
+
+def test_the_parquet_scan_finds_what_a_scan_of_the_pandas_table_finds(tmp_path):
+    # Parquet is read with pyarrow (each column's distinct texts, no DataFrame); every
+    # finding must be the one the scan of the table pandas reads makes, in the same order
+    import numpy as np
+
+    from helpers.privacy.disclosure import _parquet_texts, _Roster, _scan_frame, _scan_parquet
+
+    rng = np.random.default_rng(20)
+    for round_ in range(25):
+        for k, frame in enumerate(_frames_of_every_kind(rng)):
+            path = tmp_path / f"t{round_}_{k}.parquet"
+            frame.to_parquet(path)
+            # the first table and the all-missing one are read by pyarrow; dates, numeric
+            # labels, a stored index and bytes by pandas
+            assert (_parquet_texts(path) is None) == (k in (1, 2, 3, 4))
+            fast = _scan_parquet(path, _Roster(ROSTER_NAMES, ROSTER_NIPS), 5)
+            slow = _scan_frame(pd.read_parquet(path), _Roster(ROSTER_NAMES, ROSTER_NIPS), 5)
+            assert fast == slow, (path.name, frame.dtypes.to_dict())
+
+
 # --------------------------------------------------------------------------------------------
 # planted leaks, one of each kind
 # --------------------------------------------------------------------------------------------

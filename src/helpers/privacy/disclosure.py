@@ -310,8 +310,23 @@ def _cell_strings(series: pd.Series) -> pd.Series | None:
 
 
 def _scan_parquet(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str, str]]:
-    table = pd.read_parquet(path)
-    if not isinstance(table.index, pd.RangeIndex):  # a stored index is data too
+    columns = _parquet_texts(path)
+    if columns is None:  # a layout only pandas reads as the writer meant: read it so
+        return _scan_frame(pd.read_parquet(path), roster, min_cell)
+    found: list[tuple[str, str]] = []
+    for number, (column, texts) in enumerate(columns):
+        found.extend(_scan_text(column, roster, f"name of column {number + 1}"))
+        for position, value in texts:
+            found.extend(_scan_text(value, roster, f"row {position + 1}, column {column!r}"))
+    counted = [c for c in ("suppressed", *COUNT_COLUMNS) if c in {name for name, _ in columns}]
+    if counted:
+        found.extend(_small_cells(pd.read_parquet(path, columns=counted), min_cell))
+    return found
+
+
+def _scan_frame(table: pd.DataFrame, roster: _Roster, min_cell: int) -> list[tuple[str, str]]:
+    """:func:`_scan_parquet` of a table read by pandas (its stored index is data too)."""
+    if not isinstance(table.index, pd.RangeIndex):
         table = table.reset_index(allow_duplicates=True)
     table = table.reset_index(drop=True)
     found: list[tuple[str, str]] = []
@@ -325,6 +340,79 @@ def _scan_parquet(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str,
             found.extend(_scan_text(value, roster, f"row {position + 1}, column {column!r}"))
     found.extend(_small_cells(table, min_cell))
     return found
+
+
+#: pandas' nullable integer dtypes, as the Parquet file's pandas metadata names them.
+_NULLABLE_INTEGERS = frozenset(f"{u}Int{b}" for u in ("", "U") for b in (8, 16, 32, 64))
+
+
+def _parquet_texts(path: Path) -> list[tuple[str, list[tuple[int, str]]]] | None:
+    """Each column's name with its distinct texts at their first rows, read with pyarrow
+    (without building the DataFrame): what :func:`_scan_frame` finds in the table pandas
+    reads, for the files pandas itself wrote. None where the two could differ (a stored
+    index, column labels that are not text, a column type :func:`_cell_strings` would turn
+    into text in its own way): the caller reads such a file with pandas."""
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    meta = table.schema.pandas_metadata or {}
+    if any(not isinstance(ix, dict) for ix in meta.get("index_columns", [])):
+        return None  # a stored index: pandas makes it columns (see _scan_frame)
+    labels = meta.get("column_indexes", [])
+    if len(labels) > 1 or any(c.get("pandas_type") not in ("unicode", "empty") for c in labels):
+        return None  # column labels pandas restores as numbers, dates or tuples
+    described = {c.get("field_name"): c for c in meta.get("columns", [])}
+    out = []
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        about = described.get(name, {})
+        if about and about.get("name") != name:
+            return None  # a label pandas restores as a non-text value (0, a tuple)
+        texts = _arrow_texts(column, about.get("numpy_type"))
+        if texts is None:
+            return None
+        out.append((name, texts))
+    return out
+
+
+def _arrow_texts(column: Any, numpy_type: str | None) -> list[tuple[int, str]] | None:
+    """(row, text) of each distinct non-missing value of a text or integer column at its
+    first row ([] for a column :func:`_cell_strings` skips; None for a type it handles in a
+    way not reproduced here)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    value_type = kind.value_type if pa.types.is_dictionary(kind) else kind
+    if (
+        pa.types.is_boolean(kind)
+        or pa.types.is_floating(kind)
+        or pa.types.is_timestamp(kind)
+        or pa.types.is_duration(kind)
+        or pa.types.is_null(kind)
+    ):
+        return []  # pandas: bool, float, datetime, timedelta, all missing
+    if pa.types.is_integer(kind) and column.null_count and numpy_type not in _NULLABLE_INTEGERS:
+        return []  # pandas reads it as float64, which is not scanned
+    text_like = pa.types.is_string(value_type) or pa.types.is_large_string(value_type)
+    if not (text_like or pa.types.is_integer(value_type)):
+        return None
+    array = column.combine_chunks()
+    if array.null_count:
+        rows = np.flatnonzero(array.is_valid().to_numpy(zero_copy_only=False))
+        array = array.drop_null()
+    else:
+        rows = np.arange(len(array))
+    if not len(array):
+        return []
+    if not pa.types.is_dictionary(kind):
+        array = array.dictionary_encode()
+    codes = array.indices.to_numpy(zero_copy_only=False)
+    used, first = np.unique(codes, return_index=True)
+    words = array.dictionary if text_like else pc.cast(array.dictionary, pa.string())
+    words = words.take(pa.array(used)).to_pylist()
+    order = np.argsort(first, kind="stable")  # first appearance, as pandas' duplicated()
+    return [(int(rows[first[i]]), words[i]) for i in order]
 
 
 def _small_cells(table: pd.DataFrame, min_cell: int) -> list[tuple[str, str]]:
