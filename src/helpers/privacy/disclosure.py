@@ -318,7 +318,8 @@ def _scan_parquet(path: Path, roster: _Roster, min_cell: int) -> list[tuple[str,
         found.extend(_scan_text(column, roster, f"name of column {number + 1}"))
         for position, value in texts:
             found.extend(_scan_text(value, roster, f"row {position + 1}, column {column!r}"))
-    counted = [c for c in ("suppressed", *COUNT_COLUMNS) if c in {name for name, _ in columns}]
+    names = {name for name, _ in columns}
+    counted = [c for c in ("suppressed", *COUNT_COLUMNS) if c in names]
     if counted:
         found.extend(_small_cells(pd.read_parquet(path, columns=counted), min_cell))
     return found
@@ -342,16 +343,14 @@ def _scan_frame(table: pd.DataFrame, roster: _Roster, min_cell: int) -> list[tup
     return found
 
 
-#: pandas' nullable integer dtypes, as the Parquet file's pandas metadata names them.
-_NULLABLE_INTEGERS = frozenset(f"{u}Int{b}" for u in ("", "U") for b in (8, 16, 32, 64))
-
-
 def _parquet_texts(path: Path) -> list[tuple[str, list[tuple[int, str]]]] | None:
     """Each column's name with its distinct texts at their first rows, read with pyarrow
     (without building the DataFrame): what :func:`_scan_frame` finds in the table pandas
-    reads, for the files pandas itself wrote. None where the two could differ (a stored
-    index, column labels that are not text, a column type :func:`_cell_strings` would turn
-    into text in its own way): the caller reads such a file with pandas."""
+    reads, and also the integers of an integer column with missing values, which pandas reads
+    as floats (not scanned, and no longer exact) unless the file says the column was
+    nullable. None where the two could differ (a stored index, column labels that are not
+    text, a column type :func:`_cell_strings` would turn into text in its own way): the
+    caller reads such a file with pandas."""
     import pyarrow.parquet as pq
 
     table = pq.read_table(path)
@@ -367,17 +366,18 @@ def _parquet_texts(path: Path) -> list[tuple[str, list[tuple[int, str]]]] | None
         about = described.get(name, {})
         if about and about.get("name") != name:
             return None  # a label pandas restores as a non-text value (0, a tuple)
-        texts = _arrow_texts(column, about.get("numpy_type"))
+        texts = _arrow_texts(column)
         if texts is None:
             return None
         out.append((name, texts))
     return out
 
 
-def _arrow_texts(column: Any, numpy_type: str | None) -> list[tuple[int, str]] | None:
+def _arrow_texts(column: Any) -> list[tuple[int, str]] | None:
     """(row, text) of each distinct non-missing value of a text or integer column at its
     first row ([] for a column :func:`_cell_strings` skips; None for a type it handles in a
-    way not reproduced here)."""
+    way not reproduced here). Every integer column is scanned, with missing values or not,
+    whatever dtype the file's pandas metadata names: an 18-digit NIP fits in an int64."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -392,8 +392,6 @@ def _arrow_texts(column: Any, numpy_type: str | None) -> list[tuple[int, str]] |
         or pa.types.is_null(kind)
     ):
         return []  # pandas: bool, float, datetime, timedelta, all missing
-    if pa.types.is_integer(kind) and column.null_count and numpy_type not in _NULLABLE_INTEGERS:
-        return []  # pandas reads it as float64, which is not scanned
     text_like = pa.types.is_string(value_type) or pa.types.is_large_string(value_type)
     if not (text_like or pa.types.is_integer(value_type)):
         return None
