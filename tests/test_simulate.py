@@ -22,7 +22,7 @@ RAW = PROJECT_ROOT / "data" / "raw"
 def _read(slug: str, name: str, **kw) -> pd.DataFrame:
     path = RAW / slug / name
     if path.suffix == ".xlsx":
-        return pd.read_excel(path, dtype=str, **kw)
+        return pd.read_excel(path, dtype=str, engine="openpyxl", **kw)  # pandas default will change
     sep = ";" if name in {"transaksi_layanan.csv", "nilai_siswa.csv", "tes_pre_post.csv"} else ","
     return pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, **kw)
 
