@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from helpers.core.config import ProjectPaths, load_registry
@@ -283,3 +284,77 @@ def test_a_sequential_run_checks_the_next_region_while_a_region_runs(monkeypatch
     )  # fmt: skip
     assert [r.region for r in results] == chosen
     assert said == [m for slug in chosen for m in (f"[{slug}] checked", f"[{slug}] ran")]
+
+
+class _CountingKernel:
+    """Stands in for RegionKernel: records prestart calls."""
+
+    def __init__(self) -> None:
+        self.prestarts: list[dict] = []
+
+    @property
+    def started(self) -> bool:
+        return bool(self.prestarts)
+
+    def prestart(self, **kwargs) -> None:
+        self.prestarts.append(kwargs)
+
+
+def _sequential(monkeypatch, tmp_path, *, force: bool, go: dict[str, bool], kernel):
+    import contextlib
+
+    import helpers.runner.run as run_module
+    from helpers.runner.regions import RegionResult
+
+    registry = load_registry()
+    chosen = list(registry)[:3]
+    order: list[str] = []
+
+    def check_region_ahead(region, project, force, *, key=None):
+        return RegionResult(region.slug), go[region.slug], []
+
+    def run_region(region, *, checked, **_kwargs):
+        order.append(f"{region.slug} ({len(kernel.prestarts)} prestart)")
+        return checked.result()[0]
+
+    monkeypatch.setattr(run_module, "check_region_ahead", check_region_ahead)
+    monkeypatch.setattr(run_module, "run_region", run_region)
+    monkeypatch.setattr(run_module, "FinishElsewhere", lambda *a, **k: contextlib.nullcontext())
+    project = ProjectPaths(tmp_path)
+    (tmp_path / "notebooks").mkdir(exist_ok=True)
+    nbformat.write(_import_notebook(), tmp_path / "notebooks" / "01-clean-survey.ipynb")
+    run_module._run_regions(
+        chosen, registry, project=project, timeout=60, kernel_name="python3", force=force,
+        scheduler=None, progress=None, kernel=kernel,
+    )  # fmt: skip
+    return chosen, order
+
+
+def _import_notebook():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import colorsys\nx = 1")]
+    return nb
+
+
+def test_a_forced_sequential_run_starts_its_kernel_before_the_first_region(monkeypatch, tmp_path):
+    kernel = _CountingKernel()
+    go = dict.fromkeys(load_registry(), True)
+    chosen, order = _sequential(monkeypatch, tmp_path, force=True, go=go, kernel=kernel)
+    assert order == [f"{slug} (1 prestart)" for slug in chosen]  # once, before the first
+    (call,) = kernel.prestarts
+    assert call["warm"] == ["import colorsys"]  # the first notebook's imports
+    assert call["cwd"] == tmp_path / "notebooks"
+
+
+def test_an_incremental_run_starts_its_kernel_only_for_a_region_that_will_run(
+    monkeypatch, tmp_path
+):
+    registry = list(load_registry())
+    kernel = _CountingKernel()
+    go = dict.fromkeys(registry, False)
+    chosen, order = _sequential(monkeypatch, tmp_path, force=False, go=go, kernel=kernel)
+    assert kernel.prestarts == []  # nothing changed: no kernel at all
+    go[registry[1]] = True
+    chosen, order = _sequential(monkeypatch, tmp_path, force=False, go=go, kernel=kernel)
+    assert order == [f"{chosen[0]} (0 prestart)", f"{chosen[1]} (1 prestart)",
+                     f"{chosen[2]} (1 prestart)"]  # fmt: skip

@@ -189,3 +189,76 @@ def test_the_runner_can_add_to_a_notebooks_environment(tmp_path, kernel):
     second = run_notebook(nb, tmp_path / "out" / "e2.ipynb", {}, timeout=60, kernel=kernel)
     assert _outputs(first.output)[-1] == "x\n"
     assert _outputs(second.output)[-1] == "None\n"  # not carried to the next notebook
+
+
+# --------------------------------------------------------------------------------------------
+# a kernel started ahead of its first notebook
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_prestarted_kernel_is_adopted_with_its_imports_done_and_its_names_gone(tmp_path):
+    nb = _notebook(
+        tmp_path / "warm.ipynb",
+        "import sys\nprint('tabnanny' in sys.modules, 'tabnanny' in globals(), 'nope' in globals())",
+    )
+    with RegionKernel() as cold:
+        plain = run_notebook(nb, tmp_path / "out" / "cold.ipynb", {}, timeout=60, kernel=cold)
+    with RegionKernel() as warm:
+        # a failing import is left to the notebook: the boot goes on, the kernel answers
+        warm.prestart(cwd=tmp_path, warm=["import tabnanny", "import no_such_module_asn as nope"])
+        assert warm.started
+        pid = warm.km.provisioner.process.pid
+        step = run_notebook(nb, tmp_path / "out" / "warm.ipynb", {}, timeout=60, kernel=warm)
+        assert warm.km.provisioner.process.pid == pid  # adopted, not replaced
+        warm.prestart(warm=["import colorsys"])  # a running kernel: nothing happens
+        assert warm.km.provisioner.process.pid == pid
+    assert _outputs(plain.output) == ["False False False\n"]
+    assert step.status == "ok" and _outputs(step.output) == ["True False False\n"]
+
+
+def test_a_prestarted_kernel_gives_its_first_notebook_the_state_of_a_fresh_kernel(tmp_path):
+    probe = _notebook(tmp_path / "probe.ipynb", PROBE)
+    folder = str(tmp_path)
+    fresh = run_notebook(probe, tmp_path / "out" / "fresh.ipynb", {"label": folder}, timeout=120)
+    with RegionKernel() as warm:
+        # what the boot imports may touch the state (warnings filters, rcParams): the
+        # baseline is recorded before it, as before a first notebook's own imports
+        warm.prestart(warm=["import matplotlib.pyplot as plt", "import helpers.steps.plots"])
+        after = run_notebook(
+            probe, tmp_path / "out" / "warm.ipynb", {"label": folder}, timeout=120, kernel=warm
+        )
+    assert _state(after) == _state(fresh)
+
+
+def test_warm_arguments_accept_only_import_statements():
+    from helpers.runner.kernel import warm_arguments
+
+    args = warm_arguments(["import os.path", "from json import dumps as d"])
+    assert len(args) == 3 and "capture()" in args[0]  # the baseline first
+    assert all(a.startswith("--IPKernelApp.exec_lines=") for a in args)
+    for bad in ("print(1)", "import os; import sys", "import", "x = __import__('os')"):
+        with pytest.raises(ValueError, match="not an import statement"):
+            warm_arguments([bad])
+
+
+def test_notebook_imports_are_the_top_level_imports_of_code_cells(tmp_path):
+    from helpers.runner.notebooks import notebook_imports
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("import not_code"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport pandas as pd\nfrom os import path"),
+        nbformat.v4.new_code_cell("def f():\n    import inside\nfrom . import relative"),
+        nbformat.v4.new_code_cell("import pandas as pd\nif True:\n    import in_a_block"),
+        nbformat.v4.new_code_cell("x = (\nimport lost"),
+        nbformat.v4.new_code_cell("import a.b, c"),
+    ]
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    assert notebook_imports(tmp_path / "n.ipynb") == [
+        "import pandas as pd",
+        "from os import path",
+        "import a.b, c",
+    ]
+    assert notebook_imports(tmp_path / "missing.ipynb") == []
+    (tmp_path / "bad.ipynb").write_text("{ not json")
+    assert notebook_imports(tmp_path / "bad.ipynb") == []

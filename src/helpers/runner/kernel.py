@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+#: How every kernel of a run is started: its own start-up log (ipykernel's TCP notice) is not
+#: for the reader.
+KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)
 SHARED_KERNEL_ENGINE = "asn_shared_kernel"
 KEPT_CLIENT = "_asn_kept_client"  # the shared kernel's client, kept on its manager
 # run in the shared kernel before each notebook: the global state back to the kernel's baseline
@@ -27,6 +32,40 @@ def reset_code(cwd: str | None, env: dict[str, str] | None) -> tuple[str, ...]:
     """The code run in a shared kernel before a notebook: restore the baseline state, then an
     empty namespace (see the comment on :data:`RESET_NAMESPACE`)."""
     return (RESTORE_STATE.format(cwd=cwd, env=dict(env or {})), *RESET_NAMESPACE)
+
+
+def warm_arguments(imports: Sequence[str]) -> list[str]:
+    """The kernel's command-line arguments that record its baseline state, then run the import
+    statements ``imports``, while it boots (IPython's ``exec_lines``, run before the kernel
+    answers its first request).
+
+    Each import runs in its own ``try``: one that fails leaves the others to run and the
+    failure to the notebook, whose own import then raises the real error.
+
+    Raises
+    ------
+    ValueError
+        An entry is not a single ``import`` or ``from ... import`` statement.
+
+    Examples
+    --------
+    >>> warm_arguments(["import pandas as pd"])[-1]
+    '--IPKernelApp.exec_lines=try:\\n    import pandas as pd\\nexcept Exception:\\n    pass'
+    """
+    import ast
+
+    lines = [
+        "import helpers.runner.kernel_state as _asn_state; _asn_state.capture(); del _asn_state"
+    ]
+    for statement in imports:
+        try:
+            body = ast.parse(statement).body
+        except SyntaxError:
+            body = []
+        if len(body) != 1 or not isinstance(body[0], ast.Import | ast.ImportFrom):
+            raise ValueError(f"not an import statement: {statement!r}")
+        lines.append(f"try:\n    {ast.unparse(body[0])}\nexcept Exception:\n    pass")
+    return [f"--IPKernelApp.exec_lines={line}" for line in lines]
 
 
 def _register_shared_kernel_engine() -> None:
@@ -140,6 +179,39 @@ class RegionKernel:
             _register_shared_kernel_engine()
             self._km = AsyncKernelManager(kernel_name=self.kernel_name)
         return self._km
+
+    @property
+    def started(self) -> bool:
+        """A kernel is running (or booting) for the next notebook."""
+        return self._km is not None and self._km.has_kernel
+
+    def prestart(self, *, cwd: str | Path | None = None, warm: Sequence[str] = ()) -> None:
+        """Start the kernel now, so that it boots beside whatever this process does next.
+
+        The next notebook adopts it (nbclient starts a kernel only when its manager has
+        none) and waits for it to be ready. While booting, the kernel records its baseline
+        state (:func:`helpers.runner.kernel_state.capture`, as the first notebook would)
+        and then runs the import statements ``warm``, typically the first notebook's
+        (:func:`helpers.runner.notebooks.notebook_imports`): what they import is loaded when
+        the notebook's own imports run, and the names they bind are gone with the namespace
+        reset before it. Nothing happens when a kernel is already running.
+
+        Parameters
+        ----------
+        cwd : str or Path, optional
+            The kernel's working directory while it boots (the first notebook's folder, as
+            papermill would start it; each notebook then runs in its own).
+        warm : sequence of str
+            Import statements (see :func:`warm_arguments`).
+        """
+        if self.started:
+            return
+        from jupyter_core.utils import run_sync
+
+        run_sync(self.km.start_kernel)(
+            extra_arguments=[*KERNEL_ARGUMENTS, *warm_arguments(warm)],
+            **({"cwd": str(cwd)} if cwd is not None else {}),
+        )
 
     def __enter__(self) -> RegionKernel:
         return self

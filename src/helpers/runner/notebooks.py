@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.core.errors import ConfigError
-from helpers.runner.kernel import SHARED_KERNEL_ENGINE, RegionKernel
+from helpers.runner.kernel import KERNEL_ARGUMENTS, SHARED_KERNEL_ENGINE, RegionKernel
 
 __all__ = [
     "REGION_NOTEBOOKS",
@@ -25,6 +25,7 @@ __all__ = [
     "batch_parameters",
     "notebook_parameters",
     "check_parameters",
+    "notebook_imports",
     "run_notebook",
 ]
 
@@ -140,6 +141,43 @@ def check_parameters(notebook: Path, parameters: dict) -> None:
         raise ConfigError(f"{notebook}: parameter(s) {missing} have no default and were not given")
 
 
+def notebook_imports(notebook: Path) -> list[str]:
+    """The import statements of a notebook's code cells, at their top level, in order, once
+    each: what a kernel started ahead of it may run while it boots
+    (:meth:`helpers.runner.kernel.RegionKernel.prestart`).
+
+    Relative imports, imports inside functions or blocks and lines of IPython magics are left
+    out; a cell that is not valid Python is skipped. An unreadable notebook has none.
+
+    Examples
+    --------
+    >>> from helpers.core.config import paths
+    >>> notebook_imports(paths.notebooks / "04-region-report.ipynb")
+    ['from helpers.steps import sections as sec']
+    """
+    try:
+        nb = json.loads(Path(notebook).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    found: dict[str, None] = {}
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = cell.get("source", "")
+        source = "".join(source) if isinstance(source, list) else str(source)
+        lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+        try:
+            tree = ast.parse("\n".join(lines))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.Import) or (
+                isinstance(node, ast.ImportFrom) and not node.level
+            ):
+                found[ast.unparse(node)] = None
+    return list(found)
+
+
 def _failing_cell(nb_path: Path) -> tuple[int | None, str | None]:
     """Find the cell that raised in an executed notebook: (index, 'Error: message')."""
     try:
@@ -196,8 +234,7 @@ def run_notebook(
             log_output=False,
             execution_timeout=timeout,
             cwd=str(cwd or notebook.parent),
-            # the kernel's own start-up log (ipykernel's TCP notice) is not for the reader
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=list(KERNEL_ARGUMENTS),
             **(
                 {
                     "engine_name": SHARED_KERNEL_ENGINE,

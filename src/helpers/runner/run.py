@@ -35,7 +35,7 @@ from helpers.core.config import ProjectPaths, Region, load_registry, paths
 from helpers.core.errors import ConfigError
 from helpers.runner.distributed import run_on_cluster
 from helpers.runner.kernel import RegionKernel
-from helpers.runner.notebooks import DEFAULT_TIMEOUT
+from helpers.runner.notebooks import DEFAULT_TIMEOUT, REGION_NOTEBOOKS, notebook_imports
 from helpers.runner.parallel import _run_parallel
 from helpers.runner.regions import (
     CheckedRegion,
@@ -84,6 +84,18 @@ def _run_regions(
             pdf=pdf,
         )
     results = []
+
+    def warm_kernel() -> None:
+        # the kernel boots, and does the first notebook's imports, beside this process's
+        # checks instead of after them (about 1.5 s of a sequential run's start)
+        if kernel is not None and not kernel.started:
+            first = project.notebooks / f"{REGION_NOTEBOOKS[0]}.ipynb"
+            # a kernel that cannot start is left to the first notebook, which says why
+            with contextlib.suppress(Exception):
+                kernel.prestart(cwd=first.parent, warm=notebook_imports(first))
+
+    if force:  # every region will run (unless its files are missing)
+        warm_kernel()
     # a region's export, scan and publication run in another process beside the next
     # region's notebooks: on two cores the sequential run no longer waits for them; and
     # while a region's notebooks run (this process only waits for the kernel), a thread
@@ -101,6 +113,8 @@ def _run_regions(
         upcoming = check(0)
         for i, slug in enumerate(chosen):
             checked, upcoming = upcoming, check(i + 1)
+            if not force and _will_run(checked):
+                warm_kernel()  # the first region that changed: its notebooks will run
             fallback = RegionResult(slug)
             done = contained(
                 fallback,
@@ -121,6 +135,14 @@ def _run_regions(
             )
             results.append(done if done is not None else fallback)
     return results
+
+
+def _will_run(checked: Future[CheckedRegion] | None) -> bool:
+    """The region checked ahead passed its checks and changed: its notebooks will run."""
+    try:
+        return checked is not None and bool(checked.result()[1])
+    except Exception:  # the region's own turn says what went wrong
+        return False
 
 
 def _run_key() -> bytes:
