@@ -46,11 +46,27 @@ def _synthesis_regions(project: ProjectPaths) -> list[str]:
     return nb.metadata.papermill.parameters["regions"].split(",")
 
 
+def _synthesis_outputs(project: ProjectPaths) -> list[str]:
+    """What the executed synthesis notebook shows (its outputs: the page's sections)."""
+    import nbformat
+
+    nb = nbformat.read(project.build / f"{SYNTHESIS_NOTEBOOK}.ipynb", as_version=4)
+    return [
+        str(o.get("data", {}).get("text/html") or o.get("text") or "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+    ]
+
+
 def test_parallel_and_distributed_runs_match_the_sequential_run(project):
-    sequential = run_pipeline(REGIONS, project=project, force=True, synthesis=False)
+    sequential = run_pipeline(REGIONS, project=project, force=True, synthesis=True)
     assert [r.status for r in sequential] == ["ok", "ok"]
     expected = _digest(project)
     assert any(k.endswith("effects.parquet") for k in expected)
+    # the synthesis reads each region's effects and reactions (Level 1, which these have)
+    synthesis = _synthesis_outputs(project)
+    assert any("Kepuasan peserta terhadap pelatihan diukur di" in o for o in synthesis)
 
     parallel = run_pipeline(REGIONS, project=project, force=True, jobs=2, synthesis=True)
     assert [r.region for r in parallel] == REGIONS  # the registry's order, not the finish order
@@ -58,6 +74,8 @@ def test_parallel_and_distributed_runs_match_the_sequential_run(project):
     assert all([s.notebook for s in r.steps] == list(REGION_NOTEBOOKS) for r in parallel)
     assert _digest(project) == expected
     assert _synthesis_regions(project) == REGIONS
+    # its synthesis ran while regions were still staged: it read the same tables
+    assert _synthesis_outputs(project) == synthesis
     assert (project.reports / "index.html").is_file()
 
     from distributed import LocalCluster
@@ -74,6 +92,7 @@ def test_parallel_and_distributed_runs_match_the_sequential_run(project):
         )
     assert [r.status for r in distributed[:2]] == ["ok", "ok"]
     assert _digest(project) == expected
+    assert _synthesis_outputs(project) == synthesis
     for slug in REGIONS:
         assert project.report_file(slug).is_file()
     assert (project.reports / "index.html").is_file()

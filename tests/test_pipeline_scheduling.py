@@ -6,6 +6,7 @@ sequential one in test_pipeline_executors.py (slow)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -358,3 +359,108 @@ def test_an_incremental_run_starts_its_kernel_only_for_a_region_that_will_run(
     chosen, order = _sequential(monkeypatch, tmp_path, force=False, go=go, kernel=kernel)
     assert order == [f"{chosen[0]} (0 prestart)", f"{chosen[1]} (1 prestart)",
                      f"{chosen[2]} (1 prestart)"]  # fmt: skip
+
+
+def test_an_incremental_synthesis_is_judged_on_the_effects_it_would_read(project):
+    """Regression: a --jobs run without --force skipped the synthesis as unchanged when the
+    regions it rebuilt were still staged (their new effects not yet published), comparing the
+    stamp with the old published effects; the synthesis page then showed the old estimates."""
+    from helpers.runner.fingerprint import _synthesis_fingerprint
+    from helpers.runner.staging import RegionStage
+
+    for slug in SLUGS:  # the last build: published effects, its synthesis page and stamp
+        folder = project.published_region(slug)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "effects.parquet").write_bytes(b"old effects")
+    project.reports.mkdir(parents=True, exist_ok=True)
+    (project.reports / "synthesis.html").write_text("<p>old</p>")
+    project.build.mkdir(parents=True, exist_ok=True)
+    stamp = project.build / ".synthesis.fingerprint"
+    stamp.write_text(_synthesis_fingerprint(SLUGS, project))
+
+    def offered(new_effects: bytes) -> list:
+        run = _run(project, force=False)
+        by_key = {t.key: t for t in _started(run)}
+        tasks = []
+        for slug in SLUGS:
+            staged = RegionStage(project, slug).folder
+            staged.mkdir(parents=True, exist_ok=True)
+            (staged / "effects.parquet").write_bytes(
+                new_effects if slug == "big" else b"old effects"
+            )
+            run.on_result(_ok(project, by_key[slug, CODES]))
+            (estimate,) = run.on_result(_ok(project, by_key[slug, CLEAN]))
+            tasks += run.on_result(_ok(project, estimate))
+        return [t.key for t in tasks]
+
+    assert "__synthesis__" in offered(b"new effects")  # big's estimates changed: rerun
+    assert "__synthesis__" not in offered(b"old effects")  # the same bytes: still up to date
+
+
+def test_synthesis_inputs_of_a_region_published_in_the_meantime_are_its_new_effects(project):
+    """A region of the run whose report and publication ended before every region was past
+    03 has no staging folder left: its copy comes from the published folder (its new set),
+    never goes missing."""
+    from helpers.runner.parallel import _synthesis_inputs
+    from helpers.runner.staging import RegionStage
+
+    old = project.published_region("small")  # the last build's set: it had reactions
+    old.mkdir(parents=True)
+    (old / "effects.parquet").write_bytes(b"small, old")
+    (old / "reaction.parquet").write_bytes(b"small, old reactions")
+    for slug, content in (("big", b"big, published by this run"), ("small", b"small, staged")):
+        stage = RegionStage(project, slug)
+        stage.folder.mkdir(parents=True, exist_ok=True)
+        (stage.folder / "effects.parquet").write_bytes(content)
+    (RegionStage(project, "big").folder / "reaction.parquet").write_bytes(b"big reactions")
+    RegionStage(project, "big").publish()
+    copies = _synthesis_inputs(SLUGS, SLUGS, project)
+    assert (copies["big"] / "effects.parquet").read_bytes() == b"big, published by this run"
+    assert (copies["big"] / "reaction.parquet").read_bytes() == b"big reactions"
+    assert (copies["small"] / "effects.parquet").read_bytes() == b"small, staged"
+    # the new set has no reaction table: none is read, not the old set's
+    assert not (copies["small"] / "reaction.parquet").exists()
+
+
+def test_the_synthesis_reads_from_each_region_exactly_its_declared_input_files(
+    monkeypatch, tmp_path
+):
+    """What the fingerprint covers and a parallel run copies (SYNTHESIS_INPUT_FILES) is what
+    load_synthesis reads from a region's processed folder: a file read but not declared would
+    be stale in a parallel run's synthesis and unseen by the incremental check."""
+    from helpers.runner.fingerprint import SYNTHESIS_INPUT_FILES
+    from helpers.steps.sections.synthesis import load_synthesis
+
+    asked: list[str] = []
+
+    class Folder(type(Path())):
+        def __truediv__(self, name):
+            asked.append(str(name))
+            return super().__truediv__(name)
+
+    monkeypatch.setattr(ProjectPaths, "processed_region", lambda self, slug: Folder(tmp_path))
+    # nothing to pool here: what matters is what it reads, so the pooling itself is skipped
+    monkeypatch.setattr("helpers.steps.synthesis.synthesise", lambda *a, **k: None)
+    registry = list(load_registry())
+    with contextlib.suppress(Exception):
+        load_synthesis(",".join(registry[:2]))
+    assert sorted(set(asked)) == sorted(SYNTHESIS_INPUT_FILES)
+
+
+def test_a_synthesis_is_stale_when_a_regions_reaction_table_changed(project):
+    from helpers.runner.fingerprint import _synthesis_fingerprint, _synthesis_up_to_date
+
+    for slug in SLUGS:
+        folder = project.published_region(slug)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "effects.parquet").write_bytes(b"effects")
+        (folder / "reaction.parquet").write_bytes(b"reactions")
+    project.reports.mkdir(parents=True, exist_ok=True)
+    (project.reports / "synthesis.html").write_text("<p>page</p>")
+    project.build.mkdir(parents=True, exist_ok=True)
+    (project.build / ".synthesis.fingerprint").write_text(_synthesis_fingerprint(SLUGS, project))
+    assert _synthesis_up_to_date(SLUGS, project)
+    (project.published_region("small") / "reaction.parquet").write_bytes(b"other reactions")
+    assert not _synthesis_up_to_date(SLUGS, project)
+    (project.published_region("small") / "reaction.parquet").unlink()  # a region without one
+    assert not _synthesis_up_to_date(SLUGS, project)

@@ -4,7 +4,7 @@ is unchanged."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +88,25 @@ def is_up_to_date(
     return stamp.read_text().strip() == now
 
 
+#: What the synthesis reads from each region's processed folder
+#: (:func:`helpers.steps.sections.synthesis.load_synthesis`): its fingerprint covers these
+#: files, and a parallel run copies them for a synthesis of regions not yet published.
+SYNTHESIS_INPUT_FILES = ("effects.parquet", "reaction.parquet")
+
+
 def _synthesis_fingerprint(
-    regions: Sequence[str], project: ProjectPaths, effects: Sequence[Path] | None = None
+    regions: Sequence[str], project: ProjectPaths, folders: Mapping[str, Path] | None = None
 ) -> str:
-    """Over the regions' effects (``effects``: the files the synthesis read; default the
-    published ones), the synthesis notebook, the code and the construct vocabulary."""
+    """Over the regions' :data:`SYNTHESIS_INPUT_FILES` (in ``folders[slug]``, where the
+    synthesis read them; default the published folder), the synthesis notebook, the code and
+    the construct vocabulary."""
     h = hashlib.sha256(",".join(regions).encode())
-    files = effects or [project.published_region(s) / "effects.parquet" for s in regions]
-    for f in files:  # in the regions' order, named by region (staged copies live elsewhere)
-        h.update(hashlib.sha256(f.read_bytes()).digest() if f.is_file() else b"missing")
+    folders = folders or {}
+    for slug in regions:  # in the regions' order, named by region (copies live elsewhere)
+        folder = folders.get(slug, project.published_region(slug))
+        for name in SYNTHESIS_INPUT_FILES:
+            f = folder / name
+            h.update(hashlib.sha256(f.read_bytes()).digest() if f.is_file() else b"missing")
     _hash_files(h, [project.config_file.with_name("constructs.yaml")], project.root)
     _hash_files(h, [project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb"], project.root)
     _hash_files(h, _code_files(), PACKAGE.parent)
@@ -107,10 +117,14 @@ def _synthesis_stamp(project: ProjectPaths) -> Path:
     return project.build / ".synthesis.fingerprint"
 
 
-def _synthesis_up_to_date(regions: Sequence[str], project: ProjectPaths) -> bool:
+def _synthesis_up_to_date(
+    regions: Sequence[str], project: ProjectPaths, folders: Mapping[str, Path] | None = None
+) -> bool:
+    """The synthesis page exists and its stamp matches the fingerprint over what the synthesis
+    would read now (``folders``, as for :func:`_synthesis_fingerprint`)."""
     stamp = _synthesis_stamp(project)
     return (
         (project.reports / "synthesis.html").is_file()
         and stamp.is_file()
-        and stamp.read_text().strip() == _synthesis_fingerprint(regions, project)
+        and stamp.read_text().strip() == _synthesis_fingerprint(regions, project, folders)
     )

@@ -3,6 +3,7 @@ of work first."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.core.config import ProjectPaths, Region, load_registry, paths
-from helpers.runner.fingerprint import _synthesis_stamp
+from helpers.runner.fingerprint import SYNTHESIS_INPUT_FILES, _synthesis_stamp
 from helpers.runner.kernel import RegionKernel
 from helpers.runner.notebooks import (
     NOTEBOOK_NEEDS,
@@ -317,14 +318,18 @@ class _ParallelRun:
             (self.project.reports / "synthesis.html").unlink(missing_ok=True)
             _synthesis_stamp(self.project).unlink(missing_ok=True)
         self.syn_regions = regions
-        settled = _settled_synthesis(regions, self.project, force=self.force, say=self.say)
+        # judged on what it would read: the regions of this run are not published yet
+        copies = _synthesis_inputs(regions, self.todo, self.project)
+        settled = _settled_synthesis(
+            regions, self.project, force=self.force, say=self.say, inputs=copies
+        )
         if settled is not None:
             self.syn_result = settled
             return []
         from helpers.runner.scheduling import Task
 
         self.syn_running = True
-        inputs = {s: str(f) for s, f in _synthesis_inputs(regions, self.todo, self.project).items()}
+        inputs = {s: str(f) for s, f in copies.items()}
         return [Task("__synthesis__", _synthesis_job, (regions, *self.args, inputs), priority=0.0)]
 
     def on_result(self, outcome: Any) -> list[Any]:
@@ -399,18 +404,29 @@ SYNTHESIS_INPUTS = ".synthesis"
 def _synthesis_inputs(
     regions: Sequence[str], staged: Sequence[str], project: ProjectPaths
 ) -> dict[str, Path]:
-    """A copy of each region's ``effects.parquet`` for a synthesis that runs while regions are
-    still being built: staged regions' from their staging folder, the others' published one.
-    A copy, because a staged region may be published (its folder renamed) while the synthesis
-    reads. Returns slug -> the folder holding the copy."""
+    """A copy of what the synthesis reads from each region
+    (:data:`~helpers.runner.fingerprint.SYNTHESIS_INPUT_FILES`) for a synthesis that runs
+    while regions are still being built: staged regions' from their staging folder, the
+    others' published one. A copy, because a staged region may be published (its folder
+    renamed) while the synthesis reads. Returns slug -> the folder holding the copy.
+
+    A region of this run (``staged``) that was published before the copy, or while it was
+    made, has its new set in the published folder: publication renames the staging folder
+    there in one step (:meth:`RegionStage.publish`). So its files are copied from the staging
+    folder, and again from the published one unless the staging folder was still there once
+    they were copied."""
     out: dict[str, Path] = {}
     for slug in regions:
-        source = (
-            RegionStage(project, slug).folder if slug in staged else project.published_region(slug)
-        ) / "effects.parquet"
+        published = project.published_region(slug)
+        sources = [RegionStage(project, slug).folder, published] if slug in staged else [published]
         folder = project.staging / SYNTHESIS_INPUTS / slug
         folder.mkdir(parents=True, exist_ok=True)
-        if source.is_file():
-            shutil.copyfile(source, folder / "effects.parquet")
+        for source in sources:
+            for name in SYNTHESIS_INPUT_FILES:
+                (folder / name).unlink(missing_ok=True)  # never a copy of an earlier one
+                with contextlib.suppress(FileNotFoundError):  # a region without it
+                    shutil.copyfile(source / name, folder / name)
+            if source.is_dir():  # there throughout: every file is of the same set
+                break
         out[slug] = folder
     return out

@@ -22,13 +22,20 @@ from helpers.runner.staging import staging_env
 
 
 def _settled_synthesis(
-    regions: Sequence[str], project: ProjectPaths, *, force: bool, say: Callable[[str], None]
+    regions: Sequence[str],
+    project: ProjectPaths,
+    *,
+    force: bool,
+    say: Callable[[str], None],
+    inputs: Mapping[str, Path] | None = None,
 ) -> RegionResult | None:
     """The synthesis's result when it need not run: empty when there is no region to pool or
-    no synthesis notebook, skipped when nothing it reads changed. None: it must run."""
+    no synthesis notebook, skipped when nothing it reads changed (``inputs``, as for
+    :func:`_run_synthesis`: where the tables of regions not yet published are). None: it
+    must run."""
     if not regions or not (project.notebooks / f"{SYNTHESIS_NOTEBOOK}.ipynb").is_file():
         return RegionResult("__synthesis__")
-    if not force and _synthesis_up_to_date(regions, project):
+    if not force and _synthesis_up_to_date(regions, project, inputs):
         say("[synthesis] unchanged since the last build: skipped")
         return RegionResult(
             "__synthesis__", skipped=True, report=project.reports / "synthesis.html"
@@ -48,8 +55,9 @@ def _run_synthesis(
 ) -> RegionResult:
     """Run notebook 05 over ``regions``, export ``reports/synthesis.html`` and stamp it.
 
-    ``inputs`` (slug -> folder) points the notebook at copies of regions' effects (a parallel
-    run's synthesis reads regions not yet published); default: the published effects.
+    ``inputs`` (slug -> folder) points the notebook at copies of regions' tables (their
+    :data:`~helpers.runner.fingerprint.SYNTHESIS_INPUT_FILES`: a parallel run's synthesis
+    reads regions not yet published); default: the published ones.
     """
     result = RegionResult("__synthesis__")
     stamp = _synthesis_stamp(project)
@@ -117,11 +125,7 @@ def _finish_synthesis(
             say(f"[synthesis] {result.error}")
             return result
         result.report = unscanned.replace(target)  # nothing is published before it is scanned
-        effects = [
-            (inputs[s] if s in inputs else project.published_region(s)) / "effects.parquet"
-            for s in regions
-        ]
-        write_text_atomic(stamp, _synthesis_fingerprint(regions, project, effects))
+        write_text_atomic(stamp, _synthesis_fingerprint(regions, project, inputs))
     return result
 
 
