@@ -401,7 +401,7 @@ def test_synthesis_inputs_of_a_region_published_in_the_meantime_are_its_new_effe
     """A region of the run whose report and publication ended before every region was past
     03 has no staging folder left: its copy comes from the published folder (its new set),
     never goes missing."""
-    from helpers.runner.parallel import _synthesis_inputs
+    from helpers.runner.synthesis import _synthesis_inputs
     from helpers.runner.staging import RegionStage
 
     old = project.published_region("small")  # the last build's set: it had reactions

@@ -3,7 +3,6 @@ of work first."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import shutil
 from collections.abc import Callable, Mapping, Sequence
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.core.config import ProjectPaths, Region, load_registry, paths
-from helpers.runner.fingerprint import SYNTHESIS_INPUT_FILES, _synthesis_stamp
+from helpers.runner.fingerprint import _synthesis_stamp
 from helpers.runner.kernel import RegionKernel
 from helpers.runner.notebooks import (
     NOTEBOOK_NEEDS,
@@ -33,7 +32,12 @@ from helpers.runner.regions import (
     record_failure,
 )
 from helpers.runner.staging import RegionStage
-from helpers.runner.synthesis import _run_synthesis, _settled_synthesis
+from helpers.runner.synthesis import (
+    SYNTHESIS_INPUTS,
+    _run_synthesis,
+    _settled_synthesis,
+    _synthesis_inputs,
+)
 
 __all__ = [
     "estimated_seconds",
@@ -396,37 +400,3 @@ def _run_parallel(
             RegionStage(project, slug).discard()
     shutil.rmtree(project.staging / SYNTHESIS_INPUTS, ignore_errors=True)
     return [run.results[s] for s in chosen], run.syn_result
-
-
-SYNTHESIS_INPUTS = ".synthesis"
-
-
-def _synthesis_inputs(
-    regions: Sequence[str], staged: Sequence[str], project: ProjectPaths
-) -> dict[str, Path]:
-    """A copy of what the synthesis reads from each region
-    (:data:`~helpers.runner.fingerprint.SYNTHESIS_INPUT_FILES`) for a synthesis that runs
-    while regions are still being built: staged regions' from their staging folder, the
-    others' published one. A copy, because a staged region may be published (its folder
-    renamed) while the synthesis reads. Returns slug -> the folder holding the copy.
-
-    A region of this run (``staged``) that was published before the copy, or while it was
-    made, has its new set in the published folder: publication renames the staging folder
-    there in one step (:meth:`RegionStage.publish`). So its files are copied from the staging
-    folder, and again from the published one unless the staging folder was still there once
-    they were copied."""
-    out: dict[str, Path] = {}
-    for slug in regions:
-        published = project.published_region(slug)
-        sources = [RegionStage(project, slug).folder, published] if slug in staged else [published]
-        folder = project.staging / SYNTHESIS_INPUTS / slug
-        folder.mkdir(parents=True, exist_ok=True)
-        for source in sources:
-            for name in SYNTHESIS_INPUT_FILES:
-                (folder / name).unlink(missing_ok=True)  # never a copy of an earlier one
-                with contextlib.suppress(FileNotFoundError):  # a region without it
-                    shutil.copyfile(source / name, folder / name)
-            if source.is_dir():  # there throughout: every file is of the same set
-                break
-        out[slug] = folder
-    return out
