@@ -401,8 +401,8 @@ def test_synthesis_inputs_of_a_region_published_in_the_meantime_are_its_new_effe
     """A region of the run whose report and publication ended before every region was past
     03 has no staging folder left: its copy comes from the published folder (its new set),
     never goes missing."""
-    from helpers.runner.synthesis import _synthesis_inputs
     from helpers.runner.staging import RegionStage
+    from helpers.runner.synthesis import _synthesis_inputs
 
     old = project.published_region("small")  # the last build's set: it had reactions
     old.mkdir(parents=True)
@@ -464,3 +464,47 @@ def test_a_synthesis_is_stale_when_a_regions_reaction_table_changed(project):
     assert not _synthesis_up_to_date(SLUGS, project)
     (project.published_region("small") / "reaction.parquet").unlink()  # a region without one
     assert not _synthesis_up_to_date(SLUGS, project)
+
+
+def test_a_sequential_synthesis_runs_before_the_last_region_is_finished_and_again_if_it_fails(
+    monkeypatch, temp_project
+):
+    """The synthesis starts once the last region's notebooks ran (its export and scan still
+    going on); when a region it included then fails, its page is withdrawn and it runs again
+    without that region."""
+    import helpers.runner.run as run_module
+    from helpers.runner.regions import RegionResult
+    from helpers.runner.staging import RegionStage
+
+    project = temp_project(SLUGS, rename={s: "kemuning" for s in SLUGS})
+    calls: list[tuple[list[str], bool]] = []
+
+    def fake_synthesis(regions, project, *, inputs=None, **_kw):
+        calls.append((list(regions), bool(inputs)))
+        project.reports.mkdir(parents=True, exist_ok=True)
+        (project.reports / "synthesis.html").write_text(",".join(regions))
+        return RegionResult("__synthesis__", report=project.reports / "synthesis.html")
+
+    pages: list[str] = []
+
+    def fake_run_regions(chosen, registry, *, before_finished, **_kw):
+        done = [RegionResult(s, steps=[StepResult(CLEAN, "ok", 1.0, Path("x"))]) for s in chosen]
+        for r in done:  # what the notebooks staged
+            stage = RegionStage(project, r.region).folder
+            stage.mkdir(parents=True, exist_ok=True)
+            (stage / "effects.parquet").write_bytes(r.region.encode())
+        before_finished(done)
+        pages.append((project.reports / "synthesis.html").read_text())
+        done[-1].error = "disclosure check failed: 1 NIP"  # the last region's scan, later
+        return done
+
+    monkeypatch.setattr(run_module, "_run_regions", fake_run_regions)
+    monkeypatch.setattr(run_module, "_run_synthesis", fake_synthesis)
+    monkeypatch.setattr("helpers.report.index.build_index", lambda *a, **k: None)
+    monkeypatch.setattr("helpers.runner.run._run_key", lambda: b"k" * 32)
+    results = run_module.run_pipeline(SLUGS, project=project, force=True)
+    assert pages == ["big,small"]  # it ran before the last region was finished
+    assert calls == [(SLUGS, True), (["big"], False)]  # on the staged copies, then again
+    assert (project.reports / "synthesis.html").read_text() == "big"
+    assert [r.status for r in results] == ["ok", "failed"]
+    assert not (project.staging / ".synthesis").exists()  # the copies are gone

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from helpers.core.config import ProjectPaths, Region, load_registry, paths
-from helpers.runner.fingerprint import _synthesis_stamp
 from helpers.runner.kernel import RegionKernel
 from helpers.runner.notebooks import (
     NOTEBOOK_NEEDS,
@@ -37,6 +36,7 @@ from helpers.runner.synthesis import (
     _run_synthesis,
     _settled_synthesis,
     _synthesis_inputs,
+    _withdraw_synthesis,
 )
 
 __all__ = [
@@ -319,8 +319,7 @@ class _ParallelRun:
         if self.syn_regions is not None:
             # a region failed after the synthesis included it: withdraw that synthesis now,
             # whatever happens next (a sequential run would never have written it)
-            (self.project.reports / "synthesis.html").unlink(missing_ok=True)
-            _synthesis_stamp(self.project).unlink(missing_ok=True)
+            _withdraw_synthesis(self.project)
         self.syn_regions = regions
         # judged on what it would read: the regions of this run are not published yet
         copies = _synthesis_inputs(regions, self.todo, self.project)

@@ -28,8 +28,10 @@ a non-zero exit when any region failed. The report of a region is exported to
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 
 from helpers.core.config import ProjectPaths, Region, load_registry, paths
 from helpers.core.errors import ConfigError
@@ -45,7 +47,13 @@ from helpers.runner.regions import (
     contained,
     run_region,
 )
-from helpers.runner.synthesis import _run_synthesis, _settled_synthesis
+from helpers.runner.synthesis import (
+    SYNTHESIS_INPUTS,
+    _run_synthesis,
+    _settled_synthesis,
+    _synthesis_inputs,
+    _withdraw_synthesis,
+)
 
 __all__ = [
     "run_pipeline",
@@ -65,9 +73,14 @@ def _run_regions(
     kernel: RegionKernel | None = None,
     key: bytes | None = None,
     pdf: bool = False,
+    before_finished: Callable[[list[RegionResult]], None] | None = None,
 ) -> list[RegionResult]:
     """Whole regions, sequentially (in ``kernel``) or on a Dask distributed scheduler; the
-    results come back in the registry's order whatever the executor."""
+    results come back in the registry's order whatever the executor.
+
+    ``before_finished(results)``: called (sequential run) once every region's notebooks have
+    run, while the last regions' export, scan and publication may still be going on in the
+    finishing process; a region in ``results`` may still fail then."""
     say = progress or (lambda _m: None)
     if scheduler:
         from helpers.privacy.pseudonym import load_or_create_key
@@ -134,6 +147,8 @@ def _run_regions(
                 checked=checked,
             )
             results.append(done if done is not None else fallback)
+        if before_finished is not None:
+            before_finished(results)
     return results
 
 
@@ -221,6 +236,25 @@ def run_pipeline(
         with contextlib.ExitStack() as stack:
             # a sequential run shares one kernel (one set of imports) across every notebook
             shared = stack.enter_context(RegionKernel(kernel_name)) if scheduler is None else None
+
+            def synthesise(regions: list[str], inputs: dict[str, Path] | None) -> RegionResult:
+                settled = _settled_synthesis(regions, project, force=force, say=say, inputs=inputs)
+                if settled is not None:
+                    return settled
+                return _run_synthesis(regions, project, timeout=timeout, kernel_name=kernel_name,
+                                      kernel=shared, say=say, inputs=inputs)  # fmt: skip
+
+            ahead: list[tuple[list[str], RegionResult]] = []
+
+            def synthesis_ahead(so_far: list[RegionResult]) -> None:
+                # the kernel is free once the last region's notebooks ran: the synthesis runs
+                # while that region is exported, scanned and published, on copies of what it
+                # reads from the regions not yet published (as a --jobs run's does)
+                regions = [r.region for r in so_far if r.succeeded]
+                built = [r.region for r in so_far if r.succeeded and r.steps]
+                inputs = _synthesis_inputs(built, built, project)
+                ahead.append((regions, synthesise(regions, inputs)))
+
             results = _run_regions(
                 chosen,
                 registry,
@@ -233,20 +267,18 @@ def run_pipeline(
                 kernel=shared,
                 key=key,
                 pdf=pdf,
+                before_finished=synthesis_ahead if synthesis and shared is not None else None,
             )
             syn_result = None
             if synthesis:
                 done = [r.region for r in results if r.succeeded]
-                syn_result = _settled_synthesis(done, project, force=force, say=say)
-                if syn_result is None:
-                    syn_result = _run_synthesis(
-                        done,
-                        project,
-                        timeout=timeout,
-                        kernel_name=kernel_name,
-                        kernel=shared,
-                        say=say,
-                    )
+                if ahead and ahead[0][0] == done:
+                    syn_result = ahead[0][1]
+                else:
+                    if ahead:  # a region it included failed its export or disclosure scan
+                        _withdraw_synthesis(project)
+                    syn_result = synthesise(done, None)
+                shutil.rmtree(project.staging / SYNTHESIS_INPUTS, ignore_errors=True)
     if syn_result is None:
         return results
     from helpers.report.index import build_index

@@ -57,6 +57,13 @@ def _synthesis_inputs(
     return out
 
 
+def _withdraw_synthesis(project: ProjectPaths) -> None:
+    """Remove the synthesis page and its stamp: a region it included failed afterwards (a
+    sequential run that waited for every region would never have written it)."""
+    (project.reports / "synthesis.html").unlink(missing_ok=True)
+    _synthesis_stamp(project).unlink(missing_ok=True)
+
+
 def _settled_synthesis(
     regions: Sequence[str],
     project: ProjectPaths,
