@@ -638,3 +638,20 @@ def test_no_count_of_a_suppressed_code_reaches_the_report(built, slug):
     for x in findings[findings["suppressed"].astype(bool)].itertuples():
         shown = re.findall(rf"{re.escape(x.label)}\W[^\n]{{0,40}}?\b(\d+)\s+trans", text)
         assert str(x.n_transcripts) not in shown, (x.label, shown)
+
+
+def test_a_warmed_exporter_exports_what_a_cold_one_does(tmp_path):
+    import nbformat
+
+    from helpers.report.export import _exporter, export_report, warm_exporter
+
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<p>Rp 1.234</p>"})]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Laporan **A**"), cell])
+    nbformat.write(nb, tmp_path / "n.ipynb")
+    _exporter.cache_clear()
+    cold = export_report(tmp_path / "n.ipynb", tmp_path / "cold.html").read_text()
+    _exporter.cache_clear()
+    warm_exporter()
+    warm = export_report(tmp_path / "n.ipynb", tmp_path / "warm.html").read_text()
+    assert warm == cold and "<p>Rp 1.234</p>" in warm and "<title>Laporan A</title>" in warm

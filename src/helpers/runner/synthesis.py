@@ -109,12 +109,12 @@ def _run_synthesis(
     inputs = dict(inputs or {})
     # this process only waits while the kernel runs the notebook: meanwhile a thread reads
     # every region's roster for the page's disclosure scan (a raw-data read per region),
-    # makes the HTML exporter and imports what the index needs next
+    # makes (and warms) the HTML exporter and imports what the index needs next
     stop = threading.Event()  # set when the notebook did not finish: the reads stop early
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="synthesis-scan") as pool:
-        from helpers.report.export import _exporter
+        from helpers.report.export import warm_exporter
 
-        pool.submit(_exporter)  # first: the export comes right after the notebook
+        pool.submit(warm_exporter)  # first: the export comes right after the notebook
         identifiers = pool.submit(_synthesis_identifiers, regions, project, stop)
         pool.submit(_import_index_readers)
         try:
