@@ -508,3 +508,34 @@ def test_a_sequential_synthesis_runs_before_the_last_region_is_finished_and_agai
     assert (project.reports / "synthesis.html").read_text() == "big"
     assert [r.status for r in results] == ["ok", "failed"]
     assert not (project.staging / ".synthesis").exists()  # the copies are gone
+
+
+def test_a_sequential_synthesis_waits_for_every_region_when_its_copies_cannot_be_made(
+    monkeypatch, temp_project
+):
+    import helpers.runner.run as run_module
+    from helpers.runner.regions import RegionResult
+
+    project = temp_project(SLUGS, rename={s: "kemuning" for s in SLUGS})
+    calls: list[bool] = []
+
+    def fake_synthesis(regions, project, *, inputs=None, **_kw):
+        calls.append(bool(inputs))
+        return RegionResult("__synthesis__")
+
+    def fake_run_regions(chosen, registry, *, before_finished, **_kw):
+        done = [RegionResult(s, steps=[StepResult(CLEAN, "ok", 1.0, Path("x"))]) for s in chosen]
+        before_finished(done)
+        assert calls == []  # not ahead
+        return done
+
+    def no_space(*_a, **_k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(run_module, "_synthesis_inputs", no_space)
+    monkeypatch.setattr(run_module, "_run_regions", fake_run_regions)
+    monkeypatch.setattr(run_module, "_run_synthesis", fake_synthesis)
+    monkeypatch.setattr("helpers.report.index.build_index", lambda *a, **k: None)
+    monkeypatch.setattr("helpers.runner.run._run_key", lambda: b"k" * 32)
+    run_module.run_pipeline(SLUGS, project=project, force=True)
+    assert calls == [False]  # once, after every region, on the published tables

@@ -252,7 +252,10 @@ def run_pipeline(
                 # reads from the regions not yet published (as a --jobs run's does)
                 regions = [r.region for r in so_far if r.succeeded]
                 built = [r.region for r in so_far if r.succeeded and r.steps]
-                inputs = _synthesis_inputs(built, built, project)
+                try:
+                    inputs = _synthesis_inputs(built, built, project)
+                except OSError:  # no copies (disk full?): it runs once every region is done
+                    return
                 ahead.append((regions, synthesise(regions, inputs)))
 
             results = _run_regions(
