@@ -90,7 +90,7 @@ def is_up_to_date(
 
 #: What the synthesis reads from each region's processed folder
 #: (:func:`helpers.steps.sections.synthesis.load_synthesis`): its fingerprint covers these
-#: files, and a parallel run copies them for a synthesis of regions not yet published.
+#: files, and a run copies them for a synthesis of regions not yet published.
 SYNTHESIS_INPUT_FILES = ("effects.parquet", "reaction.parquet")
 
 

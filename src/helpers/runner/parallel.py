@@ -4,7 +4,6 @@ of work first."""
 from __future__ import annotations
 
 import json
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,7 @@ from helpers.runner.regions import (
 )
 from helpers.runner.staging import RegionStage
 from helpers.runner.synthesis import (
-    SYNTHESIS_INPUTS,
+    _drop_synthesis_inputs,
     _run_synthesis,
     _settled_synthesis,
     _synthesis_inputs,
@@ -397,5 +396,5 @@ def _run_parallel(
     for slug in run.todo:  # a failed region's staged outputs go (its old set stays published)
         if run.results[slug].status == "failed":
             RegionStage(project, slug).discard()
-    shutil.rmtree(project.staging / SYNTHESIS_INPUTS, ignore_errors=True)
+    _drop_synthesis_inputs(project)
     return [run.results[s] for s in chosen], run.syn_result

@@ -28,7 +28,6 @@ a non-zero exit when any region failed. The report of a region is exported to
 from __future__ import annotations
 
 import contextlib
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -48,7 +47,7 @@ from helpers.runner.regions import (
     run_region,
 )
 from helpers.runner.synthesis import (
-    SYNTHESIS_INPUTS,
+    _drop_synthesis_inputs,
     _run_synthesis,
     _settled_synthesis,
     _synthesis_inputs,
@@ -281,7 +280,7 @@ def run_pipeline(
                     if ahead:  # a region it included failed its export or disclosure scan
                         _withdraw_synthesis(project)
                     syn_result = synthesise(done, None)
-                shutil.rmtree(project.staging / SYNTHESIS_INPUTS, ignore_errors=True)
+                _drop_synthesis_inputs(project)
     if syn_result is None:
         return results
     from helpers.report.index import build_index

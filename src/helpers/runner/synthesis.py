@@ -57,6 +57,11 @@ def _synthesis_inputs(
     return out
 
 
+def _drop_synthesis_inputs(project: ProjectPaths) -> None:
+    """Remove the copies :func:`_synthesis_inputs` made (at the end of a run)."""
+    shutil.rmtree(project.staging / SYNTHESIS_INPUTS, ignore_errors=True)
+
+
 def _withdraw_synthesis(project: ProjectPaths) -> None:
     """Remove the synthesis page and its stamp: a region it included failed afterwards (a
     sequential run that waited for every region would never have written it)."""
@@ -99,8 +104,8 @@ def _run_synthesis(
     """Run notebook 05 over ``regions``, export ``reports/synthesis.html`` and stamp it.
 
     ``inputs`` (slug -> folder) points the notebook at copies of regions' tables (their
-    :data:`~helpers.runner.fingerprint.SYNTHESIS_INPUT_FILES`: a parallel run's synthesis
-    reads regions not yet published); default: the published ones.
+    :data:`~helpers.runner.fingerprint.SYNTHESIS_INPUT_FILES`, :func:`_synthesis_inputs`: the
+    synthesis of a run reads regions not yet published); default: the published ones.
     """
     result = RegionResult("__synthesis__")
     stamp = _synthesis_stamp(project)
