@@ -539,3 +539,36 @@ def test_a_sequential_synthesis_waits_for_every_region_when_its_copies_cannot_be
     monkeypatch.setattr("helpers.runner.run._run_key", lambda: b"k" * 32)
     run_module.run_pipeline(SLUGS, project=project, force=True)
     assert calls == [False]  # once, after every region, on the published tables
+
+
+def test_a_synthesis_is_stale_when_a_region_is_renamed_or_marked_synthetic(project):
+    """The page names every region and says when data are synthetic: a renamed region (its
+    effects unchanged) or a raw folder that gains or loses the generator's marker rebuilds it."""
+    from helpers.runner.fingerprint import _synthesis_fingerprint, _synthesis_up_to_date
+    from helpers.steps.provenance import SYNTHETIC_MARKER
+
+    for slug in SLUGS:
+        folder = project.published_region(slug)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "effects.parquet").write_bytes(b"effects")
+    project.reports.mkdir(parents=True, exist_ok=True)
+    (project.reports / "synthesis.html").write_text("<p>page</p>")
+    project.build.mkdir(parents=True, exist_ok=True)
+    stamp = project.build / ".synthesis.fingerprint"
+    stamp.write_text(_synthesis_fingerprint(SLUGS, project))
+    assert _synthesis_up_to_date(SLUGS, project)
+
+    name = load_registry(project.config_file)["small"].name
+    text = project.config_file.read_text()
+    assert text.count(f"name: {name}") == 1
+    project.config_file.write_text(text.replace(f"name: {name}", "name: Kabupaten Baru"))
+    assert load_registry(project.config_file)["small"].name == "Kabupaten Baru"
+    assert not _synthesis_up_to_date(SLUGS, project)
+
+    stamp.write_text(_synthesis_fingerprint(SLUGS, project))
+    marker = project.raw_region("small") / SYNTHETIC_MARKER
+    if marker.is_file():
+        marker.unlink()
+    else:
+        marker.write_text("synthetic\n")
+    assert not _synthesis_up_to_date(SLUGS, project)

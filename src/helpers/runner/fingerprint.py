@@ -98,11 +98,18 @@ def _synthesis_fingerprint(
     regions: Sequence[str], project: ProjectPaths, folders: Mapping[str, Path] | None = None
 ) -> str:
     """Over the regions' :data:`SYNTHESIS_INPUT_FILES` (in ``folders[slug]``, where the
-    synthesis read them; default the published folder), the synthesis notebook, the code and
-    the construct vocabulary."""
+    synthesis read them; default the published folder), their registry entries (the page names
+    each region) and synthetic-data markers (the page says when data are synthetic), the
+    synthesis notebook, the code and the construct vocabulary."""
+    from helpers.core.config import load_registry
+    from helpers.steps.provenance import SYNTHETIC_MARKER
+
     h = hashlib.sha256(",".join(regions).encode())
     folders = folders or {}
+    registry = load_registry(project.config_file)
     for slug in regions:  # in the regions' order, named by region (copies live elsewhere)
+        h.update(repr(registry.get(slug)).encode())
+        h.update(b"synthetic" if (project.raw_region(slug) / SYNTHETIC_MARKER).is_file() else b"")
         folder = folders.get(slug, project.published_region(slug))
         for name in SYNTHESIS_INPUT_FILES:
             f = folder / name
