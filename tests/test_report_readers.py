@@ -150,6 +150,20 @@ def test_respondents_text_is_escaped_in_quotes_and_tables():
     assert indonesian_sentences(table(Numbering("en"), "Reasons", answers, said)) == []
 
 
+def test_a_section_is_displayed_as_html_with_a_short_plain_text_twin():
+    """IPython's text/plain of a section is one short line: the markup is sent, stored in the
+    executed notebook and scanned once (as text/html), not a second time escaped."""
+    from IPython.core.formatters import DisplayFormatter
+
+    from helpers.core.formatting import Html
+
+    section = Html("<section><h2>Hasil</h2>" + "<p>kalimat</p>" * 500 + "</section>")
+    data, _ = DisplayFormatter().format(section)
+    assert data["text/html"] == section
+    assert data["text/plain"] == f"<HTML, {len(section):,} characters>"
+    assert repr(section) == repr(str(section))  # repr itself is still the string's
+
+
 def test_report_figures_are_vector_at_their_physical_size_and_byte_stable():
     import base64
 
@@ -353,6 +367,22 @@ def test_visible_text_is_indonesian_with_one_number_format(built, page):
     assert '<html lang="id">' in text
     assert reader_problems(text) == []
     assert "tidak ada estimasi" not in text and "tidak ada kode" not in text
+
+
+@pytest.mark.slow
+@pytest.mark.e2e
+def test_executed_report_notebooks_hold_each_section_once(built):
+    build = built / "build"
+    notebooks = sorted(build.glob("*/04-region-report.ipynb"))
+    assert len(notebooks) == len(REGIONS)
+    for path in notebooks:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
+        html = [o["data"] for o in outputs if "text/html" in o.get("data", {})]
+        assert len(html) > 10, path
+        for data in html:
+            plain = "".join(data["text/plain"])
+            assert plain.startswith("<HTML, ") and len(plain) < 40, (path, plain[:80])
 
 
 @pytest.mark.slow

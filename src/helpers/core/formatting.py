@@ -62,6 +62,11 @@ class Html(str):
     def __html__(self) -> str:  # markupsafe/Jinja: already HTML, not to be escaped again
         return str(self)
 
+    def _repr_pretty_(self, p: Any, cycle: bool) -> None:
+        # IPython's text/plain twin of the HTML output: a short line, not the escaped markup
+        # again (which doubled every executed report notebook, and what the scan read)
+        p.text(f"<HTML, {len(self):,} characters>")
+
 
 def escape(text: Any) -> str:
     """HTML-escape anything a respondent typed (``<script>`` becomes visible text)."""
