@@ -49,6 +49,23 @@ def _ok(project, task, status="ok", report=None, error=None) -> Outcome:
     return Outcome(task, result=(step, report, error))
 
 
+def _published_with_synthesis(project: ProjectPaths, effects: bytes, page: str) -> Path:
+    """The state after a build: each region's published effects, the synthesis page and its
+    stamp over them; returns the stamp."""
+    from helpers.runner.fingerprint import _synthesis_fingerprint
+
+    for slug in SLUGS:
+        folder = project.published_region(slug)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "effects.parquet").write_bytes(effects)
+    project.reports.mkdir(parents=True, exist_ok=True)
+    (project.reports / "synthesis.html").write_text(page)
+    project.build.mkdir(parents=True, exist_ok=True)
+    stamp = project.build / ".synthesis.fingerprint"
+    stamp.write_text(_synthesis_fingerprint(SLUGS, project))
+    return stamp
+
+
 def _keys(tasks) -> list:
     return [t.key for t in tasks]
 
@@ -365,18 +382,10 @@ def test_an_incremental_synthesis_is_judged_on_the_effects_it_would_read(project
     """Regression: a --jobs run without --force skipped the synthesis as unchanged when the
     regions it rebuilt were still staged (their new effects not yet published), comparing the
     stamp with the old published effects; the synthesis page then showed the old estimates."""
-    from helpers.runner.fingerprint import _synthesis_fingerprint
     from helpers.runner.staging import RegionStage
 
-    for slug in SLUGS:  # the last build: published effects, its synthesis page and stamp
-        folder = project.published_region(slug)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "effects.parquet").write_bytes(b"old effects")
-    project.reports.mkdir(parents=True, exist_ok=True)
-    (project.reports / "synthesis.html").write_text("<p>old</p>")
-    project.build.mkdir(parents=True, exist_ok=True)
-    stamp = project.build / ".synthesis.fingerprint"
-    stamp.write_text(_synthesis_fingerprint(SLUGS, project))
+    # the last build: published effects, its synthesis page and stamp
+    _published_with_synthesis(project, b"old effects", "<p>old</p>")
 
     def offered(new_effects: bytes) -> list:
         run = _run(project, force=False)
@@ -547,15 +556,7 @@ def test_a_synthesis_is_stale_when_a_region_is_renamed_or_marked_synthetic(proje
     from helpers.runner.fingerprint import _synthesis_fingerprint, _synthesis_up_to_date
     from helpers.steps.provenance import SYNTHETIC_MARKER
 
-    for slug in SLUGS:
-        folder = project.published_region(slug)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "effects.parquet").write_bytes(b"effects")
-    project.reports.mkdir(parents=True, exist_ok=True)
-    (project.reports / "synthesis.html").write_text("<p>page</p>")
-    project.build.mkdir(parents=True, exist_ok=True)
-    stamp = project.build / ".synthesis.fingerprint"
-    stamp.write_text(_synthesis_fingerprint(SLUGS, project))
+    stamp = _published_with_synthesis(project, b"effects", "<p>page</p>")
     assert _synthesis_up_to_date(SLUGS, project)
 
     name = load_registry(project.config_file)["small"].name
