@@ -102,14 +102,15 @@ def _synthesis_fingerprint(
     each region) and synthetic-data markers (the page says when data are synthetic), the
     synthesis notebook, the code and the construct vocabulary."""
     from helpers.core.config import load_registry
-    from helpers.steps.provenance import SYNTHETIC_MARKER
+    from helpers.steps.provenance import is_synthetic
 
     h = hashlib.sha256(",".join(regions).encode())
     folders = folders or {}
     registry = load_registry(project.config_file)
     for slug in regions:  # in the regions' order, named by region (copies live elsewhere)
-        h.update(repr(registry.get(slug)).encode())
-        h.update(b"synthetic" if (project.raw_region(slug) / SYNTHETIC_MARKER).is_file() else b"")
+        region = registry[slug]
+        h.update(repr(region).encode())
+        h.update(b"synthetic" if is_synthetic(region, project=project) else b"")
         folder = folders.get(slug, project.published_region(slug))
         for name in SYNTHESIS_INPUT_FILES:
             f = folder / name
