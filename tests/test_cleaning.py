@@ -192,3 +192,30 @@ def test_kobo_repeat_group_is_linked_to_its_parents(cleaned):
 def test_scales_have_alpha_recorded(slug, cleaned):
     rel = cleaned(slug).reliability
     assert len(rel) and rel["alpha"].between(0.3, 1).all()
+
+
+def test_each_raw_table_is_read_once_and_counted_as_read(registry, shipped_copy, monkeypatch):
+    """clean_region reads each table's file once (clean_table's read also gives the rows in),
+    and the summary's rows_in are the rows of the file and of each repeat sheet as read."""
+    import helpers.steps.cleaning as cleaning
+
+    reads: list[str] = []
+    original = cleaning.read_raw
+
+    def counted(spec, path, required=()):
+        reads.append(spec.file)
+        return original(spec, path, required)
+
+    monkeypatch.setattr(cleaning, "read_raw", counted)
+    region = registry["kalianda"]
+    result = clean_region(region, project=shipped_copy, key=KEY)
+    cleaned_files = [t.file for t in region.tables.values() if t.kind != "codes"]
+    assert sorted(reads) == sorted(cleaned_files)
+    summary = result.summary.set_index("table")
+    for spec in region.tables.values():
+        if spec.kind == "codes":
+            continue
+        raw = original(spec, shipped_copy.raw_region("kalianda") / spec.file)
+        assert summary.at[spec.name, "rows_in"] == len(raw.data), spec.name
+        for sheet, rows in raw.repeats.items():
+            assert summary.at[f"{spec.name}_{sheet}", "rows_in"] == len(rows), sheet

@@ -92,6 +92,10 @@ class TableCleaning:
     """Cronbach's alpha of each scale of the table."""
     children: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     """The cleaned repeat-group tables (KoboToolbox), by name."""
+    rows_in: int = 0
+    """Data rows of the raw table as read (before anything was kept aside or dropped)."""
+    repeat_rows_in: Mapping[str, int] = field(default_factory=dict)
+    """Rows of each repeat-group sheet as read, by the child table's name."""
 
 
 @dataclass(frozen=True)
@@ -390,7 +394,16 @@ def clean_table(
     log = mask_log(log, names or [])
     children = {n: _mask_free_text(c, rows, names or []) for n, c in children.items()}
     rej = pd.DataFrame(rejected, columns=["table", "row", "column", "reason"])
-    return TableCleaning(data, log, rej, dup_report, reliability, children)
+    return TableCleaning(
+        data,
+        log,
+        rej,
+        dup_report,
+        reliability,
+        children,
+        rows_in=len(raw.data),
+        repeat_rows_in={f"{spec.name}_{s}": len(r) for s, r in raw.repeats.items()},
+    )
 
 
 def _share(value: float) -> str:
@@ -632,8 +645,6 @@ def clean_region(
     logs, rejected, dups, rel, summary = [], [], [], [], []
 
     def run(spec: TableSpec, roster_nips, unmatched: str = "NIP not in the roster"):
-        raw = read_raw(spec, project.raw_region(region.slug) / spec.file)
-        raw_rows = len(raw.data)
         cleaned = clean_table(
             spec,
             region,
@@ -655,7 +666,7 @@ def clean_region(
                 {
                     "table": name,
                     "file": f"{spec.file} [{sheet}]",
-                    "rows_in": len(raw.repeats[sheet]),
+                    "rows_in": cleaned.repeat_rows_in[name],
                     "rows_out": len(child),
                     "rows_kept_aside": 0,
                     "rows_dropped_duplicates": 0,
@@ -669,7 +680,7 @@ def clean_region(
             {
                 "table": spec.name,
                 "file": spec.file,
-                "rows_in": raw_rows,
+                "rows_in": cleaned.rows_in,
                 "rows_out": len(data),
                 "rows_kept_aside": len(rej),
                 "rows_dropped_duplicates": int(
