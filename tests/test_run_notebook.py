@@ -103,6 +103,18 @@ def test_what_survives_a_notebook_is_frozen_out_of_garbage_collection(tmp_path, 
     assert step.status == "ok" and _outputs(step.output) == ["True False\n"]
 
 
+def test_a_batch_kernel_keeps_no_input_history(tmp_path, kernel):
+    """The kernels of a run write no cell to IPython's history database (nothing reads it,
+    and it costs every cell a write to an SQLite file that kernels side by side share)."""
+    nb = _notebook(
+        tmp_path / "history.ipynb",
+        "x = 1",
+        "hm = get_ipython().history_manager\nprint(hm.enabled, hm.hist_file)",
+    )
+    step = run_notebook(nb, tmp_path / "out" / "history.ipynb", {}, timeout=60, kernel=kernel)
+    assert step.status == "ok" and _outputs(step.output) == ["False :memory:\n"]
+
+
 def test_a_kernel_is_replaced_after_max_notebooks(tmp_path):
     nb = _notebook(tmp_path / "pid.ipynb", "import os\nprint(os.getpid())")
     pids = []
