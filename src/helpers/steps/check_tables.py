@@ -424,12 +424,14 @@ def _check_values(
     stray, outside = _Stray(), _Stray()
     for _, r in rows.iterrows():
         header = matched.get(int(r["codebook_row"]))
-        if header is None:
-            continue
+        labelled = r["type"] in ("likert", "category") and bool(r["value_labels"])
+        gender = r["name"] == "gender" and not r["value_labels"]
+        if header is None or not (labelled or gender or r["name"] == "golongan"):
+            continue  # only these checks read the answers: numbers, dates and text are not counted
         answers = _answers(raw[header], r["missing_codes"])
         if not answers:
             continue
-        if r["type"] in ("likert", "category") and r["value_labels"]:
+        if labelled:
             codes = _check_labels(c, spec, r, answers, stray, outside)
             if r["type"] == "likert":
                 key = str(r["scale"]) or f"row {int(r['codebook_row'])}"
@@ -437,7 +439,7 @@ def _check_values(
                 scale_rows.setdefault(key, []).append(r)
         if r["name"] == "golongan":
             _check_golongan(c, spec, r, answers)
-        if r["name"] == "gender" and not r["value_labels"]:
+        if gender:
             bad = Counter({v: n for v, n in answers.items() if v not in ("M", "F")})
             if bad:
                 c.error(
