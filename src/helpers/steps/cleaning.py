@@ -90,10 +90,10 @@ class TableCleaning:
     """The duplicate groups found, for review (``duplicates.csv``)."""
     reliability: pd.DataFrame
     """Cronbach's alpha of each scale of the table."""
+    rows_in: int
+    """Data rows of the raw table as read (before anything was kept aside or dropped)."""
     children: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     """The cleaned repeat-group tables (KoboToolbox), by name."""
-    rows_in: int = 0
-    """Data rows of the raw table as read (before anything was kept aside or dropped)."""
     repeat_rows_in: Mapping[str, int] = field(default_factory=dict)
     """Rows of each repeat-group sheet as read, by the child table's name."""
 
@@ -351,8 +351,10 @@ def clean_table(
 
     # repeat groups (KoboToolbox): each row linked to its submission's pseudonym
     children: dict[str, pd.DataFrame] = {}
+    repeat_rows_in: dict[str, int] = {}
     for sheet, rows_of in raw.repeats.items():
         name = f"{spec.name}_{sheet}"
+        repeat_rows_in[name] = len(rows_of)
         child = apply_codebook(
             rows_of, codebook, file_name=spec.file, path=path, table=name, sheet=sheet
         )
@@ -400,9 +402,9 @@ def clean_table(
         rej,
         dup_report,
         reliability,
-        children,
         rows_in=len(raw.data),
-        repeat_rows_in={f"{spec.name}_{s}": len(r) for s, r in raw.repeats.items()},
+        children=children,
+        repeat_rows_in=repeat_rows_in,
     )
 
 
