@@ -27,3 +27,22 @@ def test_a_process_that_already_imported_it_keeps_it():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_the_report_index_reads_effects_without_importing_the_meta_analysis(tmp_path):
+    # build_index runs in the main process of a --jobs run, after the synthesis ran in a
+    # worker: scipy.stats and statsmodels cost it about 1.4 s it does not use
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from helpers.core.config import ProjectPaths\n"
+        "from helpers.steps.synthesis import _example_effects, load_effects, regions_by_construct\n"
+        "from helpers.steps.reactions import load_reactions\n"
+        f"project = ProjectPaths(Path({str(tmp_path)!r}))\n"
+        "assert load_effects([], project=project).empty\n"
+        "load_reactions([], project=project)\n"
+        "assert len(regions_by_construct(_example_effects()))\n"
+        "print(sorted(m for m in ('scipy.stats', 'statsmodels') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -202,7 +202,7 @@ def _synthesis_identifiers(
 
 def _import_index_readers() -> None:
     """Import what :func:`helpers.report.index.build_index` reads the regions' effects with,
-    which comes next (statsmodels' meta-analysis among them, about 0.9 s)."""
+    which comes next (pandas' Parquet reader among them)."""
     import helpers.steps.reactions  # noqa: F401
     import helpers.steps.synthesis  # noqa: F401
 

@@ -49,7 +49,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -57,8 +57,11 @@ import pandas as pd
 from helpers.core.config import ProjectPaths, paths
 from helpers.core.errors import ConfigError
 from helpers.stats.literals import MetaCI, MetaMethod, MetaPI
-from helpers.stats.meta import MetaResult, random_effects_meta
 from helpers.steps import synthesis_text as text
+
+if TYPE_CHECKING:  # scipy.stats and statsmodels (about 1 s to import) only when pooling:
+    # the report index reads effects with this module and pools nothing
+    from helpers.stats.meta import MetaResult
 
 __all__ = [
     "CONTRACT",
@@ -496,6 +499,8 @@ def _pool_one(
     }
     meta = None
     if k >= min_regions:
+        from helpers.stats.meta import random_effects_meta
+
         meta = random_effects_meta(
             pool, estimate="y", se="y_se", label="region_name", method=method,
             ci_method=ci_method, pi_method=pi_method, alpha=alpha,

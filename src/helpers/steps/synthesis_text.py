@@ -9,14 +9,16 @@ putting them in HTML). Numbers use the Indonesian format (``1.234,5``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from helpers.core.formatting import fmt_num, fmt_pvalue
 from helpers.core.labels import in_sentence
-from helpers.stats.meta import MetaResult
+
+if TYPE_CHECKING:
+    from helpers.stats.meta import MetaResult
 
 __all__ = [
     "SD_LABEL",
