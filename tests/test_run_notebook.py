@@ -115,6 +115,28 @@ def test_a_batch_kernel_keeps_no_input_history(tmp_path, kernel):
     assert step.status == "ok" and _outputs(step.output) == ["False :memory:\n"]
 
 
+def test_a_batch_kernel_does_not_pause_before_replies_and_loses_no_output(tmp_path, kernel):
+    """ipykernel's 0.5 ms sleep after every cell is off in a run's kernels; every cell's last
+    output (unflushed stdout and stderr, written just before the cell ends) still reaches
+    the executed notebook, because nbclient reads a cell's output until the kernel is idle."""
+    cells = [
+        f"import sys\nsys.stdout.write('out{i}')\nsys.stderr.write('err{i}')" for i in range(40)
+    ]
+    nb = _notebook(
+        tmp_path / "sleep.ipynb", *cells, "print(get_ipython().kernel._execute_sleep, end='')"
+    )
+    step = run_notebook(nb, tmp_path / "out" / "sleep.ipynb", {}, timeout=60, kernel=kernel)
+    assert step.status == "ok"
+    executed = nbformat.read(step.output, as_version=4)
+    texts = [
+        [o["text"] for o in c.outputs if o["output_type"] == "stream"]
+        for c in executed.cells
+        if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])
+    ]
+    assert texts[:-1] == [[f"out{i}", f"err{i}"] for i in range(40)]
+    assert texts[-1] == ["0.0"]
+
+
 def test_a_kernel_is_replaced_after_max_notebooks(tmp_path):
     nb = _notebook(tmp_path / "pid.ipynb", "import os\nprint(os.getpid())")
     pids = []
