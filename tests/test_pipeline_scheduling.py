@@ -378,6 +378,33 @@ def test_an_incremental_run_starts_its_kernel_only_for_a_region_that_will_run(
                      f"{chosen[2]} (1 prestart)"]  # fmt: skip
 
 
+def test_a_local_worker_starts_its_kernel_when_it_starts(monkeypatch, tmp_path):
+    """--jobs: each worker's initializer boots the worker's kernel with the first notebook's
+    imports, so it boots beside the worker's first task (a data check) instead of after it."""
+    import helpers.runner.parallel as parallel
+
+    kernel = _CountingKernel()
+    monkeypatch.setattr(parallel, "_worker_kernel", lambda name: kernel)
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(_import_notebook(), tmp_path / "notebooks" / "01-clean-survey.ipynb")
+    parallel._warm_worker("python3", str(tmp_path))
+    (call,) = kernel.prestarts
+    assert call == {"cwd": tmp_path / "notebooks", "warm": ["import colorsys"]}
+
+
+def test_a_worker_whose_kernel_cannot_start_leaves_it_to_the_first_notebook(monkeypatch, tmp_path):
+    import helpers.runner.parallel as parallel
+
+    class Broken(_CountingKernel):
+        def prestart(self, **kwargs) -> None:
+            raise RuntimeError("No such kernel named python3")
+
+    monkeypatch.setattr(parallel, "_worker_kernel", lambda name: Broken())
+    (tmp_path / "notebooks").mkdir()
+    nbformat.write(_import_notebook(), tmp_path / "notebooks" / "01-clean-survey.ipynb")
+    parallel._warm_worker("python3", str(tmp_path))  # no error: the notebook will say why
+
+
 def test_an_incremental_synthesis_is_judged_on_the_effects_it_would_read(project):
     """Regression: a --jobs run without --force skipped the synthesis as unchanged when the
     regions it rebuilt were still staged (their new effects not yet published), comparing the

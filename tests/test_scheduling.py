@@ -120,6 +120,44 @@ def test_a_dead_worker_fails_its_task_and_a_new_pool_runs_the_rest():
     assert outcomes[1].task.key == "after" and outcomes[1].result == -1
 
 
+def _slow_exit(marker: str) -> None:
+    """Initializer: the worker's exit takes 1.5 s (as a kernel's shutdown does), then leaves
+    a file saying it ended."""
+    from multiprocessing.util import Finalize
+
+    def finish() -> None:
+        time.sleep(1.5)
+        with open(marker, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+
+    Finalize(finish, finish, exitpriority=10)
+
+
+def test_it_returns_before_the_workers_have_exited_and_they_still_exit_cleanly(tmp_path):
+    marker = tmp_path / "exited"
+    seen = []
+    run_tasks([Task("a", operator.neg, (2,))], lambda o: seen.append(o.result) or [], workers=1,
+              initializer=_slow_exit, initargs=(str(marker),))  # fmt: skip
+    assert seen == [-2]
+    assert not marker.exists()  # the worker is still exiting, beside the caller
+    deadline = time.monotonic() + 60
+    while not marker.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert len(marker.read_text().split()) == 1
+
+
+def test_when_on_result_raises_the_workers_are_stopped_first(tmp_path):
+    marker = tmp_path / "exited"
+
+    def fail(outcome: Outcome) -> list[Task]:
+        raise KeyError("bookkeeping broke")
+
+    with pytest.raises(KeyError, match="bookkeeping"):
+        run_tasks([Task("a", operator.neg, (2,))], fail, workers=1, initializer=_slow_exit,
+                  initargs=(str(marker),))  # fmt: skip
+    assert len(marker.read_text().split()) == 1
+
+
 def test_workers_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         run_tasks([], lambda o: [], workers=0)

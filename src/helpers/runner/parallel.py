@@ -58,6 +58,19 @@ def _worker_kernel(kernel_name: str) -> RegionKernel:
     return _WORKER_KERNEL
 
 
+def _warm_worker(kernel_name: str, root: str) -> None:
+    """A local worker's initializer: its kernel boots, and does the first notebook's imports,
+    while the worker runs its first task (usually a region's data check) instead of after it.
+    A kernel that cannot start is left to the first notebook, which says why."""
+    import contextlib
+
+    from helpers.runner.notebooks import notebook_imports
+
+    first = ProjectPaths(Path(root)).notebooks / f"{REGION_NOTEBOOKS[0]}.ipynb"
+    with contextlib.suppress(Exception):
+        _worker_kernel(kernel_name).prestart(cwd=first.parent, warm=notebook_imports(first))
+
+
 _WORKER_REGISTRY: dict[tuple[str, int, int], Mapping[str, Region]] = {}
 
 
@@ -392,7 +405,8 @@ def _run_parallel(
     run.pdf = pdf
     first = run.initial()
     if first:
-        run_tasks(first, run.on_result, workers=jobs)
+        run_tasks(first, run.on_result, workers=jobs, initializer=_warm_worker,
+                  initargs=(kernel_name, str(project.root)))  # fmt: skip
     for slug in run.todo:  # a failed region's staged outputs go (its old set stays published)
         if run.results[slug].status == "failed":
             RegionStage(project, slug).discard()

@@ -96,6 +96,10 @@ def run_tasks(
     Tasks are handed out only when a worker is free, so a task added later with a higher
     priority still overtakes those waiting. If a worker process dies, the tasks it and the
     others were running end with ``BrokenProcessPool`` and a new pool runs the rest.
+    It returns when the last task has ended, without waiting for the worker processes to
+    exit (a worker's exit shuts down its kernel, about 0.6 s): they exit beside what the
+    caller does next, and the interpreter waits for them before it exits. When ``on_result``
+    raises, the workers are stopped before the error propagates.
 
     Examples
     --------
@@ -127,6 +131,7 @@ def run_tasks(
 
     pool = new_pool()
     running: dict[Future, Task] = {}
+    ended = False
     try:
         while ready or running:
             while ready and len(running) < workers:
@@ -146,8 +151,11 @@ def run_tasks(
                 except BaseException as exc:  # noqa: BLE001 - the caller decides what it means
                     outcome = Outcome(task, error=exc)
                 push(on_result(outcome))
+        ended = True
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        # after the last task the workers exit (and shut their kernels down) while the caller
+        # goes on; the interpreter waits for them at exit. After an error, here and now.
+        pool.shutdown(wait=not ended, cancel_futures=True)
 
 
 def critical_path(
