@@ -507,11 +507,14 @@ def test_a_region_that_fails_its_check_fails_alone_before_any_notebook(agency):
 
 
 def test_pipeline_check_command_lists_problems_and_exits_non_zero(agency, capsys, monkeypatch):
+    import helpers.core.config
     from helpers.runner import cli
 
     root, _, _, _, _ = agency
-    monkeypatch.setattr(
-        cli, "load_registry", lambda: load_registry(root / "config" / "regions.yaml")
+    monkeypatch.setattr(  # the command line imports it when it runs
+        helpers.core.config,
+        "load_registry",
+        lambda: load_registry(root / "config" / "regions.yaml"),
     )
     monkeypatch.setattr(cli, "paths", ProjectPaths(root))
     assert cli.main(["check", "--region", SLUG]) == 0

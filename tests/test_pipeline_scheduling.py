@@ -600,3 +600,60 @@ def test_a_synthesis_is_stale_when_a_region_is_renamed_or_marked_synthetic(proje
     else:
         marker.write_text("synthetic\n")
     assert not _synthesis_up_to_date(SLUGS, project)
+
+
+def test_the_command_line_starts_a_forced_sequential_runs_kernel_before_pandas():
+    """``python -m helpers.pipeline run --force`` boots its kernel while the process imports
+    the runner: nothing the command line imports first brings in pandas."""
+    import subprocess
+    import sys
+
+    code = "import sys, helpers.pipeline; print('pandas' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    ("argv", "started"),
+    [
+        (["run", "--force"], True),
+        (["run"], False),  # incremental: a kernel only for a region that changed
+        (["run", "--force", "--jobs", "2"], False),  # the workers start their own
+        (["run", "--force", "--scheduler", "tcp://x:8786"], False),
+        (["check"], False),
+        (["--list"], False),
+    ],
+)
+def test_only_a_forced_sequential_run_gets_an_early_kernel(monkeypatch, argv, started):
+    import helpers.runner.cli as cli
+
+    made: list[_CountingKernel] = []
+
+    def counting(name: str) -> _CountingKernel:
+        made.append(_CountingKernel())
+        return made[-1]
+
+    monkeypatch.setattr(cli, "RegionKernel", counting)
+    kernel = cli._early_kernel(cli.build_parser().parse_args(argv))
+    assert (kernel is not None) is started
+    if started:
+        (call,) = kernel.prestarts
+        assert call["cwd"].name == "notebooks" and call["warm"]
+
+
+def test_a_sequential_run_uses_the_kernel_it_is_given_and_leaves_it_running(monkeypatch, tmp_path):
+    import helpers.runner.run as run_module
+
+    given = _CountingKernel()
+    given.discarded = False
+    given.discard = lambda: setattr(given, "discarded", True)
+    seen = {}
+
+    def regions(chosen, registry, **kwargs):
+        seen["kernel"] = kwargs["kernel"]
+        return []
+
+    monkeypatch.setattr(run_module, "_run_regions", regions)
+    monkeypatch.setattr(run_module, "_run_key", lambda: b"k" * 32)
+    run_module.run_pipeline(list(load_registry())[:1], synthesis=False, kernel=given)
+    assert seen["kernel"] is given and not given.discarded

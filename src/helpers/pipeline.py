@@ -7,11 +7,26 @@
     python -m helpers.pipeline --list              # the regions and their notebooks
 """
 
-from helpers.runner.cli import main
-from helpers.runner.regions import run_region
-from helpers.runner.run import run_pipeline
+from typing import Any
 
-__all__ = ["main", "run_pipeline", "run_region"]
+from helpers.runner.cli import main
+
+__all__ = ["main", "run_pipeline", "run_region"]  # noqa: F822 - the last two: __getattr__
+
+
+def __getattr__(name: str) -> Any:
+    # run_pipeline and run_region are imported when asked for, so that the command line
+    # starts a run's kernel before this process imports pandas (helpers.runner.cli)
+    if name == "run_pipeline":
+        from helpers.runner.run import run_pipeline
+
+        return run_pipeline
+    if name == "run_region":
+        from helpers.runner.regions import run_region
+
+        return run_region
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -77,8 +77,10 @@ def warm_arguments(imports: Sequence[str]) -> list[str]:
     return [f"--IPKernelApp.exec_lines={line}" for line in lines]
 
 
-def _register_shared_kernel_engine() -> None:
-    """A papermill engine that runs a notebook in a kernel the caller started and keeps.
+def register_shared_kernel_engine() -> None:
+    """Register (once; later calls do nothing) a papermill engine that runs a notebook in a
+    kernel the caller started and keeps (papermill is imported here, not before a kernel
+    starts).
 
     papermill starts a kernel (and so pays the imports) for every notebook; notebooks can
     share one (see :class:`RegionKernel`). Each notebook still runs through papermill (parameters injected,
@@ -188,7 +190,6 @@ class RegionKernel:
         if self._km is None:
             from jupyter_client.manager import AsyncKernelManager
 
-            _register_shared_kernel_engine()
             self._km = AsyncKernelManager(kernel_name=self.kernel_name)
         return self._km
 

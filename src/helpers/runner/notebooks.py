@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from helpers.core.errors import ConfigError
-from helpers.runner.kernel import KERNEL_ARGUMENTS, SHARED_KERNEL_ENGINE, RegionKernel
+from helpers.runner.kernel import (
+    KERNEL_ARGUMENTS,
+    SHARED_KERNEL_ENGINE,
+    RegionKernel,
+    register_shared_kernel_engine,
+)
 
 __all__ = [
     "REGION_NOTEBOOKS",
@@ -214,6 +219,7 @@ def run_notebook(
     """
     if kernel is not None:
         kernel.ensure_alive()
+        register_shared_kernel_engine()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 

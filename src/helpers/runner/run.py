@@ -190,6 +190,7 @@ def run_pipeline(
     scheduler: str | None = None,
     progress: Callable[[str], None] | None = None,
     pdf: bool = False,
+    kernel: RegionKernel | None = None,
 ) -> list[RegionResult]:
     """Run every region (or those named), then the synthesis and the index.
 
@@ -200,6 +201,10 @@ def run_pipeline(
     those they need); ``scheduler`` sends each region to a Dask distributed scheduler at that
     address (its workers must see the same project folder); ``pdf`` prints each region's
     report to ``reports/<region>.pdf`` with headless Chromium (checked before anything runs).
+    ``kernel``: the kernel a sequential run shares across its notebooks, when the caller
+    made it (perhaps started already, :meth:`RegionKernel.prestart`) and shuts it down; by
+    default the run makes its own and shuts it down at the end. A ``jobs`` or ``scheduler``
+    run does not use it (its workers keep their own).
     """
     registry = load_registry(project.config_file)
     chosen = list(regions) if regions else list(registry)
@@ -234,7 +239,9 @@ def run_pipeline(
     else:
         with contextlib.ExitStack() as stack:
             # a sequential run shares one kernel (one set of imports) across every notebook
-            shared = stack.enter_context(RegionKernel(kernel_name)) if scheduler is None else None
+            shared = None
+            if scheduler is None:
+                shared = kernel or stack.enter_context(RegionKernel(kernel_name))
 
             def synthesise(regions: list[str], inputs: dict[str, Path] | None) -> RegionResult:
                 settled = _settled_synthesis(regions, project, force=force, say=say, inputs=inputs)
