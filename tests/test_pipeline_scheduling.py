@@ -657,3 +657,17 @@ def test_a_sequential_run_uses_the_kernel_it_is_given_and_leaves_it_running(monk
     monkeypatch.setattr(run_module, "_run_key", lambda: b"k" * 32)
     run_module.run_pipeline(list(load_registry())[:1], synthesis=False, kernel=given)
     assert seen["kernel"] is given and not given.discarded
+
+
+def test_finishing_elsewhere_has_updated_every_result_when_it_exits(tmp_path):
+    """The finishing process's exit is not waited for, but every region handed to it is
+    finished, and its result updated, before the caller goes on (to the index)."""
+    from helpers.runner.regions import FinishElsewhere, RegionResult
+
+    region = next(iter(load_registry().values()))
+    results = [RegionResult(region.slug), RegionResult(region.slug)]
+    with FinishElsewhere(ProjectPaths(tmp_path), key=None, pdf=False) as finisher:
+        for result in results:
+            finisher(region, result)  # no registry there: each fails in the other process
+    for result in results:
+        assert result.error.startswith("finishing failed: FileNotFoundError")
