@@ -420,3 +420,40 @@ def test_argument_errors():
     with pytest.raises(EstimationError, match="unit 2 is in several clusters"):
         staggered_did(moved, "y", unit="unit", time="period", first_treated="first",
                       cluster="office")  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# moderndid's Dask check, without importing Dask
+# --------------------------------------------------------------------------------------------
+
+
+def test_an_estimate_does_not_import_dask_and_leaves_moderndid_as_it_was():
+    """moderndid's att_gt imports dask.dataframe to ask whether its input is a Dask frame
+    (0.5-0.65 s the first time in a process); staggered_did answers without the import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, numpy as np, pandas as pd\n"
+        "from helpers.stats.staggered import staggered_did\n"
+        "panel = pd.DataFrame([(u, t) for u in range(60) for t in range(1, 7)],"
+        " columns=['unit', 'period'])\n"
+        "panel['first'] = panel['unit'].map(lambda u: [3.0, 5.0, np.nan][u % 3])\n"
+        "rng = np.random.default_rng(0)\n"
+        "panel['y'] = rng.normal(size=len(panel)) + 2.0 * (panel['period'] >= panel['first'])\n"
+        "r = staggered_did(panel, 'y', unit='unit', time='period', first_treated='first',"
+        " inference='analytical')\n"
+        "import moderndid.dask._utils as u\n"
+        "print('dask.dataframe' in sys.modules, u.is_dask_collection.__module__, r.n_cohorts)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "moderndid.dask._utils", "2"]
+
+
+def test_the_cheap_check_still_recognises_a_dask_frame():
+    from helpers.stats.staggered import _is_dask_dataframe
+
+    dd = pytest.importorskip("dask.dataframe")
+    frame = pd.DataFrame({"a": [1, 2, 3]})
+    assert _is_dask_dataframe(dd.from_pandas(frame, npartitions=1))
+    assert not _is_dask_dataframe(frame)

@@ -10,8 +10,11 @@ frozen result (:class:`~helpers.stats.staggered_results.StaggeredResult`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
+import sys
+from collections.abc import Iterator
 from typing import Any, Literal
 
 import numpy as np
@@ -292,6 +295,36 @@ def _pretrend(
 # --------------------------------------------------------------------------------------------
 
 
+def _is_dask_dataframe(data: Any) -> bool:
+    """Whether ``data`` is a Dask DataFrame, without importing Dask: none can exist in a
+    process that has not imported ``dask.dataframe``."""
+    dd = sys.modules.get("dask.dataframe")
+    return dd is not None and isinstance(data, getattr(dd, "DataFrame", ()))
+
+
+@contextlib.contextmanager
+def _cheap_dask_check() -> Iterator[None]:
+    """While moderndid estimates: its ``att_gt`` asks whether its input is a Dask DataFrame by
+    importing ``dask.dataframe`` (moderndid 0.2, ``moderndid.dask._utils``), 0.5-0.65 s the
+    first time in a process, for a pandas frame built here. :func:`_is_dask_dataframe`
+    answers the same question without the import. Nothing changes when moderndid has no
+    such function."""
+    try:
+        from moderndid.dask import _utils as dask_utils
+    except ImportError:
+        yield
+        return
+    original = getattr(dask_utils, "is_dask_collection", None)
+    if original is None:
+        yield
+        return
+    dask_utils.is_dask_collection = _is_dask_dataframe
+    try:
+        yield
+    finally:
+        dask_utils.is_dask_collection = original
+
+
 def staggered_did(
     data: pd.DataFrame,
     outcome: str,
@@ -528,7 +561,7 @@ def staggered_did(
             "clustering above the unit needs the bootstrap (as R's did): use inference='auto' "
             "or 'bootstrap'"
         )
-    with _captured_warnings() as caught:
+    with _captured_warnings() as caught, _cheap_dask_check():
         try:
             out = md.att_gt(
                 work, yname="y", tname="t", idname="id", gname="g", xformla=xformla,
