@@ -6,6 +6,12 @@ import subprocess
 import sys
 
 
+def _python(code: str) -> str:
+    """What a fresh interpreter running ``code`` prints, stripped."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
 def test_pipeline_processes_skip_the_slow_iri_grammar_and_still_validate_notebooks():
     code = (
         "import sys, helpers.pipeline, nbformat\n"
@@ -13,8 +19,7 @@ def test_pipeline_processes_skip_the_slow_iri_grammar_and_still_validate_noteboo
         "nbformat.validate(nb)\n"
         "print('rfc3987_syntax' in sys.modules and sys.modules['rfc3987_syntax'] is None)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"
+    assert _python(code) == "True"
 
 
 def test_a_process_that_already_imported_it_keeps_it():
@@ -25,8 +30,7 @@ def test_a_process_that_already_imported_it_keeps_it():
         "skip_slow_optional_imports()\n"
         "print(sys.modules['rfc3987_syntax'] is not None)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "True"
+    assert _python(code) == "True"
 
 
 def test_the_report_index_reads_effects_without_importing_the_meta_analysis(tmp_path):
@@ -44,5 +48,4 @@ def test_the_report_index_reads_effects_without_importing_the_meta_analysis(tmp_
         "assert len(regions_by_construct(_example_effects()))\n"
         "print(sorted(m for m in ('scipy.stats', 'statsmodels') if m in sys.modules))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
+    assert _python(code) == "[]"

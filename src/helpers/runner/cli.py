@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 import time
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from helpers.runner.notebooks import (
     DEFAULT_TIMEOUT,
     REGION_NOTEBOOKS,
     SYNTHESIS_NOTEBOOK,
-    notebook_imports,
+    prestart_for_first_notebook,
 )
 
 if TYPE_CHECKING:
@@ -48,9 +47,7 @@ def _early_kernel(args: argparse.Namespace) -> RegionKernel | None:
     if args.command != "run" or not args.force or args.jobs != 1 or args.scheduler:
         return None
     kernel = RegionKernel(args.kernel)
-    first = paths.notebooks / f"{REGION_NOTEBOOKS[0]}.ipynb"
-    with contextlib.suppress(Exception):
-        kernel.prestart(cwd=first.parent, warm=notebook_imports(first))
+    prestart_for_first_notebook(kernel, paths.notebooks)
     return kernel
 
 

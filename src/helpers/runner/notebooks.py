@@ -4,6 +4,7 @@ under a temporary name, and the failing cell found."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import json
 import os
@@ -31,6 +32,7 @@ __all__ = [
     "notebook_parameters",
     "check_parameters",
     "notebook_imports",
+    "prestart_for_first_notebook",
     "run_notebook",
 ]
 
@@ -181,6 +183,16 @@ def notebook_imports(notebook: Path) -> list[str]:
             ):
                 found[ast.unparse(node)] = None
     return list(found)
+
+
+def prestart_for_first_notebook(kernel: RegionKernel, notebooks: Path) -> None:
+    """Start ``kernel`` now in ``notebooks`` (the folder of the notebooks), doing the first
+    region notebook's imports while it boots (:meth:`RegionKernel.prestart`), so that it boots
+    beside whatever the caller does next. A kernel that cannot start is left to the first
+    notebook, which says why."""
+    first = Path(notebooks) / f"{REGION_NOTEBOOKS[0]}.ipynb"
+    with contextlib.suppress(Exception):
+        kernel.prestart(cwd=first.parent, warm=notebook_imports(first))
 
 
 def _failing_cell(nb_path: Path) -> tuple[int | None, str | None]:

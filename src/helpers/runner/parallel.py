@@ -62,13 +62,9 @@ def _warm_worker(kernel_name: str, root: str) -> None:
     """A local worker's initializer: its kernel boots, and does the first notebook's imports,
     while the worker runs its first task (usually a region's data check) instead of after it.
     A kernel that cannot start is left to the first notebook, which says why."""
-    import contextlib
+    from helpers.runner.notebooks import prestart_for_first_notebook
 
-    from helpers.runner.notebooks import notebook_imports
-
-    first = ProjectPaths(Path(root)).notebooks / f"{REGION_NOTEBOOKS[0]}.ipynb"
-    with contextlib.suppress(Exception):
-        _worker_kernel(kernel_name).prestart(cwd=first.parent, warm=notebook_imports(first))
+    prestart_for_first_notebook(_worker_kernel(kernel_name), ProjectPaths(Path(root)).notebooks)
 
 
 _WORKER_REGISTRY: dict[tuple[str, int, int], Mapping[str, Region]] = {}

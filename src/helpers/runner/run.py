@@ -36,7 +36,7 @@ from helpers.core.config import ProjectPaths, Region, load_registry, paths
 from helpers.core.errors import ConfigError
 from helpers.runner.distributed import run_on_cluster
 from helpers.runner.kernel import RegionKernel
-from helpers.runner.notebooks import DEFAULT_TIMEOUT, REGION_NOTEBOOKS, notebook_imports
+from helpers.runner.notebooks import DEFAULT_TIMEOUT, prestart_for_first_notebook
 from helpers.runner.parallel import _run_parallel
 from helpers.runner.regions import (
     CheckedRegion,
@@ -101,10 +101,7 @@ def _run_regions(
         # the kernel boots, and does the first notebook's imports, beside this process's
         # checks instead of after them (about 1.5 s of a sequential run's start)
         if kernel is not None and not kernel.started:
-            first = project.notebooks / f"{REGION_NOTEBOOKS[0]}.ipynb"
-            # a kernel that cannot start is left to the first notebook, which says why
-            with contextlib.suppress(Exception):
-                kernel.prestart(cwd=first.parent, warm=notebook_imports(first))
+            prestart_for_first_notebook(kernel, project.notebooks)
 
     if force:  # every region will run (unless its files are missing)
         warm_kernel()
